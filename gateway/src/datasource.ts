@@ -1,0 +1,31 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '@shop/kit';
+import type { GatewayContext } from './context.js';
+
+/**
+ * Sends every subgraph request with a freshly signed context. Nothing a client sent is forwarded:
+ * the request to the subgraph is built here, and any identity header is removed before signing.
+ */
+type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
+
+export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(opts: { name: string; url: string; fetcher: Fetcher; secret: string }) {
+    super({ url: opts.url, fetcher: opts.fetcher });
+    this.secret = opts.secret;
+  }
+
+  private readonly secret: string;
+
+  override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = opts.request.http!.headers;
+    headers.delete(CONTEXT_HEADER);
+    if ('incomingRequestContext' in opts) {
+      const ctx = opts.incomingRequestContext.context;
+      headers.set(CONTEXT_HEADER, signContext(this.secret, ctx.caller, ctx.requestId));
+      headers.set(REQUEST_ID_HEADER, ctx.requestId);
+    } else {
+      // health checks and schema loading
+      headers.set(CONTEXT_HEADER, signContext(this.secret, { kind: 'service', service: 'gateway' }));
+    }
+  }
+}

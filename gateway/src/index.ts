@@ -1,0 +1,15 @@
+import { createLogger, onShutdown, runMain } from '@shop/kit';
+import { loadConfig } from './config.js';
+import { buildGateway } from './server.js';
+
+// The gateway otherwise probes cloud metadata addresses and reports usage (ARCHITECTURE §8).
+process.env.APOLLO_TELEMETRY_DISABLED = '1';
+
+runMain('gateway', async () => {
+  const config = loadConfig();
+  const log = createLogger('gateway', config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
+  const gateway = await buildGateway(config, log);
+  const running = await gateway.listen(config.PORT, config.HOST);
+  log.info({ url: `${running.url}/graphql`, subgraphs: gateway.subgraphs }, 'gateway ready');
+  onShutdown(log, [['stop intake and finish requests', () => running.close()]]);
+});

@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort: never leave a database or broker behind when the parent dies.
+  process.on('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+/** A child process whose output goes to a log file, so a failed start can say why. */
+export class ManagedProcess {
+  readonly child: ChildProcess;
+  exitCode: number | null = null;
+  exitSignal: NodeJS.Signals | null = null;
+  private readonly exited: Promise<void>;
+
+  constructor(
+    readonly component: string,
+    command: string,
+    args: string[],
+    readonly logFile: string,
+    env: NodeJS.ProcessEnv = process.env,
+    cwd?: string,
+  ) {
+    installExitHook();
+    mkdirSync(dirname(logFile), { recursive: true });
+    const out = createWriteStream(logFile, { flags: 'a' });
+    this.child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.pipe(out);
+    this.child.stderr?.pipe(out);
+    running.add(this.child);
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitCode = code;
+        this.exitSignal = signal;
+        running.delete(this.child);
+        resolve();
+      });
+      this.child.once('error', (err) => {
+        out.write(`spawn error: ${err.message}\n`);
+        this.exitCode = -1;
+        running.delete(this.child);
+        resolve();
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return this.exitCode === null && this.exitSignal === null;
+  }
+
+  /** Undefined while running; otherwise why it stopped and the end of its log. */
+  deathNotice(): string | undefined {
+    if (this.alive) return undefined;
+    return `${this.component} exited (${this.exitSignal ?? `code ${this.exitCode}`}); last log lines:\n${this.tail()}`;
+  }
+
+  tail(lines = 15): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  async stop(timeoutMs = 5_000): Promise<void> {
+    if (!this.alive) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    this.child.kill(signal);
+    return this.exited;
+  }
+
+  wait(): Promise<void> {
+    return this.exited;
+  }
+}
+
+/** Runs a command to completion, streaming its output with a prefix; rejects on failure. */
+export function run(
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string; quiet?: boolean } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (!opts.quiet) {
+        for (const line of text.split('\n').filter(Boolean)) process.stderr.write(`${opts.prefix ?? ''}${line}\n`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', (err) => reject(new Error(`${command}: ${err.message}`)));
+    child.once('exit', (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.split('\n').slice(-20).join('\n')}`));
+    });
+  });
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { CONTEXT_HEADER, signContext, type Caller } from '@shop/kit';
+
+/** A database name of its own for each test file (and each call), so files never see each other's data. */
+export const testDbName = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+export const TEST_SIGNING_SECRET = 'test-only-gateway-signing-secret';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
+}
+
+/** POSTs a GraphQL operation; `caller` signs the context the way the gateway would, `headers` adds raw ones. */
+export async function postGraphQL<T = Record<string, unknown>>(
+  url: string,
+  body: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  opts: { caller?: Caller; secret?: string; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
+  if (opts.caller) headers[CONTEXT_HEADER] = signContext(opts.secret ?? TEST_SIGNING_SECRET, opts.caller);
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status'>;
+  return { status: res.status, ...json };
+}
+
+export const ADMIN: Caller = { kind: 'user', sub: 'admin-1', roles: ['admin'] };
+export const CUSTOMER: Caller = { kind: 'user', sub: 'alice', roles: ['customer'] };
+export const OTHER_CUSTOMER: Caller = { kind: 'user', sub: 'bob', roles: ['customer'] };
+export const GUEST: Caller = { kind: 'guest' };
+export const ORDER_SERVICE: Caller = { kind: 'service', service: 'order' };

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not describe a runnable service; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${service}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const isProduction = (env: NodeJS.ProcessEnv) => env.NODE_ENV === 'production';
+
+/** A secret with a development default that is refused in production. */
+export function secret(devDefault: string, env: NodeJS.ProcessEnv = process.env) {
+  const base = z.string().min(16, 'must be at least 16 characters');
+  return isProduction(env) ? base : base.default(devDefault);
+}
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+export const durationMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const httpUrl = z.url({ protocol: /^https?$/ });
+
+export const mongoUrl = z
+  .string()
+  .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL');
+
+/** Settings every service shares (ARCHITECTURE §7, §8). */
+export function commonConfig(defaultPort: number, env: NodeJS.ProcessEnv = process.env) {
+  return {
+    NODE_ENV: nodeEnv,
+    LOG_LEVEL: logLevel,
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port(defaultPort),
+    GATEWAY_SIGNING_SECRET: secret('dev-only-gateway-signing-secret-change-me', env),
+  };
+}
+
+/**
+ * Parses `env` with `shape`, reporting every missing or malformed variable in one error.
+ * This is the only place a service reads `process.env` (through its own config.ts).
+ */
+export function parseConfig<S extends z.ZodRawShape>(
+  service: string,
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      service,
+      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A duration such as `15m`, `30s`, `7d` or plain milliseconds (`900000`), parsed to milliseconds. */
+export const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const m = DURATION.exec(v.trim());
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 15m, 30s, 7d or 900000` });
+        return z.NEVER;
+      }
+      return Number(m[1]) * UNIT_MS[(m[2] ?? 'ms') as keyof typeof UNIT_MS];
+    });

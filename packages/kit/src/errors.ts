@@ -1,0 +1,72 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Caller } from './identity.js';
+import { isAdmin, isService } from './identity.js';
+
+/** An expected business failure, returned in a payload's `userErrors` (ARCHITECTURE §4). */
+export interface UserError {
+  code: string;
+  message: string;
+  field?: string[] | null;
+}
+
+export const userError = (code: string, message: string, field?: string[]): UserError => ({
+  code,
+  message,
+  field: field ?? null,
+});
+
+export const badInput = (message: string, field?: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+
+export const unauthenticated = (message = 'Sign in to do this') =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+export const forbidden = (message = 'You may not do this') =>
+  new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+
+/** Admins only: guests get UNAUTHENTICATED, everyone else FORBIDDEN (ARCHITECTURE §4, §7). */
+export function requireAdmin(caller: Caller): void {
+  if (isAdmin(caller)) return;
+  if (caller.kind === 'guest') throw unauthenticated();
+  throw forbidden('Admins only');
+}
+
+/** Internal operations: only a signed service identity, optionally a specific one. */
+export function requireService(caller: Caller, ...names: string[]): void {
+  if (names.length === 0 ? isService(caller) : names.some((n) => isService(caller, n))) return;
+  throw forbidden('Internal operation');
+}
+
+/** Codes a client may see as they are; anything else is an internal error and is masked. */
+const PUBLIC_CODES = new Set([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * Apollo `formatError`: passes public errors through, replaces everything else by a generic
+ * INTERNAL_SERVER_ERROR (no message, no stack) after logging the original.
+ */
+export function maskErrors(log: (err: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+      const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    log(unwrapResolverError(error));
+    return {
+      message: 'Internal server error',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,34 @@
+import type { Logger } from './logger.js';
+
+/**
+ * Runs `steps` in order on SIGTERM/SIGINT (stop intake, finish in-flight work, drain NATS, close
+ * MongoDB), then exits. A second signal exits at once.
+ */
+export function onShutdown(log: Logger, steps: Array<[string, () => Promise<unknown>]>): void {
+  let stopping = false;
+  const run = async (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    let code = 0;
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (err) {
+        code = 1;
+        log.error({ err, step: name }, 'shutdown step failed');
+      }
+    }
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void run('SIGTERM'));
+  process.on('SIGINT', () => void run('SIGINT'));
+}
+
+/** Starts a service's composition root, printing a clear reason and exiting 1 if start-up fails. */
+export function runMain(name: string, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${name} failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,35 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+
+/**
+ * Opens one connection to the service's own database. `autoIndex` is off: indexes are created by
+ * `ensureIndexes` at start-up, and only kinds both MongoDB and FerretDB support (ARCHITECTURE §6).
+ */
+export async function connectMongo(url: string, dbName: string): Promise<Connection> {
+  mongoose.set('strictQuery', true);
+  const conn = mongoose.createConnection(url, {
+    dbName,
+    autoIndex: false,
+    autoCreate: true,
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 20,
+  });
+  await conn.asPromise();
+  return conn;
+}
+
+export async function ensureIndexes(models: readonly Model<never>[]): Promise<void> {
+  for (const model of models) {
+    await model.createCollection().catch((err: unknown) => {
+      // NamespaceExists (48): the collection is already there, which is what we want.
+      if ((err as { code?: number }).code !== 48) throw err;
+    });
+    await model.createIndexes();
+  }
+}
+
+/** MongoDB's duplicate-key error, the one atomic guard both databases enforce. */
+export function isDuplicateKey(err: unknown, index?: string): boolean {
+  const e = err as { code?: number; message?: string } | null;
+  if (!e || e.code !== 11000) return false;
+  return index === undefined || (e.message ?? '').includes(index);
+}

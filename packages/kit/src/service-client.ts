@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from './identity.js';
+
+export class ServiceCallError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ServiceCallError';
+  }
+}
+
+/**
+ * A GraphQL client for calls between services, signed as `service:<name>` (ARCHITECTURE §7).
+ * Errors in the response are raised: internal calls have no partial success.
+ */
+export function serviceClient(opts: { service: string; url: string; secret: string; timeoutMs?: number }) {
+  return async function call<T>(query: string, variables: Record<string, unknown>, requestId = randomUUID()): Promise<T> {
+    const res = await fetch(opts.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: opts.service }, requestId),
+        [REQUEST_ID_HEADER]: requestId,
+      },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    });
+    const body = (await res.json().catch(() => null)) as { data?: T; errors?: { message: string }[] } | null;
+    if (!body || body.errors?.length || !body.data) {
+      throw new ServiceCallError(
+        `${opts.url}: ${body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`}`,
+        res.status,
+      );
+    }
+    return body.data;
+  };
+}

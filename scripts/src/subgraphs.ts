@@ -1,0 +1,6 @@
+/** The subgraphs that exist so far, with their default local ports (ARCHITECTURE §8). */
+export const SUBGRAPHS = [{ name: 'product', port: 4001 }] as const;
+
+export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
+
+export const defaultUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;

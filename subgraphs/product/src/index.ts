@@ -1,0 +1,16 @@
+import { createLogger, onShutdown, runMain } from '@shop/kit';
+import { loadConfig } from './config.js';
+import { startProductService } from './server.js';
+import { startReservationSweeper } from './sweeper.js';
+
+runMain('product', async () => {
+  const config = loadConfig();
+  const log = createLogger('product', config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
+  const service = await startProductService(config, log);
+  const stopSweeper = startReservationSweeper(service.reservations, config.RESERVATION_TTL, config.RESERVATION_SWEEP_INTERVAL, log);
+  log.info({ url: service.url }, 'product subgraph ready');
+  onShutdown(log, [
+    ['stop sweeper', stopSweeper],
+    ['stop intake, finish requests, close MongoDB', service.close],
+  ]);
+});

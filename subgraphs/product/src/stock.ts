@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
+import { isDuplicateKey } from '@shop/kit';
+import type { MovementDoc, MovementKind, ProductModels } from './model.js';
+
+/**
+ * The stock ledger (ARCHITECTURE §6): every change is an appended movement whose `_id` is
+ * `<productId>:<version>`. Two writers of the same version collide on insert; the loser re-reads and
+ * retries. Nothing here updates a movement in place, so it is exact on FerretDB as on MongoDB.
+ */
+
+const MAX_ATTEMPTS = 200;
+
+export const movementId = (productId: Types.ObjectId, version: number) =>
+  `${productId.toHexString()}:${String(version).padStart(10, '0')}`;
+
+export interface Level {
+  version: number;
+  balance: number;
+}
+
+export type AppendResult =
+  | { ok: true; movement: MovementDoc; duplicate: boolean }
+  | { ok: false; available: number };
+
+export class StockConflictError extends Error {
+  constructor(productId: Types.ObjectId) {
+    super(`stock of ${productId.toHexString()} is too contended; try again`);
+    this.name = 'StockConflictError';
+  }
+}
+
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt * 2)));
+
+export class StockLedger {
+  constructor(private readonly m: ProductModels) {}
+
+  /** Current levels for many products: the head pointers, then probes for newer versions. */
+  async levels(productIds: readonly Types.ObjectId[]): Promise<Map<string, Level>> {
+    const out = new Map<string, Level>();
+    if (productIds.length === 0) return out;
+    const heads = await this.m.StockHead.find({ _id: { $in: productIds } }).lean();
+    for (const id of productIds) out.set(id.toHexString(), { version: 0, balance: 0 });
+    for (const h of heads) out.set(h._id.toHexString(), { version: h.version, balance: h.balance });
+    let pending = [...productIds];
+    while (pending.length > 0) {
+      const probes = pending.map((id) => movementId(id, out.get(id.toHexString())!.version + 1));
+      const found = await this.m.Movement.find({ _id: { $in: probes } }).lean();
+      for (const mv of found) out.set(mv.productId.toHexString(), { version: mv.version, balance: mv.balance });
+      const advanced = new Set(found.map((mv) => mv.productId.toHexString()));
+      pending = pending.filter((id) => advanced.has(id.toHexString()));
+    }
+    return out;
+  }
+
+  async level(productId: Types.ObjectId): Promise<Level> {
+    return (await this.levels([productId])).get(productId.toHexString())!;
+  }
+
+  /**
+   * Appends a movement of `delta` units unless the balance would go below zero. `dedupeKey` makes the
+   * append happen at most once: a second call with the same key returns the first movement.
+   */
+  async append(
+    productId: Types.ObjectId,
+    kind: MovementKind,
+    delta: number,
+    opts: { dedupeKey?: string; orderId?: string | null; reason?: string | null } = {},
+  ): Promise<AppendResult> {
+    const dedupeKey = opts.dedupeKey ?? `adj:${randomUUID()}`;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const cur = await this.level(productId);
+      const balance = cur.balance + delta;
+      if (balance < 0) return { ok: false, available: cur.balance };
+      const doc: MovementDoc = {
+        _id: movementId(productId, cur.version + 1),
+        productId,
+        version: cur.version + 1,
+        kind,
+        quantity: delta,
+        balance,
+        orderId: opts.orderId ?? null,
+        reason: opts.reason ?? null,
+        dedupeKey,
+        at: new Date(),
+      };
+      try {
+        await this.m.Movement.create(doc);
+        await this.advanceHead(productId, doc.version, balance);
+        return { ok: true, movement: doc, duplicate: false };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const earlier = await this.byKey(dedupeKey);
+        if (earlier) return { ok: true, movement: earlier, duplicate: true };
+        await pause(attempt); // someone else took this version: re-read and retry
+      }
+    }
+    throw new StockConflictError(productId);
+  }
+
+  byKey(dedupeKey: string): Promise<MovementDoc | null> {
+    return this.m.Movement.findOne({ dedupeKey }).lean();
+  }
+
+  /** Newest first, ledger entries only (no reservation tombstones). */
+  history(productId: Types.ObjectId, limit: number): Promise<MovementDoc[]> {
+    return this.m.Movement.find({ productId, version: { $gt: 0 } }).sort({ version: -1 }).limit(limit).lean();
+  }
+
+  /**
+   * Moves the head pointer forward. Not atomic on FerretDB, so it can lag; `levels` probes past it.
+   * A duplicate key here means a concurrent upsert created the head first, which is fine.
+   */
+  private async advanceHead(productId: Types.ObjectId, version: number, balance: number): Promise<void> {
+    try {
+      await this.m.StockHead.updateOne({ _id: productId, version: { $lt: version } }, { $set: { version, balance } }, { upsert: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  /**
+   * Claims the "hold" slot of (order, product) for a tombstone, so a reservation arriving after a
+   * release can never take stock. Returns what occupies the slot afterwards.
+   */
+  async tombstone(orderId: string, productId: Types.ObjectId, reason: string): Promise<MovementDoc> {
+    const dedupeKey = holdKey(orderId, productId);
+    const doc: MovementDoc = {
+      _id: `${productId.toHexString()}:tomb:${orderId}`,
+      productId,
+      version: 0,
+      kind: 'RELEASE',
+      quantity: 0,
+      balance: 0,
+      orderId,
+      reason,
+      dedupeKey,
+      at: new Date(),
+    };
+    try {
+      await this.m.Movement.create(doc);
+      return doc;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const existing = await this.byKey(dedupeKey);
+      if (!existing) throw err;
+      return existing;
+    }
+  }
+}
+
+/** Slot an order's reservation (or its tombstone) of one product occupies, at most once. */
+export const holdKey = (orderId: string, productId: Types.ObjectId) => `${orderId}:${productId.toHexString()}:hold`;
+/** Slot an order's release of one product occupies, at most once. */
+export const releaseKey = (orderId: string, productId: Types.ObjectId) => `${orderId}:${productId.toHexString()}:release`;

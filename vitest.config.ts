@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Workspace packages resolve to their TypeScript sources in tests: no build needed to run them. */
+const alias = [
+  { find: /^@shop\/(kit|money|harness)$/, replacement: `${root}packages/$1/src/index.ts` },
+  { find: /^@shop\/product$/, replacement: `${root}subgraphs/product/src/server.ts` },
+  { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/server.ts` },
+];
+
+// Never reach beyond loopback from a test, whatever the machine's environment says.
+const env = { APOLLO_TELEMETRY_DISABLED: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    env,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['{packages,subgraphs,gateway,workers,scripts}/**/src/**/*.test.ts'], exclude: ['**/node_modules/**'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{packages,subgraphs,gateway,workers}/**/test/**/*.int.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['packages/harness/src/vitest-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.ts'],
+          globalSetup: ['packages/harness/src/vitest-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'audit', include: ['scripts/audit/*.audit.ts'] },
+      },
+    ],
+  },
+});
