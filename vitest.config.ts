@@ -6,8 +6,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 /** Workspace packages resolve to their TypeScript sources in tests: no build needed to run them. */
 const alias = [
   { find: /^@shop\/(kit|money|harness)$/, replacement: `${root}packages/$1/src/index.ts` },
-  { find: /^@shop\/product$/, replacement: `${root}subgraphs/product/src/server.ts` },
-  { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/server.ts` },
+  { find: /^@shop\/product$/, replacement: `${root}subgraphs/product/src/lib.ts` },
+  { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/lib.ts` },
 ];
 
 // Never reach beyond loopback from a test, whatever the machine's environment says.

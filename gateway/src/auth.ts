@@ -1,4 +1,4 @@
-import { jwtVerify } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { ROLES, unauthenticated, type Caller } from '@shop/kit';
 
@@ -24,4 +24,14 @@ export async function callerFromAuthorization(header: string | undefined, secret
     if (err instanceof Error && 'extensions' in err) throw err;
     throw unauthenticated('Invalid or expired token');
   }
+}
+
+/** A development token (HS256) as `npm run token` prints it. */
+export function signDevToken(secret: string, sub: string, roles: readonly (typeof ROLES)[number][], ttlSeconds = 12 * 3600): Promise<string> {
+  return new SignJWT({ roles: [...roles] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(new TextEncoder().encode(secret));
 }

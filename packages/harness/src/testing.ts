@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type {} from 'vitest';
 import { CONTEXT_HEADER, signContext, type Caller } from '@shop/kit';
+
+/** What the vitest global setup provides to tests through `inject()`. */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mongoUrl: string;
+    natsUrl: string;
+  }
+}
 
 /** A database name of its own for each test file (and each call), so files never see each other's data. */
 export const testDbName = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;

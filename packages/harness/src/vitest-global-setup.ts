@@ -1,12 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startBroker, startDatabase } from './infra.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mongoUrl: string;
-    natsUrl: string;
-  }
-}
+import './testing.js';
 
 /**
  * One database and one NATS per test project, on free ports with temporary directories; every test

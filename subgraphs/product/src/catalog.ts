@@ -80,7 +80,9 @@ export class Catalog {
     if (!filter) return and.length ? { $and: and } : {};
     if (filter.search != null) {
       if (filter.search.length > MAX_SEARCH_LENGTH) throw badInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`, 'filter.search');
-      for (const token of searchTokens(filter.search) ?? []) {
+      const tokens = searchTokens(filter.search);
+      if (!tokens && filter.search.trim()) return null; // only punctuation: nothing can match
+      for (const token of tokens ?? []) {
         and.push({ searchText: { $regex: `(^| )${escapeRegex(token)}` } });
       }
     }
@@ -124,11 +126,11 @@ export class Catalog {
   }
 
   bySlug(slug: string): Promise<ProductDoc | null> {
-    return this.m.Product.findOne({ slug }).lean();
+    return this.m.Product.findOne({ slug }).lean().exec();
   }
 
   categoryBySlug(slug: string): Promise<CategoryDoc | null> {
-    return this.m.Category.findOne({ slug }).lean();
+    return this.m.Category.findOne({ slug }).lean().exec();
   }
 
   categoriesInOrder(): Promise<CategoryDoc[]> {

@@ -99,12 +99,12 @@ export class StockLedger {
   }
 
   byKey(dedupeKey: string): Promise<MovementDoc | null> {
-    return this.m.Movement.findOne({ dedupeKey }).lean();
+    return this.m.Movement.findOne({ dedupeKey }).lean().exec();
   }
 
   /** Newest first, ledger entries only (no reservation tombstones). */
   history(productId: Types.ObjectId, limit: number): Promise<MovementDoc[]> {
-    return this.m.Movement.find({ productId, version: { $gt: 0 } }).sort({ version: -1 }).limit(limit).lean();
+    return this.m.Movement.find({ productId, version: { $gt: 0 } }).sort({ version: -1 }).limit(limit).lean().exec();
   }
 
   /**

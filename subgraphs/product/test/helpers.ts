@@ -14,7 +14,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<St
     GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     ...env,
   });
-  return startProductService(config, createLogger('product', 'silent'));
+  return startProductService(config, createLogger('product', process.env.TEST_LOG_LEVEL ?? 'silent'));
 }
 
 export function client(url: string) {

@@ -1,0 +1,275 @@
+/**
+ * Cross-checks docker-compose.yml against the services in the repository, so that a new service, a
+ * renamed variable or a port change cannot silently leave `docker compose up` behind:
+ * - every service directory (gateway, subgraphs/*, workers/*) has a compose service of its name;
+ * - compose sets every variable a service requires (no default under NODE_ENV=production) and only
+ *   variables the service declares (src/config.ts plus @shop/kit's commonConfig), and that
+ *   environment passes the service's own loadConfig();
+ * - the gateway reaches each subgraph at http://<name>:<PORT>/graphql and never reports telemetry;
+ * - published ports, healthchecks and commands agree with PORT and the directory;
+ * - docker-compose 1.29 (when installed) accepts the file.
+ * Variables are found by reading config.ts sources with regular expressions, not by running them.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
+const DOCKER_COMPOSE = '/usr/bin/docker-compose';
+
+// ---- docker-compose.yml ---------------------------------------------------------------------------
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number | { target: number })[];
+  depends_on?: string[] | Record<string, unknown>;
+  healthcheck?: { test?: string | string[] };
+}
+
+const composeText = readFileSync(COMPOSE_FILE, 'utf8');
+// `merge: true` resolves the `<<: *anchor` merge keys, as docker-compose does.
+const compose = parse(composeText, { merge: true }) as { services: Record<string, ComposeService> };
+const services = compose.services;
+
+/** A service's environment as written in the file, `${…}` included. */
+function rawEnv(service: ComposeService): Record<string, string> {
+  const env = service.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((line) => [line.split('=')[0]!, line.slice(line.indexOf('=') + 1)]));
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v)]));
+}
+
+/** Interpolates like docker-compose with nothing set: `${X:-d}` → d, `${X:?msg}` → a placeholder. */
+function interpolate(value: string): string {
+  return value
+    .replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_m, _name: string, fallback?: string) => fallback ?? '')
+    .replace(/\$\{(\w+):?\?[^}]*\}/g, () => 'x'.repeat(32))
+    .replace(/\$\$/g, '$');
+}
+
+const envOf = (name: string) => Object.fromEntries(Object.entries(rawEnv(services[name]!)).map(([k, v]) => [k, interpolate(v)]));
+
+/** The container side of a port mapping: "4000", "4000:4000", "127.0.0.1:4000:4000/tcp", {target}. */
+function containerPort(mapping: string | number | { target: number }): number {
+  if (typeof mapping === 'object') return mapping.target;
+  return Number(String(mapping).split('/')[0]!.split(':').at(-1));
+}
+
+// ---- the services in the repository ---------------------------------------------------------------
+
+interface ServiceDir {
+  /** Compose service name: the directory's last segment. */
+  name: string;
+  /** Directory relative to the repository root, e.g. subgraphs/product. */
+  dir: string;
+  kind: 'gateway' | 'subgraph' | 'worker';
+}
+
+function serviceDirs(): ServiceDir[] {
+  const found: ServiceDir[] = [];
+  if (existsSync(join(ROOT, 'gateway', 'package.json'))) found.push({ name: 'gateway', dir: 'gateway', kind: 'gateway' });
+  for (const [parent, kind] of [['subgraphs', 'subgraph'], ['workers', 'worker']] as const) {
+    if (!existsSync(join(ROOT, parent))) continue;
+    for (const entry of readdirSync(join(ROOT, parent), { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(ROOT, parent, entry.name, 'package.json'))) {
+        found.push({ name: entry.name, dir: `${parent}/${entry.name}`, kind });
+      }
+    }
+  }
+  return found;
+}
+
+// ---- the variables a config.ts declares ------------------------------------------------------------
+
+interface Setting {
+  /** True when the variable has no default with NODE_ENV=production, so compose must set it. */
+  required: boolean;
+}
+
+const kitConfigSource = readFileSync(join(ROOT, 'packages/kit/src/config.ts'), 'utf8');
+
+/** The text defining `name` (`const name = …;` or `function name(…) {…}`) in one of the sources. */
+function definitionOf(name: string, sources: string[]): string {
+  for (const source of sources) {
+    const match = new RegExp(`(?:const|function)\\s+${name}\\b[\\s\\S]*?(?:;\\n|\\n\\}\\n)`).exec(source);
+    if (match) return match[0];
+  }
+  return '';
+}
+
+/**
+ * `KEY: expression` entries of an object literal, e.g. the zod shape passed to parseConfig. An entry
+ * runs until the next key, a spread or the closing brace.
+ */
+function shapeEntries(block: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of block.split('\n')) {
+    const key = /^\s*([A-Z][A-Z0-9_]*)\s*:(.*)$/.exec(line);
+    if (key) {
+      current = key[1]!;
+      entries.set(current, key[2]!);
+    } else if (/^\s*(\.\.\.|\})/.test(line)) {
+      current = undefined;
+    } else if (current) {
+      entries.set(current, `${entries.get(current)}\n${line}`);
+    }
+  }
+  return entries;
+}
+
+/**
+ * Whether an expression has a default under NODE_ENV=production. `secret()` defaults only outside
+ * production; otherwise `.default(…)` / `.optional()` in the expression or in the definition of the
+ * helper or constant it starts with (`port(4000)`, `logLevel`, `mongoUrl.default(…)`, `url`).
+ */
+function hasDefault(expression: string, sources: string[]): boolean {
+  if (/\bsecret\(/.test(expression)) return false;
+  const head = /^\s*([A-Za-z_$][\w$]*)/.exec(expression)?.[1];
+  const text = head && head !== 'z' ? expression + definitionOf(head, sources) : expression;
+  return /\.default\(|\.optional\(\)/.test(text);
+}
+
+function settingsOf(config: string): Map<string, Setting> {
+  const sources = [config, kitConfigSource];
+  const settings = new Map<string, Setting>();
+  const add = (block: string) => {
+    for (const [key, expression] of shapeEntries(block)) settings.set(key, { required: !hasDefault(expression, sources) });
+  };
+  if (config.includes('...commonConfig(')) add(definitionOf('commonConfig', [kitConfigSource]));
+  add(config.slice(config.indexOf('parseConfig(')));
+  return settings;
+}
+
+const dirs = serviceDirs().map((service) => {
+  const configFile = join(ROOT, service.dir, 'src', 'config.ts');
+  const config = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
+  const defaultPort = /commonConfig\(\s*([\d_]+)/.exec(config)?.[1];
+  return {
+    ...service,
+    configFile,
+    settings: settingsOf(config),
+    defaultPort: defaultPort ? Number(defaultPort.replaceAll('_', '')) : undefined,
+  };
+});
+const subgraphs = dirs.filter((d) => d.kind === 'subgraph');
+
+// ---- the checks --------------------------------------------------------------------------------------
+
+describe('docker-compose.yml', () => {
+  it('finds the services and their settings (sanity check of this test)', () => {
+    expect(dirs.map((d) => d.name)).toEqual(expect.arrayContaining(['gateway', 'product']));
+    const gateway = dirs.find((d) => d.name === 'gateway')!;
+    expect([...gateway.settings.keys()]).toEqual(
+      expect.arrayContaining(['NODE_ENV', 'LOG_LEVEL', 'HOST', 'PORT', 'GATEWAY_SIGNING_SECRET', 'JWT_SECRET', 'PRODUCT_URL']),
+    );
+    expect(gateway.settings.get('APOLLO_TELEMETRY_DISABLED')).toEqual({ required: true });
+    expect(gateway.settings.get('JWT_SECRET')).toEqual({ required: true });
+    expect(gateway.settings.get('PRODUCT_URL')).toEqual({ required: false });
+    expect(gateway.settings.get('PORT')).toEqual({ required: false });
+    expect(gateway.defaultPort).toBe(4000);
+  });
+
+  it('runs MongoDB and NATS JetStream', () => {
+    expect(services.mongodb?.image).toMatch(/^mongo:/);
+    expect(services.nats?.image).toMatch(/^nats:/);
+    expect(services.nats?.command).toEqual(expect.arrayContaining(['-js']));
+  });
+
+  describe.each(dirs)('$dir', (service) => {
+    const composed = () => {
+      const found = services[service.name];
+      expect(found, `docker-compose.yml has no service "${service.name}" for ${service.dir}`).toBeDefined();
+      return found!;
+    };
+
+    it(`is the compose service "${service.name}", running ${service.dir}/dist/index.js from the root image`, () => {
+      const s = composed();
+      expect(s.build ?? s.image).toBeDefined();
+      expect(existsSync(join(ROOT, service.dir, 'src', 'index.ts'))).toBe(true);
+      expect(s.command).toEqual(['node', `${service.dir}/dist/index.js`]);
+    });
+
+    it('sets every variable without a default, and only variables its config declares', () => {
+      const env = rawEnv(composed());
+      const required = [...service.settings].filter(([, s]) => s.required).map(([key]) => key);
+      expect(Object.keys(env).filter((key) => !service.settings.has(key)), `not declared by ${service.configFile}`).toEqual([]);
+      expect(required.filter((key) => !(key in env)), 'required but not set').toEqual([]);
+      expect(env.NODE_ENV).toBe('production');
+      expect(env.HOST).toBe('0.0.0.0');
+    });
+
+    it('is given an environment its own loadConfig() accepts', async () => {
+      const { loadConfig } = (await import(service.configFile)) as { loadConfig: (env: NodeJS.ProcessEnv) => unknown };
+      expect(() => loadConfig(envOf(service.name))).not.toThrow();
+    });
+
+    it('listens on its documented port, publishes only that port and checks /readyz on it', () => {
+      const s = composed();
+      const port = Number(envOf(service.name).PORT);
+      expect(port).toBe(service.defaultPort);
+      for (const mapping of s.ports ?? []) expect(containerPort(mapping)).toBe(port);
+      const test = [s.healthcheck?.test ?? []].flat().join(' ');
+      expect(test).toContain('/readyz');
+      expect(test).toContain('process.env.PORT');
+    });
+  });
+
+  describe('gateway', () => {
+    const env = () => envOf('gateway');
+
+    it('never reports telemetry', () => {
+      expect(rawEnv(services.gateway!).APOLLO_TELEMETRY_DISABLED).toBe('1');
+    });
+
+    it('publishes port 4000', () => {
+      expect(services.gateway!.ports).toEqual(expect.arrayContaining([expect.stringMatching(/(^|:)4000:4000$/)]));
+    });
+
+    it('points each <NAME>_URL at http://<name>:<PORT>/graphql of an existing compose service', () => {
+      const urls = Object.entries(env()).filter(([key]) => key.endsWith('_URL'));
+      expect(urls.length).toBeGreaterThan(0);
+      for (const [key, url] of urls) {
+        const name = key.slice(0, -'_URL'.length).toLowerCase().replaceAll('_', '-');
+        expect(services[name], `${key}: no compose service "${name}"`).toBeDefined();
+        expect(url, key).toBe(`http://${name}:${envOf(name).PORT}/graphql`);
+      }
+    });
+
+    it('knows every subgraph and waits for it to be healthy', () => {
+      const dependsOn = services.gateway!.depends_on ?? {};
+      for (const subgraph of subgraphs) {
+        const key = `${subgraph.name.toUpperCase().replaceAll('-', '_')}_URL`;
+        expect(env(), `gateway has no ${key}`).toHaveProperty(key);
+        expect(Array.isArray(dependsOn) ? dependsOn : Object.keys(dependsOn)).toContain(subgraph.name);
+        if (!Array.isArray(dependsOn)) expect(dependsOn[subgraph.name]).toEqual({ condition: 'service_healthy' });
+      }
+    });
+
+    it('signs with the secret every subgraph verifies', () => {
+      for (const service of dirs) expect(envOf(service.name).GATEWAY_SIGNING_SECRET, service.name).toBe(env().GATEWAY_SIGNING_SECRET);
+    });
+  });
+
+  it('is accepted by docker-compose config (when docker-compose is installed; otherwise: parses)', () => {
+    if (!existsSync(DOCKER_COMPOSE)) {
+      expect(Object.keys(services).length).toBeGreaterThan(0);
+      return;
+    }
+    // Only PATH and HOME, as on a fresh machine; `${X:?…}` variables (if any) get a placeholder.
+    const required = [...composeText.matchAll(/\$\{(\w+):?\?/g)].map((m) => [m[1]!, 'x'.repeat(32)]);
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...Object.fromEntries(required) };
+    const result = spawnSync(DOCKER_COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(result.error).toBeUndefined();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, 30_000);
+});
