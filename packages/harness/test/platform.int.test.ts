@@ -12,7 +12,7 @@ import mongoose, { Schema, type Connection } from 'mongoose';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import puppeteer, { type Browser, type HTTPRequest } from 'puppeteer-core';
-import { CHROMIUM_OFFLINE_ARGS, ensureChromium, testDbName, testTmpDir } from '@shop/harness';
+import { chromiumLaunchOptions, testDbName, testTmpDir } from '@shop/harness';
 // Type-only: brings the global setup's `ProvidedContext` augmentation (mongoUrl, natsUrl) into scope for inject().
 import type {} from '../src/vitest-global-setup.js';
 
@@ -134,8 +134,8 @@ describe('Chromium PDF rendering', () => {
   let tmp: string | undefined;
 
   beforeAll(async () => {
-    const executablePath = await ensureChromium();
-    browser = await puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_OFFLINE_ARGS] });
+    const { executablePath, args, pipe } = await chromiumLaunchOptions();
+    browser = await puppeteer.launch({ executablePath, args, pipe, headless: true });
     tmp = testTmpDir('platform-pdf-');
   }, TEN_MINUTES);
 

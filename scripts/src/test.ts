@@ -1,0 +1,59 @@
+/**
+ * `npm test`: installs what the suite needs (Debian packages, the FerretDB build), runs every vitest
+ * project (unit, integration, e2e) under strace, then audits that log for connections beyond loopback,
+ * and ends with the line `N passed, M failed`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureChromium, ensureDebianPackages, ensureFerretDbBinary, ensureNatsServer, ROOT, testTmpDir, which } from '@shop/harness';
+
+const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
+
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numTotalTests: number;
+}
+
+function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: NodeJS.ProcessEnv = process.env): number {
+  const args = ['exec', 'vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...process.argv.slice(2)];
+  const [cmd, ...rest] = wrap.length ? [...wrap, 'pnpm', ...args] : ['pnpm', ...args];
+  const r = spawnSync(cmd!, rest, { cwd: ROOT, stdio: 'inherit', env });
+  return r.status ?? 1;
+}
+
+function counts(file: string): VitestJson {
+  if (!existsSync(file)) return { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0, numTotalTests: 1 };
+  return JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
+}
+
+say('checking what the suite needs (first run installs packages and builds FerretDB)…');
+await ensureDebianPackages(['strace'], 'the network audit of the test run');
+await ensureNatsServer();
+await ensureChromium();
+await ensureFerretDbBinary();
+
+const out = join(ROOT, '.cache', 'test');
+mkdirSync(out, { recursive: true });
+const traceDir = testTmpDir('shop-trace-');
+const trace = join(traceDir, 'connect.log');
+const strace = which('strace')!;
+
+say('running unit, integration and e2e tests (traced: connect/sendto of every process)…');
+const suiteCode = vitest(['unit', 'integration', 'e2e'], join(out, 'suite.json'), [
+  strace, '-f', '-qq', '--seccomp-bpf', '-e', 'trace=connect,sendto', '-e', 'signal=none', '-o', trace, '--',
+]);
+say('auditing the trace for connections beyond loopback…');
+const auditCode = vitest(['audit'], join(out, 'audit.json'), [], { ...process.env, NET_AUDIT_LOG: trace });
+rmSync(traceDir, { recursive: true, force: true });
+
+const results = [counts(join(out, 'suite.json')), counts(join(out, 'audit.json'))];
+const passed = results.reduce((n, r) => n + r.numPassedTests, 0);
+const failed = results.reduce((n, r) => n + r.numFailedTests, 0);
+const skipped = results.reduce((n, r) => n + r.numPendingTests + r.numTodoTests, 0);
+const ok = suiteCode === 0 && auditCode === 0 && failed === 0;
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(ok ? (passed > 0 ? 0 : 1) : 1);
