@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { print } from 'graphql';
 import { AdjustStockDocument, CreateCategoryDocument, CreateProductDocument, ProductsDocument, ProductDocument } from './__generated__/operations.js';
 import { bearer, call, startStack, type Stack } from './support/stack.js';
@@ -8,7 +8,7 @@ let admin: Record<string, string>;
 let customer: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(inject('mongoUrl'));
   admin = bearer(await stack.token('ada', 'admin'));
   customer = bearer(await stack.token('carl', 'customer'));
   await call(stack.gatewayUrl, print(CreateCategoryDocument), { input: { slug: 'books', name: 'Books' } }, admin);

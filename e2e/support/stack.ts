@@ -1,4 +1,3 @@
-import { inject } from 'vitest';
 import { createLogger } from '@shop/kit';
 import { testDbName } from '@shop/harness';
 import * as product from '@shop/product';
@@ -17,11 +16,14 @@ export interface Stack {
 
 const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
 
-/** The supergraph as it runs in production, in this process: subgraphs on free ports behind a real gateway. */
-export async function startStack(): Promise<Stack> {
+/**
+ * The supergraph as it runs in production, in this process: subgraphs on free ports behind a real
+ * gateway, each subgraph with a fresh database on `mongoUrl`. Used by the e2e tests and the benchmarks.
+ */
+export async function startStack(mongoUrl: string): Promise<Stack> {
   const common = { NODE_ENV: 'test', PORT: '0', GATEWAY_SIGNING_SECRET: SIGNING_SECRET };
   const productService = await product.startProductService(
-    product.loadConfig({ ...common, MONGODB_URL: inject('mongoUrl'), MONGODB_DB: testDbName('e2e_product') }),
+    product.loadConfig({ ...common, MONGODB_URL: mongoUrl, MONGODB_DB: testDbName('e2e_product') }),
     log('product'),
   );
   const gw = await gateway.buildGateway(
