@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -5,6 +6,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** Workspace packages resolve to their TypeScript sources in tests: no build needed to run them. */
 const alias = [
+  // One graphql realm: Vite would pick graphql's ESM build while Apollo's CommonJS requires the CJS one.
+  { find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') },
   { find: /^@shop\/(kit|money|harness)$/, replacement: `${root}packages/$1/src/index.ts` },
   { find: /^@shop\/product$/, replacement: `${root}subgraphs/product/src/lib.ts` },
   { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/lib.ts` },
@@ -20,7 +23,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['{packages,subgraphs,gateway,workers,scripts}/**/src/**/*.test.ts'], exclude: ['**/node_modules/**'] },
+        test: {
+          name: 'unit',
+          include: ['{packages,subgraphs,gateway,workers,scripts}/**/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+        },
       },
       {
         extends: true,

@@ -31,7 +31,9 @@ if (major < 20 || (major === 20 && minor < 19)) fail(`Node ${process.versions.no
 
 function pnpmVersion() {
   try {
-    return execFileSync('pnpm', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('pnpm', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return undefined;
   }
@@ -44,7 +46,21 @@ if (pnpmVersion() !== PNPM_VERSION) {
 // Reinstall only when the lockfile or a manifest changed since the last install.
 function listManifests() {
   try {
-    return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'package.json', '*/package.json', '*/*/package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync(
+      'git',
+      [
+        'ls-files',
+        '--cached',
+        '--others',
+        '--exclude-standard',
+        'package.json',
+        '*/package.json',
+        '*/*/package.json',
+        'pnpm-lock.yaml',
+        'pnpm-workspace.yaml',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] },
+    )
       .toString()
       .split('\n')
       .filter(Boolean)
@@ -65,7 +81,11 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
 }
 
 // Workspace packages resolve to their TypeScript sources under tsx (see the "shop-source" export condition).
-const tsxEnv = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=shop-source`.trim(), APOLLO_TELEMETRY_DISABLED: '1' };
+const tsxEnv = {
+  ...process.env,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=shop-source`.trim(),
+  APOLLO_TELEMETRY_DISABLED: '1',
+};
 const tsx = (file, extra = []) => sh('pnpm', ['exec', 'tsx', file, ...extra], { env: tsxEnv });
 const build = () => must('pnpm', ['exec', 'tsc', '-b']);
 

@@ -27,7 +27,12 @@ export async function callerFromAuthorization(header: string | undefined, secret
 }
 
 /** A development token (HS256) as `npm run token` prints it. */
-export function signDevToken(secret: string, sub: string, roles: readonly (typeof ROLES)[number][], ttlSeconds = 12 * 3600): Promise<string> {
+export function signDevToken(
+  secret: string,
+  sub: string,
+  roles: readonly (typeof ROLES)[number][],
+  ttlSeconds = 12 * 3600,
+): Promise<string> {
   return new SignJWT({ roles: [...roles] })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)

@@ -16,7 +16,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       CORS_ORIGINS: z
         .string()
         .default('')
-        .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+        .transform((v) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
       MAX_SUBGRAPH_SOCKETS: z.coerce.number().int().min(1).max(1_000).default(50),
       SUBGRAPH_TIMEOUT_MS: durationMs(10_000),
       MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(1_000_000),

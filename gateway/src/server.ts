@@ -60,7 +60,11 @@ export async function buildGateway(config: GatewayConfig, log: Logger): Promise<
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false, endpointIsEditable: false }, footer: false, includeCookies: false }),
+        : ApolloServerPluginLandingPageLocalDefault({
+            embed: { runTelemetry: false, endpointIsEditable: false },
+            footer: false,
+            includeCookies: false,
+          }),
     ],
   });
   await server.start();
@@ -72,7 +76,10 @@ export async function buildGateway(config: GatewayConfig, log: Logger): Promise<
       name: 'subgraphs',
       check: async () => {
         if (Date.now() - lastCheck.at > 5_000) {
-          const ok = await gateway.serviceHealthCheck().then(() => true, () => false);
+          const ok = await gateway.serviceHealthCheck().then(
+            () => true,
+            () => false,
+          );
           lastCheck = { at: Date.now(), ok };
         }
         return lastCheck.ok;

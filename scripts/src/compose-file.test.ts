@@ -81,7 +81,10 @@ interface ServiceDir {
 function serviceDirs(): ServiceDir[] {
   const found: ServiceDir[] = [];
   if (existsSync(join(ROOT, 'gateway', 'package.json'))) found.push({ name: 'gateway', dir: 'gateway', kind: 'gateway' });
-  for (const [parent, kind] of [['subgraphs', 'subgraph'], ['workers', 'worker']] as const) {
+  for (const [parent, kind] of [
+    ['subgraphs', 'subgraph'],
+    ['workers', 'worker'],
+  ] as const) {
     if (!existsSync(join(ROOT, parent))) continue;
     for (const entry of readdirSync(join(ROOT, parent), { withFileTypes: true })) {
       if (entry.isDirectory() && existsSync(join(ROOT, parent, entry.name, 'package.json'))) {
@@ -206,8 +209,14 @@ describe('docker-compose.yml', () => {
     it('sets every variable without a default, and only variables its config declares', () => {
       const env = rawEnv(composed());
       const required = [...service.settings].filter(([, s]) => s.required).map(([key]) => key);
-      expect(Object.keys(env).filter((key) => !service.settings.has(key)), `not declared by ${service.configFile}`).toEqual([]);
-      expect(required.filter((key) => !(key in env)), 'required but not set').toEqual([]);
+      expect(
+        Object.keys(env).filter((key) => !service.settings.has(key)),
+        `not declared by ${service.configFile}`,
+      ).toEqual([]);
+      expect(
+        required.filter((key) => !(key in env)),
+        'required but not set',
+      ).toEqual([]);
       expect(env.NODE_ENV).toBe('production');
       expect(env.HOST).toBe('0.0.0.0');
     });

@@ -10,7 +10,6 @@ import {
   parse,
   print,
   type GraphQLField,
-  type GraphQLInputField,
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
@@ -55,7 +54,11 @@ const argsOf = (f: GraphQLField<unknown, unknown>) =>
   f.args.map((a) => `${a.name}: ${String(a.type)}${a.astNode?.defaultValue ? ` = ${print(a.astNode.defaultValue)}` : ''}`).join(', ');
 
 /** Every gap between the API schema and the part of the contract owned by the subgraphs built so far. */
-export function contractGaps(api: GraphQLSchema, built: readonly string[] = SUBGRAPHS.map((s) => s.name), source = readFileSync(CONTRACT_PATH, 'utf8')): string[] {
+export function contractGaps(
+  api: GraphQLSchema,
+  built: readonly string[] = SUBGRAPHS.map((s) => s.name),
+  source = readFileSync(CONTRACT_PATH, 'utf8'),
+): string[] {
   const contract = buildASTSchema(parse(source));
   const owners = contractOwners(source);
   const gaps: string[] = [];
@@ -82,8 +85,10 @@ export function contractGaps(api: GraphQLSchema, built: readonly string[] = SUBG
         gaps.push(`${root.name}.${f.name} is missing`);
         continue;
       }
-      if (String(actual.type) !== String(f.type)) gaps.push(`${root.name}.${f.name}: ${String(actual.type)}, contract says ${String(f.type)}`);
-      if (argsOf(actual) !== argsOf(f) && !argsOf(actual).startsWith(argsOf(f))) gaps.push(`${root.name}.${f.name}(${argsOf(actual)}), contract says (${argsOf(f)})`);
+      if (String(actual.type) !== String(f.type))
+        gaps.push(`${root.name}.${f.name}: ${String(actual.type)}, contract says ${String(f.type)}`);
+      if (argsOf(actual) !== argsOf(f) && !argsOf(actual).startsWith(argsOf(f)))
+        gaps.push(`${root.name}.${f.name}(${argsOf(actual)}), contract says (${argsOf(f)})`);
       visit(getNamedType(f.type));
       for (const a of f.args) visit(getNamedType(a.type));
     }
@@ -112,7 +117,7 @@ export function contractGaps(api: GraphQLSchema, built: readonly string[] = SUBG
       }
     }
     if (isInputObjectType(want) && isInputObjectType(have)) {
-      for (const f of Object.values(want.getFields()) as GraphQLInputField[]) {
+      for (const f of Object.values(want.getFields())) {
         const h = have.getFields()[f.name];
         if (!h) gaps.push(`${name}.${f.name} is missing`);
         else if (String(h.type) !== String(f.type)) gaps.push(`${name}.${f.name}: ${String(h.type)}, contract says ${String(f.type)}`);

@@ -40,7 +40,11 @@ const RANGES: Record<string, { nouns: string[]; min: number; max: number }> = {
   footwear: { nouns: ['Sneaker', 'Hiking Boot', 'Sandal', 'Loafer', 'Rain Boot', 'Slipper'], min: 2_999, max: 21_999 },
   apparel: { nouns: ['Rain Jacket', 'Hoodie', 'Wool Sweater', 'T-Shirt', 'Chinos', 'Beanie'], min: 1_499, max: 24_999 },
   stationery: { nouns: ['Notebook', 'Fountain Pen', 'Desk Pad', 'Planner', 'Pencil Set', 'Sketchbook'], min: 399, max: 7_999 },
-  office: { nouns: ['Desk Lamp', 'Monitor Stand', 'Desk Organizer', 'Office Chair Cushion', 'Cable Tray', 'Whiteboard'], min: 1_999, max: 29_999 },
+  office: {
+    nouns: ['Desk Lamp', 'Monitor Stand', 'Desk Organizer', 'Office Chair Cushion', 'Cable Tray', 'Whiteboard'],
+    min: 1_999,
+    max: 29_999,
+  },
   audio: { nouns: ['Headphones', 'Earbuds', 'Bookshelf Speaker', 'Soundbar', 'Turntable', 'Portable Speaker'], min: 2_999, max: 49_999 },
 };
 
@@ -69,13 +73,19 @@ export function demoProducts(): SeedProduct[] {
         const adjective = ADJECTIVES[(group + i) % ADJECTIVES.length]!; // four distinct adjectives per noun: unique names
         const finish = FINISHES[Math.floor(random() * FINISHES.length)]!;
         const name = `${adjective} ${noun} — ${finish}`;
-        const sku = `${category.slice(0, 3).toUpperCase()}-${noun.replace(/[^A-Za-z]/g, '').slice(0, 6).toUpperCase()}-${String(out.length + 1).padStart(4, '0')}`;
+        const sku = `${category.slice(0, 3).toUpperCase()}-${noun
+          .replace(/[^A-Za-z]/g, '')
+          .slice(0, 6)
+          .toUpperCase()}-${String(out.length + 1).padStart(4, '0')}`;
         const price = Math.round((range.min + random() * (range.max - range.min)) / 100) * 100 - 1;
         const roll = random();
         const initialStock = roll < 0.08 ? 0 : roll < 0.2 ? 1 + Math.floor(random() * 5) : 6 + Math.floor(random() * 120);
         out.push({
           sku,
-          slug: name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+          slug: name
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .replace(/^-|-$/g, ''),
           name,
           description: `The ${name.toLowerCase()} is a ${adjective.toLowerCase()} take on the ${noun.toLowerCase()}, finished in ${finish.toLowerCase()}. Built to last and easy to care for.`,
           price,

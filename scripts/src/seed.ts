@@ -30,13 +30,23 @@ export async function seedCatalog(url: string, jwtSecret: string, progress: (msg
     return 0;
   }
   for (const input of CATEGORIES) {
-    const r = await gql(url, token, 'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { userErrors { code message } } }', { input });
+    const r = await gql(
+      url,
+      token,
+      'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { userErrors { code message } } }',
+      { input },
+    );
     const errors = r.createCategory.userErrors.filter((e: { code: string }) => e.code !== 'SLUG_TAKEN');
     if (errors.length) throw new Error(`category ${input.slug}: ${JSON.stringify(errors)}`);
   }
   let done = 0;
   for (const input of products) {
-    const r = await gql(url, token, 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { userErrors { code message } } }', { input });
+    const r = await gql(
+      url,
+      token,
+      'mutation ($input: CreateProductInput!) { createProduct(input: $input) { userErrors { code message } } }',
+      { input },
+    );
     const errors = r.createProduct.userErrors.filter((e: { code: string }) => e.code !== 'SKU_TAKEN' && e.code !== 'SLUG_TAKEN');
     if (errors.length) throw new Error(`product ${input.sku}: ${JSON.stringify(errors)}`);
     done++;
@@ -49,7 +59,7 @@ const invokedDirectly = process.argv[1]?.endsWith('seed.ts');
 if (invokedDirectly) {
   const { values } = parseArgs({ options: { url: { type: 'string', default: 'http://127.0.0.1:4000/graphql' } } });
   const config = loadConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
-  seedCatalog(values.url!, config.JWT_SECRET, (m) => process.stderr.write(`» ${m}\n`)).then(
+  seedCatalog(values.url, config.JWT_SECRET, (m) => process.stderr.write(`» ${m}\n`)).then(
     (n) => process.stdout.write(`seeded ${n} products\n`),
     (err: unknown) => {
       process.stderr.write(`seed failed: ${err instanceof Error ? err.message : String(err)}\n`);

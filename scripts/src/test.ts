@@ -19,7 +19,16 @@ interface VitestJson {
 }
 
 function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: NodeJS.ProcessEnv = process.env): number {
-  const args = ['exec', 'vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...process.argv.slice(2)];
+  const args = [
+    'exec',
+    'vitest',
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${jsonFile}`,
+    ...process.argv.slice(2),
+  ];
   const [cmd, ...rest] = wrap.length ? [...wrap, 'pnpm', ...args] : ['pnpm', ...args];
   const r = spawnSync(cmd!, rest, { cwd: ROOT, stdio: 'inherit', env });
   return r.status ?? 1;
@@ -44,7 +53,17 @@ const strace = which('strace')!;
 
 say('running unit, integration and e2e tests (traced: connect/sendto of every process)…');
 const suiteCode = vitest(['unit', 'integration', 'e2e'], join(out, 'suite.json'), [
-  strace, '-f', '-qq', '--seccomp-bpf', '-e', 'trace=connect,sendto', '-e', 'signal=none', '-o', trace, '--',
+  strace,
+  '-f',
+  '-qq',
+  '--seccomp-bpf',
+  '-e',
+  'trace=connect,sendto',
+  '-e',
+  'signal=none',
+  '-o',
+  trace,
+  '--',
 ]);
 say('auditing the trace for connections beyond loopback…');
 const auditCode = vitest(['audit'], join(out, 'audit.json'), [], { ...process.env, NET_AUDIT_LOG: trace });

@@ -35,7 +35,11 @@ export async function ensureDebianPackages(packages: readonly string[], reason: 
 
 export function which(bin: string): string | undefined {
   try {
-    return execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || undefined;
+    return (
+      execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }

@@ -68,12 +68,12 @@ export async function startFerretDb(opts: { dataDir: string; logFile: string; po
   const port = opts.port ?? (await freePort());
   mkdirSync(opts.dataDir, { recursive: true });
   const sqliteUrl = `file:${opts.dataDir}/`;
-  const proc = new ManagedProcess('FerretDB', bin, [
-    `--listen-addr=127.0.0.1:${port}`,
-    `--sqlite-url=${sqliteUrl}`,
-    '--telemetry=disable',
-    '--log-level=error',
-  ], opts.logFile);
+  const proc = new ManagedProcess(
+    'FerretDB',
+    bin,
+    [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=${sqliteUrl}`, '--telemetry=disable', '--log-level=error'],
+    opts.logFile,
+  );
   const url = `mongodb://127.0.0.1:${port}/?directConnection=true&serverSelectionTimeoutMS=5000`;
   await waitFor(`FerretDB on port ${port}`, () => pingMongo(url), { failFast: () => proc.deathNotice() });
   return { url, kind: 'ferretdb', process: proc, stop: () => proc.stop() };
@@ -83,7 +83,12 @@ export async function startFerretDb(opts: { dataDir: string; logFile: string; po
 export async function startMongod(opts: { dataDir: string; logFile: string; port?: number }): Promise<DatabaseInstance> {
   const port = opts.port ?? (await freePort());
   mkdirSync(opts.dataDir, { recursive: true });
-  const proc = new ManagedProcess('mongod', 'mongod', ['--dbpath', opts.dataDir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], opts.logFile);
+  const proc = new ManagedProcess(
+    'mongod',
+    'mongod',
+    ['--dbpath', opts.dataDir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'],
+    opts.logFile,
+  );
   const url = `mongodb://127.0.0.1:${port}/?directConnection=true&serverSelectionTimeoutMS=5000`;
   await waitFor(`mongod on port ${port}`, () => pingMongo(url), { failFast: () => proc.deathNotice() });
   return { url, kind: 'mongod', process: proc, stop: () => proc.stop() };

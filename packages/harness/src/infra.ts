@@ -40,9 +40,7 @@ export async function startDatabase(mode: Mode, env: NodeJS.ProcessEnv = process
   const logFile = join(mode === 'dev' ? join(STATE_DIR, 'logs') : dir, 'database.log');
   const db = which('mongod')
     ? await component('database (mongod)', () => startMongod({ dataDir: join(dir, 'mongod'), logFile, port }))
-    : await component('database (FerretDB)', () =>
-        startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile, port }),
-      );
+    : await component('database (FerretDB)', () => startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile, port }));
   return {
     ...db,
     stop: async () => {

@@ -23,7 +23,12 @@ export async function startNats(opts: { storeDir: string; logFile: string; port?
   const port = opts.port ?? (await freePort());
   const monitor = await freePort();
   mkdirSync(opts.storeDir, { recursive: true });
-  const proc = new ManagedProcess('nats-server', bin, ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), '-js', '-sd', opts.storeDir], opts.logFile);
+  const proc = new ManagedProcess(
+    'nats-server',
+    bin,
+    ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), '-js', '-sd', opts.storeDir],
+    opts.logFile,
+  );
   await waitFor(
     `NATS JetStream on port ${port}`,
     async () => (await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`)).ok,

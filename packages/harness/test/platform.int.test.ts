@@ -29,7 +29,7 @@ describe('FerretDB through mongoose', () => {
 
   afterAll(async () => {
     if (!conn) return;
-    if (conn.readyState === 1) await conn.dropDatabase();
+    if (conn.readyState === mongoose.ConnectionStates.connected) await conn.dropDatabase();
     await conn.close();
   });
 

@@ -13,10 +13,12 @@ export class ConfigError extends Error {
 
 const isProduction = (env: NodeJS.ProcessEnv) => env.NODE_ENV === 'production';
 
-/** A secret with a development default that is refused in production. */
+/** A secret with a development default; production needs a real one and refuses the defaults. */
 export function secret(devDefault: string, env: NodeJS.ProcessEnv = process.env) {
   const base = z.string().min(16, 'must be at least 16 characters');
-  return isProduction(env) ? base : base.default(devDefault);
+  return isProduction(env)
+    ? base.refine((v) => !v.startsWith('dev-only-'), 'is a development default; set a real secret in production')
+    : base.default(devDefault);
 }
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
@@ -29,9 +31,7 @@ export const durationMs = (fallback: number) => z.coerce.number().int().positive
 
 export const httpUrl = z.url({ protocol: /^https?$/ });
 
-export const mongoUrl = z
-  .string()
-  .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL');
+export const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL');
 
 /** Settings every service shares (ARCHITECTURE §7, §8). */
 export function commonConfig(defaultPort: number, env: NodeJS.ProcessEnv = process.env) {

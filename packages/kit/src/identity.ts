@@ -37,12 +37,7 @@ function mac(secret: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
 }
 
-export function signContext(
-  secret: string,
-  caller: Caller,
-  requestId: string = randomUUID(),
-  now: number = Date.now(),
-): string {
+export function signContext(secret: string, caller: Caller, requestId: string = randomUUID(), now: number = Date.now()): string {
   const iat = Math.floor(now / 1000);
   const envelope: SignedContext = { v: 1, caller, requestId, iat, exp: iat + CONTEXT_TTL_SECONDS };
   const payload = Buffer.from(JSON.stringify(envelope)).toString('base64url');
@@ -79,7 +74,6 @@ export function verifyContext(secret: string, header: string | undefined, now: n
 }
 
 export const isAdmin = (c: Caller): boolean => c.kind === 'user' && c.roles.includes('admin');
-export const isService = (c: Caller, name?: string): boolean =>
-  c.kind === 'service' && (name === undefined || c.service === name);
+export const isService = (c: Caller, name?: string): boolean => c.kind === 'service' && (name === undefined || c.service === name);
 /** The signed-in user's id, or undefined for guests, partners and services. */
 export const userId = (c: Caller): string | undefined => (c.kind === 'user' ? c.sub : undefined);

@@ -33,3 +33,6 @@ export function isDuplicateKey(err: unknown, index?: string): boolean {
   if (!e || e.code !== 11000) return false;
   return index === undefined || (e.message ?? '').includes(index);
 }
+
+/** Readiness probe for a connection. */
+export const isConnected = (conn: Connection): boolean => conn.readyState === mongoose.ConnectionStates.connected;

@@ -5,10 +5,7 @@ import express, { type Express } from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 
@@ -62,9 +59,7 @@ type TContextAny = BaseContext;
  * Builds (but does not start listening) a subgraph: Apollo Server with the federation schema,
  * signed-context verification on every operation, masked internal errors, /healthz and /readyz.
  */
-export async function createSubgraphServer<TContext extends BaseContext>(
-  opts: SubgraphOptions<TContext>,
-): Promise<SubgraphServer> {
+export async function createSubgraphServer<TContext extends BaseContext>(opts: SubgraphOptions<TContext>): Promise<SubgraphServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

@@ -29,10 +29,7 @@ export function serviceClient(opts: { service: string; url: string; secret: stri
     });
     const body = (await res.json().catch(() => null)) as { data?: T; errors?: { message: string }[] } | null;
     if (!body || body.errors?.length || !body.data) {
-      throw new ServiceCallError(
-        `${opts.url}: ${body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`}`,
-        res.status,
-      );
+      throw new ServiceCallError(`${opts.url}: ${body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`}`, res.status);
     }
     return body.data;
   };

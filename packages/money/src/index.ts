@@ -80,9 +80,7 @@ export function priceLines(lines: readonly PricedLine[], rateBps: number): Total
 
 /** Human formatting for documents and messages, e.g. `formatMoney({amount: 123456, currency: 'USD'})` → `$1,234.56`. */
 export function formatMoney(value: Money, locale = 'en-US'): string {
-  const digits = new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency }).format(
-    value.amount / 10 ** digits,
-  );
+  const digits =
+    new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency }).format(value.amount / 10 ** digits);
 }

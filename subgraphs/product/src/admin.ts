@@ -53,8 +53,10 @@ export class CatalogAdmin {
     const slug = input.slug ?? slugify(input.name);
     if (!SLUG.test(slug)) return fail(null, userError('INVALID_INPUT', 'cannot derive a slug from this name; give one', ['input', 'slug']));
     // Checked first for clear errors; the unique indexes decide under concurrency.
-    if (await this.m.Product.exists({ sku: input.sku })) return fail(null, userError('SKU_TAKEN', 'another product has this SKU', ['input', 'sku']));
-    if (await this.m.Product.exists({ slug })) return fail(null, userError('SLUG_TAKEN', 'another product has this slug', ['input', 'slug']));
+    if (await this.m.Product.exists({ sku: input.sku }))
+      return fail(null, userError('SKU_TAKEN', 'another product has this SKU', ['input', 'sku']));
+    if (await this.m.Product.exists({ slug }))
+      return fail(null, userError('SLUG_TAKEN', 'another product has this slug', ['input', 'slug']));
     const now = new Date();
     const doc: ProductDoc = {
       _id: new Types.ObjectId(),
@@ -99,12 +101,18 @@ export class CatalogAdmin {
     if (input.price != null) set.price = input.price;
     if (input.images != null) set.images = [...input.images];
     if (input.slug != null && input.slug !== current.slug) {
-      if (await this.m.Product.exists({ slug: input.slug })) return fail(current, userError('SLUG_TAKEN', 'another product has this slug', ['input', 'slug']));
+      if (await this.m.Product.exists({ slug: input.slug }))
+        return fail(current, userError('SLUG_TAKEN', 'another product has this slug', ['input', 'slug']));
       set.slug = input.slug;
     }
     if (cats) Object.assign(set, { categoryIds: cats.map((c) => c._id), categoryPath: uniqueIds(cats.flatMap((c) => c.path)) });
     const catNames = cats ?? (await this.m.Category.find({ _id: { $in: current.categoryIds } }).lean());
-    set.searchText = searchText([set.name ?? current.name, current.sku, set.description ?? current.description, ...catNames.map((c) => c.name)]);
+    set.searchText = searchText([
+      set.name ?? current.name,
+      current.sku,
+      set.description ?? current.description,
+      ...catNames.map((c) => c.name),
+    ]);
     try {
       await this.m.Product.updateOne({ _id: id }, { $set: set });
     } catch (err) {
@@ -129,7 +137,8 @@ export class CatalogAdmin {
     if (!Number.isInteger(delta) || delta === 0 || Math.abs(delta) > MAX_STOCK_DELTA) {
       return fail(current, userError('INVALID_QUANTITY', `delta must be a non-zero integer within ±${MAX_STOCK_DELTA}`, ['delta']));
     }
-    if (reason.trim().length === 0 || reason.length > 500) return fail(current, userError('INVALID_INPUT', 'reason must be 1–500 characters', ['reason']));
+    if (reason.trim().length === 0 || reason.length > 500)
+      return fail(current, userError('INVALID_INPUT', 'reason must be 1–500 characters', ['reason']));
     const res = await this.ledger.append(id, 'ADJUSTMENT', delta, { reason: reason.trim() });
     if (!res.ok) {
       return fail(current, userError('STOCK_WOULD_BE_NEGATIVE', `only ${res.available} in stock; cannot remove ${-delta}`, ['delta']));
@@ -137,20 +146,38 @@ export class CatalogAdmin {
     return { product: current, userErrors: [] };
   }
 
-  async createCategory(input: { slug: string; name: string; parentSlug?: string | null }): Promise<{ category: CategoryDoc | null; userErrors: UserError[] }> {
-    if (!SLUG.test(input.slug) || input.slug.length > 80) return { category: null, userErrors: [userError('INVALID_INPUT', 'slug must be lower-case words joined by "-"', ['input', 'slug'])] };
-    if (input.name.trim().length === 0 || input.name.length > 100) return { category: null, userErrors: [userError('INVALID_INPUT', 'name must be 1–100 characters', ['input', 'name'])] };
+  async createCategory(input: {
+    slug: string;
+    name: string;
+    parentSlug?: string | null;
+  }): Promise<{ category: CategoryDoc | null; userErrors: UserError[] }> {
+    if (!SLUG.test(input.slug) || input.slug.length > 80)
+      return { category: null, userErrors: [userError('INVALID_INPUT', 'slug must be lower-case words joined by "-"', ['input', 'slug'])] };
+    if (input.name.trim().length === 0 || input.name.length > 100)
+      return { category: null, userErrors: [userError('INVALID_INPUT', 'name must be 1–100 characters', ['input', 'name'])] };
     let parent: CategoryDoc | null = null;
     if (input.parentSlug != null) {
       parent = await this.m.Category.findOne({ slug: input.parentSlug }).lean();
-      if (!parent) return { category: null, userErrors: [userError('CATEGORY_NOT_FOUND', `unknown parent ${input.parentSlug}`, ['input', 'parentSlug'])] };
+      if (!parent)
+        return {
+          category: null,
+          userErrors: [userError('CATEGORY_NOT_FOUND', `unknown parent ${input.parentSlug}`, ['input', 'parentSlug'])],
+        };
     }
     const _id = new Types.ObjectId();
-    const doc: CategoryDoc = { _id, slug: input.slug, name: input.name.trim(), parentId: parent?._id ?? null, path: [...(parent?.path ?? []), _id], createdAt: new Date() };
+    const doc: CategoryDoc = {
+      _id,
+      slug: input.slug,
+      name: input.name.trim(),
+      parentId: parent?._id ?? null,
+      path: [...(parent?.path ?? []), _id],
+      createdAt: new Date(),
+    };
     try {
       await this.m.Category.create(doc);
     } catch (err) {
-      if (isDuplicateKey(err)) return { category: null, userErrors: [userError('SLUG_TAKEN', 'another category has this slug', ['input', 'slug'])] };
+      if (isDuplicateKey(err))
+        return { category: null, userErrors: [userError('SLUG_TAKEN', 'another category has this slug', ['input', 'slug'])] };
       throw err;
     }
     return { category: doc, userErrors: [] };

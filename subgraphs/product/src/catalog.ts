@@ -44,7 +44,7 @@ const cursorSchema = z.object({
 type Cursor = z.infer<typeof cursorSchema>;
 
 function cursorOf(sort: ProductSort, p: ProductDoc): string {
-  const value = p[SORTS[sort].field] as Date | number | string;
+  const value = p[SORTS[sort].field];
   return encodeCursor({ s: sort, v: value instanceof Date ? value.toISOString() : value, id: p._id.toHexString() } satisfies Cursor);
 }
 
@@ -61,7 +61,7 @@ function afterCursor(sort: ProductSort, raw: string): FilterQuery<ProductDoc> {
   }
   const op = dir === 1 ? '$gt' : '$lt';
   const id = new Types.ObjectId(c.id);
-  return { $or: [{ [field]: { [op]: value } }, { [field]: value, _id: { [op]: id } }] } as FilterQuery<ProductDoc>;
+  return { $or: [{ [field]: { [op]: value } }, { [field]: value, _id: { [op]: id } }] };
 }
 
 function checkPrice(value: number | null | undefined, field: string): void {
@@ -79,7 +79,8 @@ export class Catalog {
     if (!includeArchived) and.push({ status: 'ACTIVE' });
     if (!filter) return and.length ? { $and: and } : {};
     if (filter.search != null) {
-      if (filter.search.length > MAX_SEARCH_LENGTH) throw badInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`, 'filter.search');
+      if (filter.search.length > MAX_SEARCH_LENGTH)
+        throw badInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`, 'filter.search');
       const tokens = searchTokens(filter.search);
       if (!tokens && filter.search.trim()) return null; // only punctuation: nothing can match
       for (const token of tokens ?? []) {
@@ -117,7 +118,10 @@ export class Catalog {
     const { field, dir } = SORTS[sort];
     const query = after ? { $and: [base, after] } : base;
     const [docs, totalCount] = await Promise.all([
-      this.m.Product.find(query).sort({ [field]: dir, _id: dir }).limit(first + 1).lean(),
+      this.m.Product.find(query)
+        .sort({ [field]: dir, _id: dir })
+        .limit(first + 1)
+        .lean(),
       this.m.Product.countDocuments(base),
     ]);
     const page = docs.slice(0, first);
@@ -134,6 +138,9 @@ export class Catalog {
   }
 
   categoriesInOrder(): Promise<CategoryDoc[]> {
-    return this.m.Category.find({}).sort({ slug: 1 }).lean().then((cats) => cats.sort((a, b) => a.path.length - b.path.length));
+    return this.m.Category.find({})
+      .sort({ slug: 1 })
+      .lean()
+      .then((cats) => cats.sort((a, b) => a.path.length - b.path.length));
   }
 }

@@ -8,8 +8,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     {
       ...commonConfig(4001, env),
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
-      MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('shop_product'),
-      STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').default('USD'),
+      MONGODB_DB: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,60}$/)
+        .default('shop_product'),
+      STORE_CURRENCY: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
+        .default('USD'),
       LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
       RESERVATION_TTL: duration('15m'),
       RESERVATION_SWEEP_INTERVAL: duration('30s'),

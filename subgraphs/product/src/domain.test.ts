@@ -33,7 +33,16 @@ describe('text', () => {
 
 describe('validateProductFields', () => {
   it('accepts a valid product', () => {
-    expect(validateProductFields({ sku: 'MUG-001', name: 'Mug', description: '', price: 1299, images: ['https://x.test/a.png'], initialStock: 5 })).toEqual([]);
+    expect(
+      validateProductFields({
+        sku: 'MUG-001',
+        name: 'Mug',
+        description: '',
+        price: 1299,
+        images: ['https://x.test/a.png'],
+        initialStock: 5,
+      }),
+    ).toEqual([]);
   });
 
   it('reports every problem with its code and field', () => {

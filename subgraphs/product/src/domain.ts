@@ -64,19 +64,27 @@ export interface FieldProblem {
 export function validateProductFields(input: ProductFieldsInput): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const bad = (code: FieldProblem['code'], field: string, message: string) => problems.push({ code, field: ['input', field], message });
-  if (input.sku != null && !SKU.test(input.sku)) bad('INVALID_INPUT', 'sku', 'SKU must be 1–64 of A–Z, 0–9, "-" or "_", starting with a letter or digit');
-  if (input.name != null && (input.name.trim().length === 0 || input.name.length > 200)) bad('INVALID_INPUT', 'name', 'name must be 1–200 characters');
-  if (input.description != null && input.description.length > 5_000) bad('INVALID_INPUT', 'description', 'description must be at most 5000 characters');
+  if (input.sku != null && !SKU.test(input.sku))
+    bad('INVALID_INPUT', 'sku', 'SKU must be 1–64 of A–Z, 0–9, "-" or "_", starting with a letter or digit');
+  if (input.name != null && (input.name.trim().length === 0 || input.name.length > 200))
+    bad('INVALID_INPUT', 'name', 'name must be 1–200 characters');
+  if (input.description != null && input.description.length > 5_000)
+    bad('INVALID_INPUT', 'description', 'description must be at most 5000 characters');
   if (input.price != null && (!Number.isInteger(input.price) || input.price < 0 || input.price > MAX_PRICE)) {
     bad('INVALID_PRICE', 'price', `price must be 0–${MAX_PRICE} minor units`);
   }
   if (input.images != null) {
     if (input.images.length > 20) bad('INVALID_INPUT', 'images', 'at most 20 images');
-    else if (input.images.some((u) => u.length > 2_000 || !/^https?:\/\/[^\s]+$/.test(u))) bad('INVALID_INPUT', 'images', 'images must be http(s) URLs');
+    else if (input.images.some((u) => u.length > 2_000 || !/^https?:\/\/[^\s]+$/.test(u)))
+      bad('INVALID_INPUT', 'images', 'images must be http(s) URLs');
   }
-  if (input.initialStock != null && (!Number.isInteger(input.initialStock) || input.initialStock < 0 || input.initialStock > MAX_STOCK_DELTA)) {
+  if (
+    input.initialStock != null &&
+    (!Number.isInteger(input.initialStock) || input.initialStock < 0 || input.initialStock > MAX_STOCK_DELTA)
+  ) {
     bad('INVALID_QUANTITY', 'initialStock', `initialStock must be 0–${MAX_STOCK_DELTA}`);
   }
-  if (input.slug != null && (!SLUG.test(input.slug) || input.slug.length > 80)) bad('INVALID_INPUT', 'slug', 'slug must be lower-case words joined by "-", at most 80 characters');
+  if (input.slug != null && (!SLUG.test(input.slug) || input.slug.length > 80))
+    bad('INVALID_INPUT', 'slug', 'slug must be lower-case words joined by "-", at most 80 characters');
   return problems;
 }

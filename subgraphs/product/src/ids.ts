@@ -11,6 +11,7 @@ export function objectId(value: string, field: string): Types.ObjectId {
 
 /** Order ids are UUIDs (ARCHITECTURE §3). */
 export function orderId(value: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(value)) throw badInput('orderId is not a UUID', 'orderId');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(value))
+    throw badInput('orderId is not a UUID', 'orderId');
   return value.toLowerCase();
 }

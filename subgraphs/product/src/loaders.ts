@@ -20,16 +20,19 @@ export function createLoaders(m: ProductModels, ledger: StockLedger, lowStockThr
       async (ids) => byKey(await m.Product.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean(), ids),
       { maxBatchSize: 500 },
     ),
-    category: new DataLoader<string, CategoryDoc | null>(
-      async (ids) => byKey(await m.Category.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean(), ids),
+    category: new DataLoader<string, CategoryDoc | null>(async (ids) =>
+      byKey(await m.Category.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean(), ids),
     ),
-    availability: new DataLoader<string, AvailabilityView>(async (ids) => {
-      const levels = await ledger.levels(ids.map((id) => new Types.ObjectId(id)));
-      return ids.map((id) => {
-        const available = levels.get(id)?.balance ?? 0;
-        return { available, status: availabilityStatus(available, lowStockThreshold) };
-      });
-    }, { maxBatchSize: 500 }),
+    availability: new DataLoader<string, AvailabilityView>(
+      async (ids) => {
+        const levels = await ledger.levels(ids.map((id) => new Types.ObjectId(id)));
+        return ids.map((id) => {
+          const available = levels.get(id)?.balance ?? 0;
+          return { available, status: availabilityStatus(available, lowStockThreshold) };
+        });
+      },
+      { maxBatchSize: 500 },
+    ),
   };
 }
 

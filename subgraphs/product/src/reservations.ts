@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { type Types } from 'mongoose';
 import { isDuplicateKey, type Logger } from '@shop/kit';
 import type { ProductModels, ReservationDoc } from './model.js';
 import { holdKey, releaseKey, type StockLedger } from './stock.js';
@@ -19,15 +19,20 @@ export type ReservationState = 'RESERVED' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED'
 export interface ReservationOutcome {
   ok: boolean;
   state: ReservationState;
-  code?: 'OUT_OF_STOCK' | 'PRODUCT_NOT_FOUND' | 'PRODUCT_UNAVAILABLE' | 'RESERVATION_NOT_FOUND' | 'RESERVATION_RELEASED' | 'RESERVATION_MISMATCH';
+  code?:
+    | 'OUT_OF_STOCK'
+    | 'PRODUCT_NOT_FOUND'
+    | 'PRODUCT_UNAVAILABLE'
+    | 'RESERVATION_NOT_FOUND'
+    | 'RESERVATION_RELEASED'
+    | 'RESERVATION_MISMATCH';
   message?: string;
   productId?: string;
   available?: number;
 }
 
 const sameLines = (a: readonly ReservationLine[], b: readonly ReservationLine[]) =>
-  a.length === b.length &&
-  a.every((l, i) => l.productId.equals(b[i]!.productId) && l.quantity === b[i]!.quantity);
+  a.length === b.length && a.every((l, i) => l.productId.equals(b[i]!.productId) && l.quantity === b[i]!.quantity);
 
 export class Reservations {
   constructor(
@@ -160,7 +165,8 @@ export class Reservations {
       const id = line.productId.toHexString();
       const p = byId.get(id);
       if (!p) return { ok: false, state: 'RELEASED', code: 'PRODUCT_NOT_FOUND', productId: id, message: `product ${id} does not exist` };
-      if (p.status !== 'ACTIVE') return { ok: false, state: 'RELEASED', code: 'PRODUCT_UNAVAILABLE', productId: id, message: `product ${id} is archived` };
+      if (p.status !== 'ACTIVE')
+        return { ok: false, state: 'RELEASED', code: 'PRODUCT_UNAVAILABLE', productId: id, message: `product ${id} is archived` };
     }
     return undefined;
   }

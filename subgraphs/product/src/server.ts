@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
-import { connectMongo, createSubgraphServer, ensureIndexes, type Logger, type SubgraphServer } from '@shop/kit';
+import { connectMongo, createSubgraphServer, ensureIndexes, isConnected, type Logger, type SubgraphServer } from '@shop/kit';
 import { CatalogAdmin } from './admin.js';
 import { Catalog } from './catalog.js';
 import type { ProductConfig } from './config.js';
@@ -34,7 +34,7 @@ export async function buildProductService(conn: Connection, config: ProductConfi
     resolvers,
     signingSecret: config.GATEWAY_SIGNING_SECRET,
     log,
-    readiness: [{ name: 'mongodb', check: () => conn.readyState === 1 }],
+    readiness: [{ name: 'mongodb', check: () => isConnected(conn) }],
     buildContext: (base) => ({
       ...base,
       config,

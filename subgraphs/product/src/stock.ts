@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Types } from 'mongoose';
+import { type Types } from 'mongoose';
 import { isDuplicateKey } from '@shop/kit';
 import type { MovementDoc, MovementKind, ProductModels } from './model.js';
 
@@ -11,17 +11,14 @@ import type { MovementDoc, MovementKind, ProductModels } from './model.js';
 
 const MAX_ATTEMPTS = 200;
 
-export const movementId = (productId: Types.ObjectId, version: number) =>
-  `${productId.toHexString()}:${String(version).padStart(10, '0')}`;
+export const movementId = (productId: Types.ObjectId, version: number) => `${productId.toHexString()}:${String(version).padStart(10, '0')}`;
 
 export interface Level {
   version: number;
   balance: number;
 }
 
-export type AppendResult =
-  | { ok: true; movement: MovementDoc; duplicate: boolean }
-  | { ok: false; available: number };
+export type AppendResult = { ok: true; movement: MovementDoc; duplicate: boolean } | { ok: false; available: number };
 
 export class StockConflictError extends Error {
   constructor(productId: Types.ObjectId) {
@@ -104,7 +101,11 @@ export class StockLedger {
 
   /** Newest first, ledger entries only (no reservation tombstones). */
   history(productId: Types.ObjectId, limit: number): Promise<MovementDoc[]> {
-    return this.m.Movement.find({ productId, version: { $gt: 0 } }).sort({ version: -1 }).limit(limit).lean().exec();
+    return this.m.Movement.find({ productId, version: { $gt: 0 } })
+      .sort({ version: -1 })
+      .limit(limit)
+      .lean()
+      .exec();
   }
 
   /**

@@ -6,10 +6,31 @@ import type { StartedProductService } from '../src/server.js';
 const LIST = /* GraphQL */ `
   query ($first: Int, $after: String, $filter: ProductFilter, $sort: ProductSort) {
     products(first: $first, after: $after, filter: $filter, sort: $sort) {
-      totalCount pageInfo { hasNextPage endCursor }
-      edges { cursor node { id name sku status price { amount currency } availability { status available } } }
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          id
+          name
+          sku
+          status
+          price {
+            amount
+            currency
+          }
+          availability {
+            status
+            available
+          }
+        }
+      }
     }
-  }`;
+  }
+`;
 
 let svc: StartedProductService;
 let gql: ReturnType<typeof client>;
@@ -35,7 +56,13 @@ afterAll(() => svc?.close());
 const list = async (vars: Record<string, unknown>, caller = GUEST) => {
   const res = await gql(LIST, vars, caller);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data!.products as { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string; name: string; sku: string; price: { amount: number }; availability: { status: string; available: number } } }[] };
+  return res.data!.products as {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: {
+      node: { id: string; name: string; sku: string; price: { amount: number }; availability: { status: string; available: number } };
+    }[];
+  };
 };
 const skus = (page: Awaited<ReturnType<typeof list>>) => page.edges.map((e) => e.node.sku);
 
@@ -102,7 +129,19 @@ describe('catalog listing', () => {
 });
 
 describe('product and category queries', () => {
-  const PRODUCT = /* GraphQL */ `query ($id: ID, $slug: String) { product(id: $id, slug: $slug) { id slug name status categories { slug } } }`;
+  const PRODUCT = /* GraphQL */ `
+    query ($id: ID, $slug: String) {
+      product(id: $id, slug: $slug) {
+        id
+        slug
+        name
+        status
+        categories {
+          slug
+        }
+      }
+    }
+  `;
 
   it('finds a product by id or slug and its categories', async () => {
     const byId = await gql(PRODUCT, { id: ids['MUG-RED'] }, GUEST);
@@ -139,8 +178,14 @@ describe('product and category queries', () => {
 describe('admin mutations', () => {
   it('creates, updates and archives a product; archived ones are hidden from shoppers only', async () => {
     const id = await createProduct(svc.url, { sku: 'LAMP-1', name: 'Desk Lamp', price: 3000, initialStock: 4 });
-    const upd = await gql(`mutation ($id: ID!) { updateProduct(id: $id, input: { price: 3200, name: "Desk Lamp XL" }) { product { name slug price { amount } } userErrors { code } } }`, { id });
-    expect(upd.data!.updateProduct).toEqual({ product: { name: 'Desk Lamp XL', slug: 'desk-lamp', price: { amount: 3200 } }, userErrors: [] });
+    const upd = await gql(
+      `mutation ($id: ID!) { updateProduct(id: $id, input: { price: 3200, name: "Desk Lamp XL" }) { product { name slug price { amount } } userErrors { code } } }`,
+      { id },
+    );
+    expect(upd.data!.updateProduct).toEqual({
+      product: { name: 'Desk Lamp XL', slug: 'desk-lamp', price: { amount: 3200 } },
+      userErrors: [],
+    });
     const arch = await gql(`mutation ($id: ID!) { archiveProduct(id: $id) { product { status } userErrors { code } } }`, { id });
     expect(arch.data!.archiveProduct.product.status).toBe('ARCHIVED');
     expect((await gql(`query ($id: ID) { product(id: $id) { id } }`, { id }, CUSTOMER)).data!.product).toBeNull();
@@ -182,8 +227,15 @@ describe('admin mutations', () => {
   });
 
   it('refuses admin operations to customers (FORBIDDEN) and guests (UNAUTHENTICATED)', async () => {
-    for (const [caller, code] of [[CUSTOMER, 'FORBIDDEN'], [GUEST, 'UNAUTHENTICATED']] as const) {
-      const res = await gql(CREATE_PRODUCT, { input: { sku: 'NOPE-1', name: 'Nope', description: '', price: 1, categorySlugs: [] } }, caller);
+    for (const [caller, code] of [
+      [CUSTOMER, 'FORBIDDEN'],
+      [GUEST, 'UNAUTHENTICATED'],
+    ] as const) {
+      const res = await gql(
+        CREATE_PRODUCT,
+        { input: { sku: 'NOPE-1', name: 'Nope', description: '', price: 1, categorySlugs: [] } },
+        caller,
+      );
       expect(res.errors?.[0]?.extensions?.code).toBe(code);
       const moves = await gql(`query ($id: ID) { product(id: $id) { stockMovements { kind } } }`, { id: ids['PAN-1'] }, caller);
       expect(moves.errors?.[0]?.extensions?.code).toBe(code);
@@ -217,7 +269,11 @@ describe('federation and the signed context', () => {
     const unsigned = await postGraphQL(svc.url, { query: '{ categories { slug } }' });
     expect(unsigned.status).toBe(401);
     expect(unsigned.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const forged = await postGraphQL(svc.url, { query: '{ categories { slug } }' }, { caller: ADMIN, secret: 'not-the-gateway-secret-at-all' });
+    const forged = await postGraphQL(
+      svc.url,
+      { query: '{ categories { slug } }' },
+      { caller: ADMIN, secret: 'not-the-gateway-secret-at-all' },
+    );
     expect(forged.status).toBe(401);
     const tampered = await postGraphQL(svc.url, { query: '{ categories { slug } }' }, { headers: { 'x-shop-context': 'eyJ2IjoxfQ.AAAA' } });
     expect(tampered.status).toBe(401);

@@ -18,26 +18,72 @@ export async function startProduct(env: Record<string, string> = {}): Promise<St
 }
 
 export function client(url: string) {
-  return <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, caller: Caller = ADMIN): Promise<GraphQLResponse<T>> =>
-    postGraphQL<T>(url, { query, variables }, { caller });
+  return <T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    caller: Caller = ADMIN,
+  ): Promise<GraphQLResponse<T>> => postGraphQL<T>(url, { query, variables }, { caller });
 }
 
 export const CREATE_CATEGORY = /* GraphQL */ `
-  mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { category { id slug } userErrors { code message field } } }`;
+  mutation ($input: CreateCategoryInput!) {
+    createCategory(input: $input) {
+      category {
+        id
+        slug
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`;
 export const CREATE_PRODUCT = /* GraphQL */ `
   mutation ($input: CreateProductInput!) {
     createProduct(input: $input) {
-      product { id sku slug name price { amount currency } status availability { status available } categories { slug } }
-      userErrors { code message field }
+      product {
+        id
+        sku
+        slug
+        name
+        price {
+          amount
+          currency
+        }
+        status
+        availability {
+          status
+          available
+        }
+        categories {
+          slug
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
     }
-  }`;
+  }
+`;
 
 let seq = 0;
 /** Creates a product through the API as an admin and returns its id. */
 export async function createProduct(url: string, input: Partial<Record<string, unknown>> = {}): Promise<string> {
   seq++;
   const res = await client(url)(CREATE_PRODUCT, {
-    input: { sku: `SKU-${seq}-${Date.now()}`, name: `Product ${seq} ${Date.now()}`, description: 'test', price: 1000, categorySlugs: [], initialStock: 0, ...input },
+    input: {
+      sku: `SKU-${seq}-${Date.now()}`,
+      name: `Product ${seq} ${Date.now()}`,
+      description: 'test',
+      price: 1000,
+      categorySlugs: [],
+      initialStock: 0,
+      ...input,
+    },
   });
   const payload = (res.data as any)?.createProduct;
   if (!payload?.product) throw new Error(`createProduct failed: ${JSON.stringify(res)}`);

@@ -7,10 +7,34 @@ import type { StartedProductService } from '../src/server.js';
 
 const RESERVE = /* GraphQL */ `
   mutation ($orderId: ID!, $lines: [ReservationLineInput!]!) {
-    reserveStock(orderId: $orderId, lines: $lines) { ok state code message productId available }
-  }`;
-const RELEASE = /* GraphQL */ `mutation ($orderId: ID!) { releaseReservation(orderId: $orderId, reason: "test") { ok state code } }`;
-const CONFIRM = /* GraphQL */ `mutation ($orderId: ID!) { confirmReservation(orderId: $orderId) { ok state code } }`;
+    reserveStock(orderId: $orderId, lines: $lines) {
+      ok
+      state
+      code
+      message
+      productId
+      available
+    }
+  }
+`;
+const RELEASE = /* GraphQL */ `
+  mutation ($orderId: ID!) {
+    releaseReservation(orderId: $orderId, reason: "test") {
+      ok
+      state
+      code
+    }
+  }
+`;
+const CONFIRM = /* GraphQL */ `
+  mutation ($orderId: ID!) {
+    confirmReservation(orderId: $orderId) {
+      ok
+      state
+      code
+    }
+  }
+`;
 
 let svc: StartedProductService;
 let gql: ReturnType<typeof client>;
@@ -30,7 +54,9 @@ const available = async (id: string) => (await svc.ledger.level(new Types.Object
 
 /** Checks the ledger: versions 1..n without gaps, each balance = previous + quantity, never negative. */
 async function expectConsistentLedger(id: string) {
-  const movements = await svc.models.Movement.find({ productId: new Types.ObjectId(id), version: { $gt: 0 } }).sort({ version: 1 }).lean();
+  const movements = await svc.models.Movement.find({ productId: new Types.ObjectId(id), version: { $gt: 0 } })
+    .sort({ version: 1 })
+    .lean();
   let balance = 0;
   movements.forEach((m, i) => {
     expect(m.version).toBe(i + 1);
@@ -96,12 +122,18 @@ describe('reservations', () => {
     const abandoned = randomUUID();
     await reserve(confirmed, [{ productId: id, quantity: 2 }]);
     await reserve(abandoned, [{ productId: id, quantity: 3 }]);
-    expect((await gql(CONFIRM, { orderId: confirmed }, ORDER_SERVICE)).data!.confirmReservation).toMatchObject({ ok: true, state: 'CONFIRMED' });
+    expect((await gql(CONFIRM, { orderId: confirmed }, ORDER_SERVICE)).data!.confirmReservation).toMatchObject({
+      ok: true,
+      state: 'CONFIRMED',
+    });
     expect(await available(id)).toBe(5);
     // Sweep as if the TTL had passed for both.
     await svc.reservations.sweep(0, new Date(Date.now() + 1_000));
     expect(await available(id)).toBe(8);
-    expect((await gql(CONFIRM, { orderId: abandoned }, ORDER_SERVICE)).data!.confirmReservation).toMatchObject({ ok: false, state: 'EXPIRED' });
+    expect((await gql(CONFIRM, { orderId: abandoned }, ORDER_SERVICE)).data!.confirmReservation).toMatchObject({
+      ok: false,
+      state: 'EXPIRED',
+    });
     const reasons = (await svc.models.Movement.find({ orderId: abandoned, version: { $gt: 0 } }).lean()).map((m) => [m.kind, m.reason]);
     expect(reasons).toEqual(expect.arrayContaining([['RELEASE', 'reservation expired']]));
   });
@@ -122,13 +154,22 @@ describe('reservations', () => {
       { orderId: randomUUID(), lines: [] },
       { orderId: randomUUID(), lines: [{ productId: id, quantity: 0 }] },
       { orderId: randomUUID(), lines: [{ productId: '{"$ne":null}', quantity: 1 }] },
-      { orderId: randomUUID(), lines: [{ productId: id, quantity: 1 }, { productId: id, quantity: 1 }] },
+      {
+        orderId: randomUUID(),
+        lines: [
+          { productId: id, quantity: 1 },
+          { productId: id, quantity: 1 },
+        ],
+      },
     ];
     for (const vars of cases) {
       const res = await gql(RESERVE, vars, ORDER_SERVICE);
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
-    expect(await reserve(randomUUID(), [{ productId: new Types.ObjectId().toHexString(), quantity: 1 }])).toMatchObject({ ok: false, code: 'PRODUCT_NOT_FOUND' });
+    expect(await reserve(randomUUID(), [{ productId: new Types.ObjectId().toHexString(), quantity: 1 }])).toMatchObject({
+      ok: false,
+      code: 'PRODUCT_NOT_FOUND',
+    });
     expect(await available(id)).toBe(3);
   });
 });

@@ -1,0 +1,44 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  name: string;
+  requestsPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Bounded load on one loopback endpoint: fixed connections and duration, POSTing one GraphQL body. */
+export async function load(
+  name: string,
+  url: string,
+  body: unknown,
+  opts: { headers?: () => Record<string, string>; connections?: number; seconds?: number } = {},
+): Promise<LoadResult> {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):/.test(url)) throw new Error(`benchmarks target loopback only, not ${url}`);
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: opts.connections ?? 20,
+    duration: opts.seconds ?? 5,
+    headers: { 'content-type': 'application/json', ...opts.headers?.() },
+    body: JSON.stringify(body),
+  });
+  return {
+    name,
+    requestsPerSec: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export function table(rows: Record<string, string | number>[]): string {
+  if (rows.length === 0) return '';
+  const cols = Object.keys(rows[0]!);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
+  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
+}
