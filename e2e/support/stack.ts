@@ -9,6 +9,8 @@ const SIGNING_SECRET = 'e2e-only-gateway-signing-secret';
 export interface Stack {
   gatewayUrl: string;
   productUrl: string;
+  /** The HMAC key the gateway signs subgraph calls with, for tests and benchmarks that call a subgraph directly. */
+  signingSecret: string;
   product: product.StartedProductService;
   token: (sub: string, role: 'customer' | 'admin') => Promise<string>;
   close: () => Promise<void>;
@@ -35,6 +37,7 @@ export async function startStack(mongoUrl: string): Promise<Stack> {
     gatewayUrl: `${running.url}/graphql`,
     productUrl: productService.url,
     product: productService,
+    signingSecret: SIGNING_SECRET,
     token: (sub, role) => gateway.signDevToken(JWT_SECRET, sub, [role]),
     close: async () => {
       await running.close();

@@ -36,3 +36,12 @@ export function isDuplicateKey(err: unknown, index?: string): boolean {
 
 /** Readiness probe for a connection. */
 export const isConnected = (conn: Connection): boolean => conn.readyState === mongoose.ConnectionStates.connected;
+
+/**
+ * One query for a batch of ids. A batch of one asks `{ _id: id }` rather than `{ _id: { $in: [id] } }`:
+ * same result, but FerretDB's SQLite backend pushes only `_id` equality down to the index (stack-notes
+ * §3.3), which made a single lookup ~8× faster here.
+ */
+export function findByIds<T, K>(model: Model<T>, ids: readonly K[]) {
+  return model.find(ids.length === 1 ? { _id: ids[0] } : { _id: { $in: ids } });
+}

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { findByIds } from '@shop/kit';
 import { Types } from 'mongoose';
 import type { CategoryDoc, ProductDoc, ProductModels } from './model.js';
 import { availabilityStatus, type AvailabilityStatus } from './domain.js';
@@ -17,7 +18,7 @@ export function createLoaders(m: ProductModels, ledger: StockLedger, lowStockThr
   };
   return {
     product: new DataLoader<string, ProductDoc | null>(
-      async (ids) => byKey(await m.Product.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean(), ids),
+      async (ids) => byKey(await findByIds(m.Product, ids.map((id) => new Types.ObjectId(id))).lean(), ids),
       { maxBatchSize: 500 },
     ),
     category: new DataLoader<string, CategoryDoc | null>(async (ids) =>

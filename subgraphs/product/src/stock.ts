@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Types } from 'mongoose';
-import { isDuplicateKey } from '@shop/kit';
+import { findByIds, isDuplicateKey } from '@shop/kit';
 import type { MovementDoc, MovementKind, ProductModels } from './model.js';
 
 /**
@@ -36,13 +36,13 @@ export class StockLedger {
   async levels(productIds: readonly Types.ObjectId[]): Promise<Map<string, Level>> {
     const out = new Map<string, Level>();
     if (productIds.length === 0) return out;
-    const heads = await this.m.StockHead.find({ _id: { $in: productIds } }).lean();
+    const heads = await findByIds(this.m.StockHead, productIds).lean();
     for (const id of productIds) out.set(id.toHexString(), { version: 0, balance: 0 });
     for (const h of heads) out.set(h._id.toHexString(), { version: h.version, balance: h.balance });
     let pending = [...productIds];
     while (pending.length > 0) {
       const probes = pending.map((id) => movementId(id, out.get(id.toHexString())!.version + 1));
-      const found = await this.m.Movement.find({ _id: { $in: probes } }).lean();
+      const found = await findByIds(this.m.Movement, probes).lean();
       for (const mv of found) out.set(mv.productId.toHexString(), { version: mv.version, balance: mv.balance });
       const advanced = new Set(found.map((mv) => mv.productId.toHexString()));
       pending = pending.filter((id) => advanced.has(id.toHexString()));
