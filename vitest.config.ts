@@ -10,6 +10,7 @@ const alias = [
   { find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') },
   { find: /^@shop\/(kit|money|harness)$/, replacement: `${root}packages/$1/src/index.ts` },
   { find: /^@shop\/product$/, replacement: `${root}subgraphs/product/src/lib.ts` },
+  { find: /^@shop\/cart$/, replacement: `${root}subgraphs/cart/src/lib.ts` },
   { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/lib.ts` },
 ];
 

@@ -3,11 +3,18 @@ import type { Stack } from '../e2e/support/stack.js';
 import { load, type LoadResult } from './lib.js';
 
 const LIST = { query: '{ products(first: 20, sort: PRICE_ASC) { totalCount edges { node { id name price { amount currency } } } } }' };
-const BY_ID = (id: string) => ({ query: 'query ($id: ID) { product(id: $id) { id name price { amount } categories { slug } } }', variables: { id } });
+const BY_ID = (id: string) => ({
+  query: 'query ($id: ID) { product(id: $id) { id name price { amount } categories { slug } } }',
+  variables: { id },
+});
 
 /** Product listing and product-by-id, through the gateway and straight at the subgraph (signed as the gateway would). */
 export async function runCatalogBench(stack: Stack, signingSecret: string, seconds: number): Promise<Record<string, string | number>[]> {
-  const some = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(LIST) });
+  const some = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(LIST),
+  });
   const id = ((await some.json()) as any).data.products.edges[7].node.id as string;
   const direct = () => ({ 'x-shop-context': signContext(signingSecret, { kind: 'guest' }) });
   const rows: Record<string, string | number>[] = [];
@@ -35,7 +42,11 @@ export async function runCatalogBench(stack: Stack, signingSecret: string, secon
 }
 
 /** Database queries the product subgraph makes for one `_entities` request of n references. */
-export async function runEntityBatchingBench(stack: Stack, signingSecret: string, sizes: readonly number[]): Promise<Record<string, string | number>[]> {
+export async function runEntityBatchingBench(
+  stack: Stack,
+  signingSecret: string,
+  sizes: readonly number[],
+): Promise<Record<string, string | number>[]> {
   const page = await fetch(stack.gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -50,14 +61,25 @@ export async function runEntityBatchingBench(stack: Stack, signingSecret: string
     const started = performance.now();
     const res = await fetch(stack.productUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-shop-context': signContext(signingSecret, { kind: 'service', service: 'gateway' }) },
-      body: JSON.stringify({ query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id name } } }', variables: { r: representations } }),
+      headers: {
+        'content-type': 'application/json',
+        'x-shop-context': signContext(signingSecret, { kind: 'service', service: 'gateway' }),
+      },
+      body: JSON.stringify({
+        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id name } } }',
+        variables: { r: representations },
+      }),
     });
     const body = (await res.json()) as any;
     const ms = performance.now() - started;
     stack.product.conn.set('debug', false);
     if (body.data?._entities?.length !== n) throw new Error(`_entities returned ${body.data?._entities?.length} of ${n}`);
-    rows.push({ references: n, 'product queries': queries.filter((q) => q.startsWith('products.')).length, 'all queries': queries.length, 'ms (one request)': ms.toFixed(1) });
+    rows.push({
+      references: n,
+      'product queries': queries.filter((q) => q.startsWith('products.')).length,
+      'all queries': queries.length,
+      'ms (one request)': ms.toFixed(1),
+    });
   }
   return rows;
 }

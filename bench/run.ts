@@ -26,10 +26,14 @@ try {
   say(`machine: ${machine}`);
 
   say(`catalog: gateway vs direct, 20 connections, ${seconds} s each…`);
-  sections.push(`### Catalog reads: through the gateway vs straight at the product subgraph\n\n${table(await runCatalogBench(stack, stack.signingSecret, seconds))}`);
+  sections.push(
+    `### Catalog reads: through the gateway vs straight at the product subgraph\n\n${table(await runCatalogBench(stack, stack.signingSecret, seconds))}`,
+  );
 
   say('entity batching…');
-  sections.push(`### Entity batching: database queries per \`_entities\` request\n\n${table(await runEntityBatchingBench(stack, stack.signingSecret, [10, 50, 200]))}`);
+  sections.push(
+    `### Entity batching: database queries per \`_entities\` request\n\n${table(await runEntityBatchingBench(stack, stack.signingSecret, [10, 50, 200]))}`,
+  );
 
   const report = `Run on ${new Date().toISOString().slice(0, 10)}: ${machine}; autocannon, 20 connections, ${seconds} s per case, load generator on the same machine.\n\n${sections.join('\n\n')}\n`;
   process.stdout.write(`\n${report}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point of every npm script: makes sure pnpm and the dependencies are there, then runs the task.
 // Plain JavaScript with no dependencies, because it runs before anything is installed.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -86,7 +86,22 @@ const tsxEnv = {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=shop-source`.trim(),
   APOLLO_TELEMETRY_DISABLED: '1',
 };
-const tsx = (file, extra = []) => sh('pnpm', ['exec', 'tsx', file, ...extra], { env: tsxEnv });
+
+/**
+ * Runs a TypeScript entry point in a child Node (tsx loader) and waits for it. SIGINT/SIGTERM sent to this
+ * process are passed on (a Ctrl-C in a terminal reaches both; the child tolerates the repeat), so
+ * `npm start` always stops its services, however it is stopped.
+ */
+function tsx(file, extra = []) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...extra], { cwd: ROOT, stdio: 'inherit', env: tsxEnv });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.once('error', (err) => fail(`${file}: ${err.message}`));
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
 const build = () => must('pnpm', ['exec', 'tsc', '-b']);
 
 const tasks = {
@@ -104,4 +119,4 @@ const tasks = {
   infra: () => tsx('scripts/src/start.ts', ['--infra-only', ...args]),
 };
 if (!tasks[task]) fail(`unknown task "${task}"; one of: ${Object.keys(tasks).join(', ')}`);
-process.exit(tasks[task]());
+process.exit(await tasks[task]());

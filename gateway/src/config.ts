@@ -12,6 +12,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       JWT_SECRET: secret('dev-only-jwt-secret-change-me-please', env),
       /** Subgraph URL overrides; the committed supergraph holds the local defaults. */
       PRODUCT_URL: url,
+      CART_URL: url,
       SUPERGRAPH_PATH: z.string().optional(),
       CORS_ORIGINS: z
         .string()
@@ -35,5 +36,5 @@ export type GatewayConfig = ReturnType<typeof loadConfig>;
 
 /** Per-subgraph URL overrides from the environment (PRODUCT_URL, CART_URL, …). */
 export function subgraphUrlOverrides(config: GatewayConfig): Record<string, string | undefined> {
-  return { product: config.PRODUCT_URL };
+  return { product: config.PRODUCT_URL, cart: config.CART_URL };
 }

@@ -27,7 +27,11 @@ describe('the public contract', () => {
       .replace(/\n\s+"""Cheapest first."""\n\s+PRICE_ASC/, '');
     const gaps = contractGaps(buildSchema(broken));
     expect(gaps).toEqual(
-      expect.arrayContaining(['Product.sku is missing', 'ProductConnection.totalCount: Int, contract says Int!', 'enum value ProductSort.PRICE_ASC is missing']),
+      expect.arrayContaining([
+        'Product.sku is missing',
+        'ProductConnection.totalCount: Int, contract says Int!',
+        'enum value ProductSort.PRICE_ASC is missing',
+      ]),
     );
   });
 

@@ -10,18 +10,25 @@ import { seedCatalog } from './seed.js';
 import { SUBGRAPHS } from './subgraphs.js';
 
 const infraOnly = process.argv.includes('--infra-only');
+/** Gateway port; subgraphs keep their offsets from it (4000 → product 4001, …). Tests start a second copy elsewhere. */
+const basePort = Number(process.env.SHOP_BASE_PORT ?? 4000);
+if (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65_000) {
+  process.stderr.write(`✗ SHOP_BASE_PORT must be 1024–65000, got ${process.env.SHOP_BASE_PORT}\n`);
+  process.exit(2);
+}
+const portOf = (defaultPort: number) => basePort + (defaultPort - 4000);
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 const logs = join(STATE_DIR, 'logs');
 const started: ManagedProcess[] = [];
 let stopping = false;
 
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    say('stopping…');
-    for (const p of started.reverse()) await p.stop();
-    await Promise.all(cleanups.map((c) => c()));
-  }
+/** Stops services (in reverse order), then the infrastructure; repeated signals while stopping are ignored. */
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  for (const p of started.reverse()) await p.stop();
+  await Promise.all(cleanups.map((c) => c()));
   process.exit(code);
 }
 const cleanups: (() => Promise<void>)[] = [];
@@ -55,10 +62,11 @@ try {
     say('infrastructure is up; Ctrl-C stops it');
   } else {
     const common = { MONGODB_URL: db.url, NATS_URL: nats.url, NODE_ENV: process.env.NODE_ENV ?? 'development' };
-    for (const s of SUBGRAPHS) await startService(s.name, `subgraphs/${s.name}/dist/index.js`, s.port, common);
-    await startService('gateway', 'gateway/dist/index.js', 4000, common);
+    const urls = Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${portOf(s.port)}/graphql`]));
+    for (const s of SUBGRAPHS) await startService(s.name, `subgraphs/${s.name}/dist/index.js`, portOf(s.port), { ...common, ...urls });
+    await startService('gateway', 'gateway/dist/index.js', basePort, { ...common, ...urls });
     const config = gatewayConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
-    const url = 'http://localhost:4000/graphql';
+    const url = `http://localhost:${basePort}/graphql`;
     await seedCatalog(url, config.JWT_SECRET, say);
     const token = await signDevToken(config.JWT_SECRET, 'dev-admin', ['admin']);
     process.stdout.write(`

@@ -1,5 +1,8 @@
 /** The subgraphs that exist so far, with their default local ports (ARCHITECTURE §8). */
-export const SUBGRAPHS = [{ name: 'product', port: 4001 }] as const;
+export const SUBGRAPHS = [
+  { name: 'product', port: 4001 },
+  { name: 'cart', port: 4002 },
+] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 

@@ -21,5 +21,5 @@ export const CACHE_DIR = resolve(
   process.env.SHOP_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'shop-supergraph'),
 );
 
-/** Per-checkout state for `npm start` (database files, NATS store, logs). */
-export const STATE_DIR = join(ROOT, '.cache', 'dev');
+/** Per-checkout state for `npm start` (database files, NATS store, logs); SHOP_STATE_DIR moves it. */
+export const STATE_DIR = resolve(process.env.SHOP_STATE_DIR ?? join(ROOT, '.cache', 'dev'));

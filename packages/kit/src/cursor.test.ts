@@ -13,7 +13,9 @@ describe('cursors', () => {
   it.each([['not base64!'], [encodeCursor({ id: { $gt: '' } })], [Buffer.from('{').toString('base64url')], ['a'.repeat(2000)]])(
     'turns %s into BAD_USER_INPUT',
     (cursor) => {
-      expect(() => decodeCursor(cursor, schema)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+      expect(() => decodeCursor(cursor, schema)).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+      );
     },
   );
 });

@@ -25,7 +25,10 @@ describe('signed context', () => {
     const issued = Date.parse('2026-11-25T12:00:00Z');
     const header = signContext(SECRET, ADMIN, 'r', issued);
     expect(verifyContext(SECRET, header, issued + (CONTEXT_TTL_SECONDS - 1) * 1000).ok).toBe(true);
-    expect(verifyContext(SECRET, header, issued + (CONTEXT_TTL_SECONDS + 1) * 1000)).toEqual({ ok: false, reason: 'signed context expired' });
+    expect(verifyContext(SECRET, header, issued + (CONTEXT_TTL_SECONDS + 1) * 1000)).toEqual({
+      ok: false,
+      reason: 'signed context expired',
+    });
     expect(verifyContext(SECRET, header, issued - 60_000)).toEqual({ ok: false, reason: 'signed context from the future' });
   });
 

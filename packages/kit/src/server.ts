@@ -8,6 +8,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
+import type { Connection, Model } from 'mongoose';
+import { connectMongo, ensureIndexes } from './mongo.js';
 
 type LegacySchemaModule = Exclude<Parameters<typeof buildSubgraphSchema>[0], DocumentNode | readonly unknown[]>;
 import type { Logger } from './logger.js';
@@ -150,4 +152,33 @@ export function listen(
       });
     });
   });
+}
+
+export type Started<S> = S & { url: string; conn: Connection; close: () => Promise<void> };
+
+/**
+ * A subgraph's composition-root steps, shared by `index.ts`, tests and `npm start`: connect to its
+ * database, build it, create its indexes, listen. `close` stops intake, finishes requests, then closes MongoDB.
+ */
+export async function startSubgraph<S extends { server: SubgraphServer }>(opts: {
+  mongoUrl: string;
+  dbName: string;
+  port: number;
+  host: string;
+  build: (conn: Connection) => Promise<S>;
+  models: (service: S) => Model<never>[];
+}): Promise<Started<S>> {
+  const conn = await connectMongo(opts.mongoUrl, opts.dbName);
+  const service = await opts.build(conn);
+  await ensureIndexes(opts.models(service));
+  const running = await service.server.listen(opts.port, opts.host);
+  return {
+    ...service,
+    conn,
+    url: `${running.url}/graphql`,
+    close: async () => {
+      await running.close();
+      await conn.close();
+    },
+  };
 }

@@ -16,7 +16,7 @@ export class ServiceCallError extends Error {
  * Errors in the response are raised: internal calls have no partial success.
  */
 export function serviceClient(opts: { service: string; url: string; secret: string; timeoutMs?: number }) {
-  return async function call<T>(query: string, variables: Record<string, unknown>, requestId = randomUUID()): Promise<T> {
+  return async function call<T>(query: string, variables: Record<string, unknown>, requestId: string = randomUUID()): Promise<T> {
     const res = await fetch(opts.url, {
       method: 'POST',
       headers: {

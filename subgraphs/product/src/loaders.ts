@@ -18,7 +18,14 @@ export function createLoaders(m: ProductModels, ledger: StockLedger, lowStockThr
   };
   return {
     product: new DataLoader<string, ProductDoc | null>(
-      async (ids) => byKey(await findByIds(m.Product, ids.map((id) => new Types.ObjectId(id))).lean(), ids),
+      async (ids) =>
+        byKey(
+          await findByIds(
+            m.Product,
+            ids.map((id) => new Types.ObjectId(id)),
+          ).lean(),
+          ids,
+        ),
       { maxBatchSize: 500 },
     ),
     category: new DataLoader<string, CategoryDoc | null>(async (ids) =>

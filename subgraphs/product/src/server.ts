@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
-import { connectMongo, createSubgraphServer, ensureIndexes, isConnected, type Logger, type SubgraphServer } from '@shop/kit';
+import { createSubgraphServer, isConnected, startSubgraph, type Logger, type Started, type SubgraphServer } from '@shop/kit';
 import { CatalogAdmin } from './admin.js';
 import { Catalog } from './catalog.js';
 import type { ProductConfig } from './config.js';
@@ -48,25 +48,16 @@ export async function buildProductService(conn: Connection, config: ProductConfi
   return { server, models, ledger, reservations };
 }
 
-export interface StartedProductService extends ProductService {
-  url: string;
-  conn: Connection;
-  close: () => Promise<void>;
-}
+export type StartedProductService = Started<ProductService>;
 
-/** Connects, creates indexes and listens: the composition root's steps, shared with tests and `npm start`. */
-export async function startProductService(config: ProductConfig, log: Logger): Promise<StartedProductService> {
-  const conn = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
-  const service = await buildProductService(conn, config, log);
-  await ensureIndexes(allModels(service.models));
-  const running = await service.server.listen(config.PORT, config.HOST);
-  return {
-    ...service,
-    conn,
-    url: `${running.url}/graphql`,
-    close: async () => {
-      await running.close();
-      await conn.close();
-    },
-  };
+/** Connects, creates indexes and listens (see `startSubgraph`). */
+export function startProductService(config: ProductConfig, log: Logger): Promise<StartedProductService> {
+  return startSubgraph({
+    mongoUrl: config.MONGODB_URL,
+    dbName: config.MONGODB_DB,
+    port: config.PORT,
+    host: config.HOST,
+    build: (conn) => buildProductService(conn, config, log),
+    models: (service) => allModels(service.models),
+  });
 }

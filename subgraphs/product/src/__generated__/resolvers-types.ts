@@ -269,6 +269,19 @@ export type ProductPayload = {
   userErrors: Array<UserError>;
 };
 
+/** internal: what a cart needs to price and check a line, read live. */
+export type ProductSnapshot = {
+  __typename?: 'ProductSnapshot';
+  /** Units that can be sold now. */
+  available: Scalars['Int']['output'];
+  /** Product id. */
+  id: Scalars['ID']['output'];
+  /** Net unit price in minor units of the store currency. */
+  price: Scalars['Int']['output'];
+  /** ACTIVE or ARCHIVED (archived products are no longer sold). */
+  status: ProductStatus;
+};
+
 /** Catalog orderings. */
 export type ProductSort =
   /** Alphabetical by name. */
@@ -295,6 +308,8 @@ export type Query = {
   category?: Maybe<Category>;
   /** A product by id or slug (exactly one). Archived products are visible to admins only. */
   product?: Maybe<Product>;
+  /** internal (service:cart): current price, status and stock of each product, in the order asked, null for unknown ids; at most 500 ids. */
+  productSnapshots: Array<Maybe<ProductSnapshot>>;
   /** The catalog. first: 1..100 (default 20); after: an endCursor from this connection. */
   products: ProductConnection;
 };
@@ -308,6 +323,11 @@ export type QueryCategoryArgs = {
 export type QueryProductArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryProductSnapshotsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -515,6 +535,7 @@ export type ResolversTypes = ResolversObject<{
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
   ProductFilter: ProductFilter;
   ProductPayload: ResolverTypeWrapper<ProductResult>;
+  ProductSnapshot: ResolverTypeWrapper<ProductSnapshot>;
   ProductSort: ProductSort;
   ProductStatus: ProductStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -549,6 +570,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductFilter: ProductFilter;
   ProductPayload: ProductResult;
+  ProductSnapshot: ProductSnapshot;
   Query: Record<PropertyKey, never>;
   ReservationLineInput: ReservationLineInput;
   ReservationResult: ReservationOutcome;
@@ -677,10 +699,18 @@ export type ProductPayloadResolvers<ContextType = ProductContext, ParentType ext
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type ProductSnapshotResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['ProductSnapshot'] = ResolversParentTypes['ProductSnapshot']> = ResolversObject<{
+  available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, RequireFields<QueryCategoryArgs, 'slug'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
+  productSnapshots?: Resolver<Array<Maybe<ResolversTypes['ProductSnapshot']>>, ParentType, ContextType, RequireFields<QueryProductSnapshotsArgs, 'ids'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first' | 'sort'>>;
 }>;
 
@@ -726,6 +756,7 @@ export type Resolvers<ContextType = ProductContext> = ResolversObject<{
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   ProductPayload?: ProductPayloadResolvers<ContextType>;
+  ProductSnapshot?: ProductSnapshotResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReservationResult?: ReservationResultResolvers<ContextType>;
   StockMovement?: StockMovementResolvers<ContextType>;

@@ -1,6 +1,8 @@
-import { badInput, isAdmin } from '@shop/kit';
+import { badInput, isAdmin, requireService } from '@shop/kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { objectId } from '../ids.js';
+
+const MAX_SNAPSHOT_IDS = 500;
 
 export const Query: QueryResolvers = {
   async product(_parent, { id, slug }, ctx) {
@@ -17,4 +19,19 @@ export const Query: QueryResolvers = {
   products: (_parent, args, ctx) => ctx.catalog.list({ ...args, includeArchived: isAdmin(ctx.caller) }),
   categories: (_parent, _args, ctx) => ctx.catalog.categoriesInOrder(),
   category: (_parent, { slug }, ctx) => (slug.length > 100 ? null : ctx.catalog.categoryBySlug(slug)),
+
+  /** One batch of products and one of stock levels for all ids (its loaders batch up to 500): the cart's one call per request. */
+  async productSnapshots(_parent, { ids }, ctx) {
+    requireService(ctx.caller, 'cart');
+    if (ids.length > MAX_SNAPSHOT_IDS) throw badInput(`at most ${MAX_SNAPSHOT_IDS} ids`, 'ids');
+    const keys = ids.map((id, i) => objectId(id, `ids.${i}`).toHexString());
+    const [products, levels] = await Promise.all([ctx.loaders.product.loadMany(keys), ctx.loaders.availability.loadMany(keys)]);
+    return keys.map((id, i) => {
+      const product = products[i];
+      const level = levels[i];
+      if (product instanceof Error) throw product;
+      if (level instanceof Error) throw level;
+      return product && level ? { id, price: product.price, status: product.status, available: level.available } : null;
+    });
+  },
 };

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig } from '@shop/kit';
+
+/** Cart service settings; the only file that reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  return parseConfig(
+    'cart',
+    {
+      ...commonConfig(4002, env),
+      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
+      MONGODB_DB: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,60}$/)
+        .default('shop_cart'),
+      /** The product subgraph, asked for current prices and stock (ARCHITECTURE §5). */
+      PRODUCT_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),
+      PRODUCT_TIMEOUT_MS: durationMs(5_000),
+      STORE_CURRENCY: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
+        .default('USD'),
+      TAX_RATE_BPS: z.coerce.number().int().min(0).max(100_000).default(2000),
+      MAX_LINE_QUANTITY: z.coerce.number().int().min(1).max(1_000_000).default(99),
+      MAX_CART_LINES: z.coerce.number().int().min(1).max(250).default(100),
+      CART_TTL: duration('7d'),
+      CART_SWEEP_INTERVAL: duration('1m'),
+    },
+    env,
+  );
+}
+
+export type CartConfig = ReturnType<typeof loadConfig>;
+
+/** The limits the cart rules need (ARCHITECTURE §4). */
+export type CartLimits = Pick<CartConfig, 'MAX_LINE_QUANTITY' | 'MAX_CART_LINES' | 'CART_TTL'>;

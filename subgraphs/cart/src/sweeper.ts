@@ -1,0 +1,31 @@
+import type { Logger } from '@shop/kit';
+import type { Carts } from './carts.js';
+import { lookupThrough, productLoader, type FetchSnapshots } from './products.js';
+
+/**
+ * Every `intervalMs`, expires carts untouched for `ttlMs` (a field plus this sweeper, never a TTL
+ * index: ARCHITECTURE §6) and completes interrupted merges. Returns a stop function that waits for a
+ * sweep in progress.
+ */
+export function startCartSweeper(
+  carts: Carts,
+  fetchSnapshots: FetchSnapshots,
+  ttlMs: number,
+  intervalMs: number,
+  log: Logger,
+): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    // Fresh product data for each sweep: the loader caches for its lifetime.
+    const products = lookupThrough(productLoader(fetchSnapshots));
+    running = carts
+      .sweep(products, ttlMs)
+      .then((expired) => expired > 0 && log.info({ expired }, 'expired untouched carts'))
+      .catch((err: unknown) => log.error({ err }, 'cart sweep failed'));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
