@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ROOT, startDatabase } from '@shop/harness';
 import { seedCatalog } from '../scripts/src/seed.js';
 import { JWT_SECRET, startStack } from '../e2e/support/stack.js';
+import { runCartBench } from './cart.js';
 import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
 import { table } from './lib.js';
 
@@ -33,6 +34,11 @@ try {
   say('entity batching…');
   sections.push(
     `### Entity batching: database queries per \`_entities\` request\n\n${table(await runEntityBatchingBench(stack, stack.signingSecret, [10, 50, 200]))}`,
+  );
+
+  say('cart query with 1, 10 and 50 lines through the gateway…');
+  sections.push(
+    `### Cart query through the gateway (product calls per request must stay 1)\n\n${table(await runCartBench(stack, say, { seconds }))}`,
   );
 
   const report = `Run on ${new Date().toISOString().slice(0, 10)}: ${machine}; autocannon, 20 connections, ${seconds} s per case, load generator on the same machine.\n\n${sections.join('\n\n')}\n`;
