@@ -1,0 +1,231 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { Logger } from '@shop/kit';
+import { decodeEvent, EventValidationError, type EventEnvelope, type EventSubject } from './contracts.js';
+import { publishDeadLetter } from './dlq.js';
+import { HEADERS, type DeadLetterKind } from './headers.js';
+import { checkRetryPolicy, PermanentError, retryDelayMs, type RetryPolicy } from './retry.js';
+import { startMaxDeliveriesListener, type SafetyNet } from './safety-net.js';
+import { ensureConsumer, streamFor } from './streams.js';
+
+/** What a handler knows about the delivery besides the event. */
+export interface MessageMeta {
+  subject: string;
+  stream: string;
+  /** Stream sequence of the message. */
+  seq: number;
+  /** 1 on the first delivery. */
+  deliveryCount: number;
+  consumer: string;
+  correlationId: string;
+  /** Extends the ack deadline. Called for you every ackWait/3 while the handler runs. */
+  working(): void;
+}
+
+export type EventHandler<S extends EventSubject> = (event: EventEnvelope<S>, meta: MessageMeta) => Promise<void>;
+
+export interface StartConsumerOptions<S extends EventSubject> {
+  nc: NatsConnection;
+  subject: S;
+  /** `<service>--<event>`, see `consumerName`. */
+  durable: string;
+  /** Defaults to the stream that stores `subject`. */
+  stream?: string;
+  handler: EventHandler<S>;
+  /** Messages handled at once (default 1). */
+  concurrency?: number;
+  retry: RetryPolicy;
+  log: Logger;
+  /** Ack wait of the consumer (default 30 s); long handlers are kept alive with `working()`. */
+  ackWaitMs?: number;
+  maxAckPending?: number;
+  /** Where a newly created consumer starts (default all). */
+  deliverPolicy?: DeliverPolicy;
+  /** Create or update the durable consumer first (default true). When false it must exist with `max_deliver = retry.maxDeliver`. */
+  provision?: boolean;
+}
+
+export interface ConsumerStats {
+  acked: number;
+  retried: number;
+  deadLettered: number;
+  inFlight: number;
+}
+
+export interface RunningConsumer {
+  /** Stops pulling, finishes the messages already received, then stops the safety net. Drain NATS after. */
+  stop(): Promise<void>;
+  /** Settles when the loop ends: after stop(), or earlier if the subscription fails (treat that as fatal). */
+  readonly done: Promise<void>;
+  stats(): ConsumerStats;
+}
+
+/**
+ * A durable pull consumer loop with explicit acks (ARCHITECTURE §5, CONVENTIONS "Errors"):
+ * - the body is decoded and validated against the subject's contract; a breach is dead-lettered at once;
+ * - `PermanentError` (or an `EventValidationError` thrown by the handler) is dead-lettered at once;
+ * - any other error is retried with `nak(delay)`, the delay doubling from `baseDelayMs` up to `maxDelayMs`;
+ * - the last allowed delivery that fails is dead-lettered, then terminated;
+ * - a max-deliveries advisory listener catches what ran out of deliveries without a decision.
+ * At most `concurrency` handlers run; no more than that many messages are pulled ahead.
+ * Delivery is at least once: handlers must be idempotent by event id (ARCHITECTURE §6).
+ */
+export async function startConsumer<S extends EventSubject>(opts: StartConsumerOptions<S>): Promise<RunningConsumer> {
+  const { nc, subject, durable, handler } = opts;
+  const retry = checkRetryPolicy(opts.retry);
+  const concurrency = opts.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be an integer ≥ 1');
+  const stream = opts.stream ?? streamFor(subject);
+  const log = opts.log.child({ consumer: durable, subject });
+  const js: JetStreamClient = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+
+  const info =
+    opts.provision === false
+      ? await jsm.consumers.info(stream, durable)
+      : await ensureConsumer(jsm, {
+          stream,
+          durable,
+          subject,
+          maxDeliver: retry.maxDeliver,
+          ackWaitMs: opts.ackWaitMs,
+          maxAckPending: opts.maxAckPending,
+          deliverPolicy: opts.deliverPolicy,
+        });
+  if (info.config.max_deliver !== retry.maxDeliver) {
+    throw new Error(`consumer ${durable} has max_deliver ${info.config.max_deliver}, but the retry policy says ${retry.maxDeliver}`);
+  }
+  if (info.config.filter_subject !== subject) {
+    throw new Error(`consumer ${durable} filters "${info.config.filter_subject ?? ''}", not "${subject}"`);
+  }
+  const ackWaitMs = Math.max(1, Math.floor((info.config.ack_wait ?? 30e9) / 1e6));
+
+  // Listening before pulling: after a crash, the advisory comes when we pull again (see safety-net.ts).
+  const safetyNet: SafetyNet = startMaxDeliveriesListener({ nc, js, jsm, stream, consumer: durable, log });
+
+  const stats = { acked: 0, retried: 0, deadLettered: 0 };
+  const inflight = new Set<Promise<void>>();
+
+  async function deadLetter(m: JsMsg, kind: DeadLetterKind, reason: string, mlog: Logger): Promise<void> {
+    const input = {
+      subject: m.subject,
+      data: m.data,
+      headers: m.headers,
+      stream,
+      seq: m.seq,
+      consumer: durable,
+      deliveryCount: m.info.deliveryCount,
+      kind,
+      reason,
+    };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        const ack = await publishDeadLetter(js, input);
+        m.term();
+        stats.deadLettered++;
+        mlog.error({ kind, reason, dlqSeq: ack.seq }, 'message dead-lettered');
+        return;
+      } catch (err) {
+        mlog.warn({ err, attempt }, 'could not publish the dead letter');
+        m.working();
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+    // Leave it to JetStream: redelivered later, or caught by the max-deliveries safety net.
+    m.nak(retryDelayMs(m.info.deliveryCount, retry));
+    mlog.error({ kind, reason }, 'dead-lettering failed; message released for redelivery');
+  }
+
+  async function handle(m: JsMsg): Promise<void> {
+    const deliveryCount = m.info.deliveryCount;
+    const headerCorrelation = m.headers?.get(HEADERS.correlationId) ?? '';
+    let mlog = log.child({ seq: m.seq, deliveryCount, msgId: m.headers?.get(HEADERS.msgId) });
+    let event: EventEnvelope<S>;
+    try {
+      event = decodeEvent(subject, m.data);
+    } catch (err) {
+      return deadLetter(m, 'invalid', (err as Error).message, mlog);
+    }
+    const correlationId = headerCorrelation || event.correlationId;
+    mlog = mlog.child({ eventId: event.id, correlationId });
+    const meta: MessageMeta = {
+      subject: m.subject,
+      stream,
+      seq: m.seq,
+      deliveryCount,
+      consumer: durable,
+      correlationId,
+      working: () => m.working(),
+    };
+    const keepAlive = setInterval(() => m.working(), Math.max(100, Math.floor(ackWaitMs / 3)));
+    try {
+      await handler(event, meta);
+    } catch (err) {
+      clearInterval(keepAlive);
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof PermanentError) return deadLetter(m, 'permanent', reason, mlog);
+      if (err instanceof EventValidationError) return deadLetter(m, 'invalid', reason, mlog);
+      if (deliveryCount >= retry.maxDeliver) {
+        return deadLetter(m, 'exhausted', `failed ${deliveryCount} deliveries; last error: ${reason}`, mlog);
+      }
+      const delay = retryDelayMs(deliveryCount, retry);
+      m.nak(delay);
+      stats.retried++;
+      mlog.warn({ err, delayMs: delay }, 'handler failed; retrying later');
+      return;
+    } finally {
+      clearInterval(keepAlive);
+    }
+    m.ack();
+    stats.acked++;
+  }
+
+  const consumer = await js.consumers.get(stream, durable);
+  // Pulls are issued as the iterator advances, so pulling `concurrency` at a time and waiting for a
+  // free slot before taking the next message keeps at most ~2×concurrency messages unacked here.
+  const messages = await consumer.consume({ max_messages: concurrency });
+  void (async () => {
+    for await (const s of messages.status()) {
+      if (
+        s.type === 'heartbeats_missed' ||
+        s.type === 'consumer_not_found' ||
+        s.type === 'stream_not_found' ||
+        s.type === 'consumer_deleted'
+      ) {
+        log.warn({ status: s }, 'consumer status');
+      }
+    }
+  })().catch(() => {});
+
+  const done = (async () => {
+    try {
+      for await (const m of messages) {
+        while (inflight.size >= concurrency) await Promise.race(inflight);
+        const p: Promise<void> = handle(m)
+          .catch((err: unknown) => log.error({ err, seq: m.seq }, 'unexpected error while handling a message'))
+          .finally(() => inflight.delete(p));
+        inflight.add(p);
+      }
+    } catch (err) {
+      log.error({ err }, 'consumer loop ended with an error');
+      throw err;
+    } finally {
+      await Promise.allSettled(inflight);
+    }
+  })();
+  done.catch(() => {});
+
+  let stopping: Promise<void> | null = null;
+  return {
+    done,
+    stats: () => ({ ...stats, inFlight: inflight.size }),
+    stop() {
+      stopping ??= (async () => {
+        await messages.close();
+        await done.catch(() => {});
+        await safetyNet.stop();
+      })();
+      return stopping;
+    },
+  };
+}

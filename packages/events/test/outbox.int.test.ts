@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import type { Connection, Model } from 'mongoose';
+import { ensureIndexes } from '@shop/kit';
+import { waitFor, type NatsInstance } from '@shop/harness';
+import {
+  createOutboxModel,
+  mongoOutboxStore,
+  outboxDoc,
+  startConsumer,
+  startOutboxRelay,
+  type EventEnvelope,
+  type OutboxDoc,
+  type OutboxStore,
+  type RunningConsumer,
+} from '../src/index.js';
+import { connectBroker, dropMongo, log, orderPaid, privateNats, tagOf, testMongo, type Broker } from './helpers.js';
+
+const RETRY = { baseDelayMs: 50, maxDelayMs: 200, maxDeliver: 3 };
+
+let nats: NatsInstance;
+let broker: Broker;
+let conn: Connection;
+let Outbox: Model<OutboxDoc>;
+let consumer: RunningConsumer;
+/** Every delivery the consumer handled, in order. */
+const received: EventEnvelope<'shop.order.paid.v1'>[] = [];
+
+beforeAll(async () => {
+  nats = await privateNats();
+  broker = await connectBroker(nats.url);
+  conn = await testMongo('events_outbox');
+  Outbox = createOutboxModel(conn);
+  await ensureIndexes([Outbox as unknown as Model<never>]);
+  consumer = await startConsumer({
+    nc: broker.nc,
+    subject: 'shop.order.paid.v1',
+    durable: 'test--order-paid',
+    deliverPolicy: DeliverPolicy.New,
+    retry: RETRY,
+    log,
+    handler: (event) => {
+      received.push(event);
+      return Promise.resolve();
+    },
+  });
+});
+
+afterAll(async () => {
+  await consumer?.stop();
+  await broker?.nc.drain();
+  await nats?.stop();
+  await dropMongo(conn);
+});
+
+const receivedIds = (tag: string) => received.filter((e) => e.correlationId === tag).map((e) => e.id);
+const storedCount = async () => (await broker.jsm.streams.info('ORDERS')).state.messages;
+
+describe('outbox relay', () => {
+  it('publishes a record written while no relay ran, then marks it', async () => {
+    const tag = tagOf('late');
+    const event = orderPaid(tag);
+    await Outbox.create(outboxDoc(event));
+    const relay = startOutboxRelay({ store: mongoOutboxStore(Outbox), js: broker.js, log, intervalMs: 50 });
+    try {
+      await waitFor('the event to be consumed', () => receivedIds(tag).length === 1);
+      expect(receivedIds(tag)).toEqual([event.id]);
+      await waitFor('the record to be marked', async () => (await Outbox.findById(event.id).lean())?.publishedAt);
+      const doc = await Outbox.findById(event.id).lean();
+      expect(doc?.publishedAt).toBeInstanceOf(Date);
+      expect(doc?.event).toEqual(event);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('delivers exactly once when a crash between publish and mark makes the relay publish the record again', async () => {
+    const tag = tagOf('crash');
+    const event = orderPaid(tag);
+    await Outbox.create(outboxDoc(event));
+    const before = await storedCount();
+
+    // Relay 1 publishes, then "crashes" before recording it.
+    const real = mongoOutboxStore(Outbox);
+    let publishedByFirst = 0;
+    const crashing: OutboxStore = {
+      pending: (n) => real.pending(n),
+      markPublished: () => {
+        publishedByFirst++;
+        return Promise.reject(new Error('simulated crash between publish and mark'));
+      },
+    };
+    const first = startOutboxRelay({ store: crashing, js: broker.js, log, intervalMs: 60_000 });
+    await waitFor('relay 1 to publish', () => publishedByFirst >= 1);
+    await first.stop();
+    expect((await Outbox.findById(event.id).lean())?.publishedAt).toBeNull();
+    expect(await storedCount()).toBe(before + 1);
+
+    // Relay 2 (the restarted process) finds the record still pending and publishes it again.
+    const second = startOutboxRelay({ store: real, js: broker.js, log, intervalMs: 60_000 });
+    await second.flush();
+    await second.stop();
+    expect((await Outbox.findById(event.id).lean())?.publishedAt).toBeInstanceOf(Date);
+    expect(await storedCount()).toBe(before + 1); // JetStream dropped the second copy (same Nats-Msg-Id)
+
+    // A later event is delivered after anything still in flight for the first one (one consumer, in order).
+    const sentinel = orderPaid(tag);
+    await Outbox.create(outboxDoc(sentinel));
+    const third = startOutboxRelay({ store: real, js: broker.js, log, intervalMs: 50 });
+    await waitFor('the sentinel', () => receivedIds(tag).includes(sentinel.id));
+    await third.stop();
+    expect(receivedIds(tag)).toEqual([event.id, sentinel.id]);
+  });
+
+  it('publishes in write order, promptly on kick(), and leaves nothing pending', async () => {
+    const tag = tagOf('order');
+    // A long poll interval: only kick() can make this fast.
+    const relay = startOutboxRelay({ store: mongoOutboxStore(Outbox), js: broker.js, log, intervalMs: 60_000, batch: 2 });
+    try {
+      await relay.flush();
+      const events = Array.from({ length: 5 }, () => orderPaid(tag));
+      const t0 = Date.now();
+      for (const [i, e] of events.entries()) await Outbox.create(outboxDoc(e, new Date(t0 + i)));
+      relay.kick();
+      await waitFor('all five events', () => receivedIds(tag).length === 5, { timeoutMs: 10_000 });
+      expect(receivedIds(tag)).toEqual(events.map((e) => e.id));
+      expect(await Outbox.countDocuments({ publishedAt: null })).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('skips a record that breaks its contract without blocking the others', async () => {
+    const tag = tagOf('bad');
+    const good = orderPaid(tag);
+    const bad = { ...orderPaid(tag), data: { orderId: 'not-a-uuid' } } as unknown as EventEnvelope<'shop.order.paid.v1'>;
+    await Outbox.create({ ...outboxDoc(bad as never), createdAt: new Date(Date.now() - 1000) });
+    await Outbox.create(outboxDoc(good));
+    const relay = startOutboxRelay({ store: mongoOutboxStore(Outbox), js: broker.js, log, intervalMs: 50 });
+    try {
+      await waitFor('the valid event', () => receivedIds(tag).includes(good.id));
+      expect(receivedIds(tag)).toEqual([good.id]);
+      expect((await Outbox.findById(bad.id).lean())?.publishedAt).toBeNull();
+    } finally {
+      await relay.stop();
+      await Outbox.deleteOne({ _id: bad.id });
+    }
+  });
+
+  it('stop() waits for the batch in flight and then publishes nothing more', async () => {
+    const tag = tagOf('stop');
+    const real = mongoOutboxStore(Outbox);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    onTestFinished(() => release());
+    let marking = 0;
+    const slow: OutboxStore = {
+      pending: (n) => real.pending(n),
+      markPublished: async (id) => {
+        marking++;
+        await gate;
+        await real.markPublished(id);
+      },
+    };
+    const event = orderPaid(tag);
+    await Outbox.create(outboxDoc(event));
+    const relay = startOutboxRelay({ store: slow, js: broker.js, log, intervalMs: 60_000 });
+    await waitFor('the relay to be marking', () => marking === 1);
+    let stopped = false;
+    const stopping = relay.stop().then(() => (stopped = true));
+    await broker.nc.flush();
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect((await Outbox.findById(event.id).lean())?.publishedAt).toBeInstanceOf(Date);
+
+    const after = orderPaid(tag);
+    await Outbox.create(outboxDoc(after));
+    relay.kick();
+    await broker.nc.flush();
+    expect((await Outbox.findById(after.id).lean())?.publishedAt).toBeNull();
+    await Outbox.deleteOne({ _id: after.id });
+  });
+});
