@@ -1,0 +1,90 @@
+import { Router, type Response } from 'express';
+import { ApiError, idempotencyKey, parseBody } from './http.js';
+import { requestFingerprint, type IdempotencyStore } from './idempotency.js';
+import type { PaymentLedger } from './payments.js';
+import { createPaymentBody, refundBody } from './schemas.js';
+import { TEST_TOKENS, tokenBehaviour } from './tokens.js';
+
+export interface ApiDeps {
+  ledger: PaymentLedger;
+  idempotency: IdempotencyStore;
+  defaultWebhookUrl: string | undefined;
+}
+
+const TOKENS = Object.keys(TEST_TOKENS).join(', ');
+
+/**
+ * `/v1/payments…`, behind the API key. Handlers are synchronous from the idempotency lookup to the
+ * save, so two concurrent requests with one key act once and get the same response.
+ */
+export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl }: ApiDeps): Router {
+  const router = Router();
+  /** Keys whose one `tok_processing_error` 503 was served. Not an idempotency record: nothing was done. */
+  const transientErrorServed = new Set<string>();
+
+  /** Answers from the store when the key was used before; true when the request is handled. */
+  const replayed = (res: Response, key: string, fingerprint: string): boolean => {
+    const found = idempotency.lookup(key, fingerprint);
+    if (found.kind === 'new') return false;
+    if (found.kind === 'conflict') {
+      throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+    }
+    res.status(found.response.status).setHeader('idempotent-replayed', 'true').json(found.response.body);
+    return true;
+  };
+
+  const respond = (res: Response, key: string, fingerprint: string, status: number, body: unknown): void => {
+    idempotency.save(key, fingerprint, { status, body });
+    res.status(status).json(body);
+  };
+
+  router.post('/payments', (req, res) => {
+    const key = idempotencyKey(req.header('idempotency-key'));
+    const fingerprint = requestFingerprint('POST', '/v1/payments', req.body);
+    if (replayed(res, key, fingerprint)) return;
+    const body = parseBody(createPaymentBody, req.body);
+    const behaviour = tokenBehaviour(body.token);
+    if (!behaviour) throw new ApiError(400, 'invalid_token', `The token is not a sandbox test token (${TOKENS})`, 'token');
+    const webhookUrl = body.webhookUrl ?? defaultWebhookUrl;
+    if (!webhookUrl) throw new ApiError(400, 'invalid_request', 'webhookUrl: is required (no PSP_WEBHOOK_URL is configured)', 'webhookUrl');
+    if (behaviour.outcome === 'succeed' && behaviour.failOnceWith503 && !transientErrorServed.has(key)) {
+      transientErrorServed.add(key);
+      throw new ApiError(503, 'processing_error', 'Temporary processing error; retry with the same Idempotency-Key');
+    }
+    const payment = ledger.create({
+      amount: body.amount,
+      currency: body.currency,
+      reference: body.reference,
+      metadata: body.metadata ?? {},
+      webhookUrl,
+      behaviour,
+    });
+    respond(res, key, fingerprint, 201, payment);
+  });
+
+  router.get('/payments/:id', (req, res) => {
+    const payment = ledger.get(req.params.id);
+    if (!payment) throw new ApiError(404, 'not_found', `No payment ${req.params.id}`);
+    res.json(payment);
+  });
+
+  router.post('/payments/:id/refunds', (req, res) => {
+    const key = idempotencyKey(req.header('idempotency-key'));
+    // No body means "refund what is left".
+    const raw: unknown = req.body ?? {};
+    const fingerprint = requestFingerprint('POST', `/v1/payments/${req.params.id}/refunds`, raw);
+    if (replayed(res, key, fingerprint)) return;
+    const body = parseBody(refundBody, raw);
+    const result = ledger.refund(req.params.id, body.amount);
+    if (!result.ok)
+      throw new ApiError(
+        result.code === 'not_found' ? 404 : 422,
+        result.code,
+        result.message,
+        result.code === 'refund_exceeds_payment' ? 'amount' : undefined,
+      );
+    respond(res, key, fingerprint, 201, { ...result.refund, payment: result.payment });
+  });
+
+  return router;
+}
