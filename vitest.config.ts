@@ -9,9 +9,12 @@ const alias = [
   // One graphql realm: Vite would pick graphql's ESM build while Apollo's CommonJS requires the CJS one.
   { find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') },
   { find: /^@shop\/(kit|money|harness)$/, replacement: `${root}packages/$1/src/index.ts` },
+  { find: /^@shop\/events$/, replacement: `${root}packages/events/src/index.ts` },
   { find: /^@shop\/product$/, replacement: `${root}subgraphs/product/src/lib.ts` },
   { find: /^@shop\/cart$/, replacement: `${root}subgraphs/cart/src/lib.ts` },
+  { find: /^@shop\/order$/, replacement: `${root}subgraphs/order/src/lib.ts` },
   { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/lib.ts` },
+  { find: /^@shop\/payment-sandbox$/, replacement: `${root}sandboxes/payment/src/lib.ts` },
 ];
 
 // Never reach beyond loopback from a test, whatever the machine's environment says.
@@ -26,7 +29,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{packages,subgraphs,gateway,workers,scripts}/**/src/**/*.test.ts'],
+          include: ['{packages,subgraphs,gateway,workers,scripts,sandboxes}/**/src/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
         },
       },
@@ -34,7 +37,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{packages,subgraphs,gateway,workers}/**/test/**/*.int.test.ts'],
+          include: ['{packages,subgraphs,gateway,workers,sandboxes}/**/test/**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['packages/harness/src/vitest-global-setup.ts'],
           testTimeout: 60_000,

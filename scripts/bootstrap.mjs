@@ -117,6 +117,7 @@ const tasks = {
   seed: () => tsx('scripts/src/seed.ts', args),
   bench: () => (build(), tsx('bench/run.ts', args)),
   infra: () => tsx('scripts/src/start.ts', ['--infra-only', ...args]),
+  dlq: () => tsx('packages/events/src/dlq-cli.ts', args),
 };
 if (!tasks[task]) fail(`unknown task "${task}"; one of: ${Object.keys(tasks).join(', ')}`);
 process.exit(await tasks[task]());

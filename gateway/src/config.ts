@@ -13,6 +13,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Subgraph URL overrides; the committed supergraph holds the local defaults. */
       PRODUCT_URL: url,
       CART_URL: url,
+      ORDER_URL: url,
       SUPERGRAPH_PATH: z.string().optional(),
       CORS_ORIGINS: z
         .string()
@@ -34,7 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;
 
-/** Per-subgraph URL overrides from the environment (PRODUCT_URL, CART_URL, …). */
+/** Per-subgraph URL overrides from the environment (PRODUCT_URL, CART_URL, ORDER_URL, …). */
 export function subgraphUrlOverrides(config: GatewayConfig): Record<string, string | undefined> {
-  return { product: config.PRODUCT_URL, cart: config.CART_URL };
+  return { product: config.PRODUCT_URL, cart: config.CART_URL, order: config.ORDER_URL };
 }

@@ -103,6 +103,8 @@ interface Setting {
 }
 
 const kitConfigSource = readFileSync(join(ROOT, 'packages/kit/src/config.ts'), 'utf8');
+/** `eventsConfig` (NATS_URL, RETRY_*, MAX_DELIVER), spread by every service that publishes or consumes events. */
+const eventsConfigSource = readFileSync(join(ROOT, 'packages/events/src/nats.ts'), 'utf8');
 
 /** The text defining `name` (`const name = …;` or `function name(…) {…}`) in one of the sources. */
 function definitionOf(name: string, sources: string[]): string {
@@ -147,12 +149,13 @@ function hasDefault(expression: string, sources: string[]): boolean {
 }
 
 function settingsOf(config: string): Map<string, Setting> {
-  const sources = [config, kitConfigSource];
+  const sources = [config, kitConfigSource, eventsConfigSource];
   const settings = new Map<string, Setting>();
   const add = (block: string) => {
     for (const [key, expression] of shapeEntries(block)) settings.set(key, { required: !hasDefault(expression, sources) });
   };
   if (config.includes('...commonConfig(')) add(definitionOf('commonConfig', [kitConfigSource]));
+  if (config.includes('...eventsConfig')) add(definitionOf('eventsConfig', [eventsConfigSource]));
   add(config.slice(config.indexOf('parseConfig(')));
   return settings;
 }

@@ -49,7 +49,7 @@ async function startService(name: string, entry: string, port: number, env: Reco
     intervalMs: 100,
     failFast: () => proc.deathNotice(),
   });
-  say(`${name} ready on http://127.0.0.1:${port}/graphql (log: ${join(logs, `${name}.log`)})`);
+  say(`${name} ready on http://127.0.0.1:${port} (log: ${join(logs, `${name}.log`)})`);
 }
 
 try {
@@ -63,6 +63,8 @@ try {
   } else {
     const common = { MONGODB_URL: db.url, NATS_URL: nats.url, NODE_ENV: process.env.NODE_ENV ?? 'development' };
     const urls = Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${portOf(s.port)}/graphql`]));
+    // The payment provider's stand-in runs as its own process, like the third party it imitates.
+    await startService('payment-sandbox', 'sandboxes/payment/dist/index.js', portOf(4020), common);
     for (const s of SUBGRAPHS) await startService(s.name, `subgraphs/${s.name}/dist/index.js`, portOf(s.port), { ...common, ...urls });
     await startService('gateway', 'gateway/dist/index.js', basePort, { ...common, ...urls });
     const config = gatewayConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
@@ -76,6 +78,7 @@ Shop Supergraph is running: ${url}
                      -d '{"query":"{ products(first: 3) { edges { node { name price { amount currency } availability { status } } } } }"}'
   Admin token:     ${token}
                    (send as "Authorization: Bearer <token>"; more with: npm run token -- --sub alice --role customer)
+  Payment sandbox: http://127.0.0.1:${portOf(4020)} (test cards: tok_visa, tok_declined, tok_3ds, … see sandboxes/payment/README.md)
   Logs:            ${logs}
 Ctrl-C stops everything.
 `);

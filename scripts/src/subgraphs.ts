@@ -2,6 +2,7 @@
 export const SUBGRAPHS = [
   { name: 'product', port: 4001 },
   { name: 'cart', port: 4002 },
+  { name: 'order', port: 4003 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

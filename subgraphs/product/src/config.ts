@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonConfig, duration, mongoUrl, parseConfig } from '@shop/kit';
+import { eventsConfig } from '@shop/events';
 
 /** Product service settings; the only file that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -7,6 +8,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     'product',
     {
       ...commonConfig(4001, env),
+      /** NATS and the consumers' retry policy: used only by the event step (src/events.ts). */
+      ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
       MONGODB_DB: z
         .string()

@@ -2,3 +2,4 @@
 export { loadConfig, type ProductConfig } from './config.js';
 export { buildProductService, startProductService, typeDefs, type ProductService, type StartedProductService } from './server.js';
 export { startReservationSweeper } from './sweeper.js';
+export { startProductEvents, type ProductEvents } from './events.js';

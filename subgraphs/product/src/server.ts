@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
-import { createSubgraphServer, isConnected, startSubgraph, type Logger, type Started, type SubgraphServer } from '@shop/kit';
+import {
+  createSubgraphServer,
+  isConnected,
+  startSubgraph,
+  type Logger,
+  type Readiness,
+  type Started,
+  type SubgraphServer,
+} from '@shop/kit';
 import { CatalogAdmin } from './admin.js';
 import { Catalog } from './catalog.js';
 import type { ProductConfig } from './config.js';
@@ -19,6 +27,8 @@ export interface ProductService {
   models: ProductModels;
   ledger: StockLedger;
   reservations: Reservations;
+  /** /readyz checks; the NATS step (events.ts) adds its own. */
+  readiness: Readiness[];
 }
 
 /** Builds the product subgraph on an open connection; no listen (tests and index.ts decide that). */
@@ -28,13 +38,14 @@ export async function buildProductService(conn: Connection, config: ProductConfi
   const reservations = new Reservations(models, ledger, log);
   const catalog = new Catalog(models);
   const admin = new CatalogAdmin(models, ledger);
+  const readiness: Readiness[] = [{ name: 'mongodb', check: () => isConnected(conn) }];
   const server = await createSubgraphServer<ProductContext>({
     name: 'product',
     typeDefs,
     resolvers,
     signingSecret: config.GATEWAY_SIGNING_SECRET,
     log,
-    readiness: [{ name: 'mongodb', check: () => isConnected(conn) }],
+    readiness,
     buildContext: (base) => ({
       ...base,
       config,
@@ -45,7 +56,7 @@ export async function buildProductService(conn: Connection, config: ProductConfi
       reservations,
     }),
   });
-  return { server, models, ledger, reservations };
+  return { server, models, ledger, reservations, readiness };
 }
 
 export type StartedProductService = Started<ProductService>;

@@ -269,15 +269,19 @@ export type ProductPayload = {
   userErrors: Array<UserError>;
 };
 
-/** internal: what a cart needs to price and check a line, read live. */
+/** internal: what a cart needs to price and check a line (and an order to snapshot it), read live. */
 export type ProductSnapshot = {
   __typename?: 'ProductSnapshot';
   /** Units that can be sold now. */
   available: Scalars['Int']['output'];
   /** Product id. */
   id: Scalars['ID']['output'];
+  /** Display name (the order keeps it on its line). */
+  name: Scalars['String']['output'];
   /** Net unit price in minor units of the store currency. */
   price: Scalars['Int']['output'];
+  /** Stock-keeping unit (the order keeps it on its line). */
+  sku: Scalars['String']['output'];
   /** ACTIVE or ARCHIVED (archived products are no longer sold). */
   status: ProductStatus;
 };
@@ -308,7 +312,7 @@ export type Query = {
   category?: Maybe<Category>;
   /** A product by id or slug (exactly one). Archived products are visible to admins only. */
   product?: Maybe<Product>;
-  /** internal (service:cart): current price, status and stock of each product, in the order asked, null for unknown ids; at most 500 ids. */
+  /** internal (service:cart, service:order): current price, status and stock of each product, in the order asked, null for unknown ids; at most 500 ids. */
   productSnapshots: Array<Maybe<ProductSnapshot>>;
   /** The catalog. first: 1..100 (default 20); after: an endCursor from this connection. */
   products: ProductConnection;
@@ -702,7 +706,9 @@ export type ProductPayloadResolvers<ContextType = ProductContext, ParentType ext
 export type ProductSnapshotResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['ProductSnapshot'] = ResolversParentTypes['ProductSnapshot']> = ResolversObject<{
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
 }>;
 

@@ -20,9 +20,9 @@ export const Query: QueryResolvers = {
   categories: (_parent, _args, ctx) => ctx.catalog.categoriesInOrder(),
   category: (_parent, { slug }, ctx) => (slug.length > 100 ? null : ctx.catalog.categoryBySlug(slug)),
 
-  /** One batch of products and one of stock levels for all ids (its loaders batch up to 500): the cart's one call per request. */
+  /** One batch of products and one of stock levels for all ids (its loaders batch up to 500): the cart's one call per request, and checkout's. */
   async productSnapshots(_parent, { ids }, ctx) {
-    requireService(ctx.caller, 'cart');
+    requireService(ctx.caller, 'cart', 'order');
     if (ids.length > MAX_SNAPSHOT_IDS) throw badInput(`at most ${MAX_SNAPSHOT_IDS} ids`, 'ids');
     const keys = ids.map((id, i) => objectId(id, `ids.${i}`).toHexString());
     const [products, levels] = await Promise.all([ctx.loaders.product.loadMany(keys), ctx.loaders.availability.loadMany(keys)]);
@@ -31,7 +31,9 @@ export const Query: QueryResolvers = {
       const level = levels[i];
       if (product instanceof Error) throw product;
       if (level instanceof Error) throw level;
-      return product && level ? { id, price: product.price, status: product.status, available: level.available } : null;
+      return product && level
+        ? { id, sku: product.sku, name: product.name, price: product.price, status: product.status, available: level.available }
+        : null;
     });
   },
 };

@@ -1,0 +1,12 @@
+/** What other packages (tests, scripts, benchmarks) may use of the order service; `index.ts` is the process entry. */
+export { loadConfig, type OrderConfig } from './config.js';
+export {
+  attachOrderEvents,
+  buildOrderService,
+  startOrderService,
+  startOrderSweeper,
+  typeDefs,
+  type OrderService,
+  type StartedOrderService,
+} from './server.js';
+export type { OrderEvents } from './events.js';

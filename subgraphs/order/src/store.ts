@@ -1,0 +1,177 @@
+import { findByIds, isDuplicateKey } from '@shop/kit';
+import { orderNumber, stateOf, type OrderState } from './domain.js';
+import type { DeadlineDoc, OrderDoc, OrderModels, OrderStatus, TransitionDoc, TransitionKind } from './model.js';
+
+/**
+ * The orders' persistence (ARCHITECTURE §6), the same technique as product's stock ledger and the
+ * cart log. FerretDB runs every update as read-modify-write of the whole document and a guarded
+ * `findOneAndUpdate({_id, status})` can pass its guard twice, so an order's status is never updated in
+ * place: each change is decided against the newest state and appended as the record with the next
+ * version, `_id = <orderId>:<version>`. Of concurrent writers exactly one wins each version; the others
+ * re-read and decide again against what won (so "still PENDING_PAYMENT?" is always exact).
+ */
+
+const MAX_ATTEMPTS = 100;
+
+export const transitionId = (orderId: string, version: number) => `${orderId}:${String(version).padStart(6, '0')}`;
+
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt * 2)));
+
+/** A change to append, decided against the state it follows. */
+export interface NewRecord {
+  kind: TransitionKind;
+  status: OrderStatus;
+  note: string | null;
+  actor: string;
+  tracking?: { carrier: string; trackingNumber: string };
+  paymentId?: string;
+  /** The consumed event that caused it: a second delivery collides on this unique key. */
+  sourceEventId?: string;
+  /** Builds the event to publish for this record (null: nothing to publish). */
+  event: ((record: Omit<TransitionDoc, 'event' | 'publishedAt'>) => unknown) | null;
+}
+
+export type Decision<R> = { kind: 'append'; record: NewRecord } | { kind: 'keep'; result: R };
+
+export type AppendResult<R> =
+  | { outcome: 'appended'; state: OrderState; record: TransitionDoc }
+  | { outcome: 'kept'; state: OrderState; result: R }
+  | { outcome: 'duplicate'; state: OrderState };
+
+export class OrderConflictError extends Error {
+  constructor(orderId: string) {
+    super(`order ${orderId} is too contended; try again`);
+    this.name = 'OrderConflictError';
+  }
+}
+
+export class OrderStore {
+  /** Called after every insert that carries an event, so the relay publishes it at once. */
+  onRecorded: () => void = () => {};
+
+  constructor(readonly m: OrderModels) {}
+
+  /** Current states of many orders: one query for the documents, one for their transitions. */
+  async load(ids: readonly string[]): Promise<Map<string, OrderState>> {
+    const out = new Map<string, OrderState>();
+    if (ids.length === 0) return out;
+    const [orders, transitions] = await Promise.all([
+      findByIds(this.m.Order, ids).lean(),
+      this.m.Transition.find(ids.length === 1 ? { orderId: ids[0] } : { orderId: { $in: ids } })
+        .sort({ version: 1 })
+        .lean(),
+    ]);
+    const byOrder = new Map<string, TransitionDoc[]>();
+    for (const t of transitions) byOrder.set(t.orderId, [...(byOrder.get(t.orderId) ?? []), t]);
+    for (const o of orders) out.set(o._id, stateOf(o, byOrder.get(o._id) ?? []));
+    return out;
+  }
+
+  async get(orderId: string): Promise<OrderState | null> {
+    return (await this.load([orderId])).get(orderId) ?? null;
+  }
+
+  /** The order a checkout of this cart with this key wrote, if any. */
+  async byIdempotencyKey(cartId: string, idempotencyKey: string): Promise<OrderState | null> {
+    const doc = await this.m.Order.findOne({ cartId, idempotencyKey }, { _id: 1 }).lean();
+    return doc ? this.get(doc._id) : null;
+  }
+
+  /**
+   * Inserts the order with the next number of its UTC year. The number is the unique `(year, seq)`:
+   * take the highest so far plus one; a collision means a concurrent checkout took it, so read again.
+   * Numbers are therefore inserted in increasing order. A collision on `(cartId, idempotencyKey)` means
+   * a concurrent checkout with the same key won: its order is returned instead.
+   */
+  async place(order: Omit<OrderDoc, 'number' | 'year' | 'seq' | 'event' | 'publishedAt'>, event: (o: OrderDoc) => unknown) {
+    const year = order.createdAt.getUTCFullYear();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const newest = await this.m.Order.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean();
+      const seq = (newest?.seq ?? 0) + 1;
+      const base: OrderDoc = { ...order, number: orderNumber(year, seq), year, seq, event: null, publishedAt: null };
+      const doc: OrderDoc = { ...base, event: event(base) };
+      try {
+        await this.m.Order.create(doc);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // FerretDB does not name the index at fault: look for the idempotency key, else it was the number.
+        const existing = await this.byIdempotencyKey(order.cartId, order.idempotencyKey);
+        if (existing) return { placed: false as const, state: existing };
+        await pause(attempt);
+        continue;
+      }
+      this.onRecorded();
+      return { placed: true as const, state: stateOf(doc, []) };
+    }
+    throw new OrderConflictError(order._id);
+  }
+
+  /**
+   * Decides a change against the order's newest state and appends it as the next version; on a
+   * version collision re-reads and decides again. A record whose source event is already recorded
+   * is a duplicate delivery: nothing happens.
+   */
+  async append<R>(orderId: string, decide: (state: OrderState) => Decision<R>, initial?: OrderState): Promise<AppendResult<R> | null> {
+    let state = initial ?? (await this.get(orderId));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (!state) return null;
+      const decision = decide(state);
+      if (decision.kind === 'keep') return { outcome: 'kept', state, result: decision.result };
+      const r = decision.record;
+      if (r.sourceEventId && state.sourceEventIds.has(r.sourceEventId)) return { outcome: 'duplicate', state };
+      const version = state.version + 1;
+      const _id = transitionId(orderId, version);
+      const base: Omit<TransitionDoc, 'event' | 'publishedAt'> = {
+        _id,
+        orderId,
+        version,
+        kind: r.kind,
+        from: state.status,
+        status: r.status,
+        at: new Date(),
+        note: r.note,
+        actor: r.actor,
+        tracking: r.tracking ?? null,
+        paymentId: r.paymentId ?? null,
+        sourceEventId: r.sourceEventId ?? _id,
+        orderCreatedAt: state.order.createdAt,
+      };
+      const event = r.event ? r.event(base) : null;
+      // A record with nothing to publish is born published (the relay skips it).
+      const doc: TransitionDoc = { ...base, event, publishedAt: event ? null : base.at };
+      try {
+        await this.m.Transition.create(doc);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        if (r.sourceEventId && (await this.m.Transition.exists({ sourceEventId: r.sourceEventId })))
+          return { outcome: 'duplicate', state: (await this.get(orderId))! };
+        await pause(attempt); // someone else took this version: re-read and decide again
+        state = await this.get(orderId);
+        continue;
+      }
+      if (event) this.onRecorded();
+      return { outcome: 'appended', state: stateOf(state.order, [...state.records, doc]), record: doc };
+    }
+    throw new OrderConflictError(orderId);
+  }
+
+  // ---- payment deadlines -------------------------------------------------------------------------------
+
+  async addDeadline(orderId: string, dueAt: Date): Promise<void> {
+    await this.m.Deadline.create({ _id: orderId, dueAt, sweptAt: null } satisfies DeadlineDoc);
+  }
+
+  /** Deadlines passed by `now` that the sweeper has not settled, oldest first. */
+  dueDeadlines(now: Date, limit: number): Promise<DeadlineDoc[]> {
+    return this.m.Deadline.find({ sweptAt: null, dueAt: { $lte: now } })
+      .sort({ dueAt: 1, _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+  }
+
+  /** Only the sweeper writes `sweptAt` (one writer per mutable document). */
+  async settleDeadline(orderId: string, now: Date): Promise<void> {
+    await this.m.Deadline.updateOne({ _id: orderId }, { $set: { sweptAt: now } });
+  }
+}

@@ -1,0 +1,85 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  consumerName,
+  ensureStreams,
+  PermanentError,
+  retryPolicyFrom,
+  startConsumer,
+  type EventEnvelope,
+  type RunningConsumer,
+} from '@shop/events';
+import type { Logger, Readiness } from '@shop/kit';
+import type { Reservations } from './reservations.js';
+
+/**
+ * What the product service consumes (ARCHITECTURE §5); it publishes nothing.
+ * - `shop.order.placed.v1` → confirms the order's reservation: from then on only a release gives the
+ *   stock back, the reservation sweeper no longer does.
+ * - `shop.order.cancelled.v1` → releases the order's reservation.
+ * Both are idempotent in the same write as their effect (ARCHITECTURE §6): the confirmation is the
+ * order's unique decision document, each line's release occupies the unique slot
+ * `<order>:<product>:release` in the stock ledger, so a redelivered event changes nothing.
+ */
+
+/** The order was placed: keep its reservation. */
+export async function onOrderPlaced(reservations: Reservations, event: EventEnvelope<'shop.order.placed.v1'>): Promise<void> {
+  const { orderId } = event.data;
+  const outcome = await reservations.confirm(orderId);
+  if (outcome.ok) return;
+  // Neither can be fixed by retrying; an operator must look (the dead letter says why).
+  if (outcome.state === 'EXPIRED')
+    throw new PermanentError(`order ${orderId} was placed after its reservation expired; its stock was already released`);
+  throw new PermanentError(`order ${orderId}: ${outcome.code ?? 'confirmation refused'} ${outcome.message ?? ''}`.trim());
+}
+
+/** The order was cancelled (by the customer, an admin or the payment timeout): give its stock back, once. */
+export async function onOrderCancelled(reservations: Reservations, event: EventEnvelope<'shop.order.cancelled.v1'>): Promise<void> {
+  const { orderId, reason } = event.data;
+  const outcome = await reservations.release(orderId, `order cancelled: ${reason}`.slice(0, 500));
+  if (!outcome.ok) throw new PermanentError(`order ${orderId}: ${outcome.code ?? 'release refused'} ${outcome.message ?? ''}`.trim());
+}
+
+export interface ProductEvents {
+  consumers: RunningConsumer[];
+  /** Stops pulling and finishes the messages in hand. Drain NATS after. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The NATS step of the product service, separate so the catalog runs (and is tested) without a broker:
+ * streams, the two consumers, and a /readyz check on the connection.
+ */
+export async function startProductEvents(
+  service: { reservations: Reservations; readiness: Readiness[] },
+  o: {
+    nc: NatsConnection;
+    config: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number; MAX_DELIVER: number };
+    log: Logger;
+    concurrency?: number;
+  },
+): Promise<ProductEvents> {
+  await ensureStreams(await jetstreamManager(o.nc));
+  const common = { nc: o.nc, retry: retryPolicyFrom(o.config), log: o.log, concurrency: o.concurrency ?? 4 };
+  const consumers = [
+    await startConsumer({
+      ...common,
+      subject: 'shop.order.placed.v1',
+      durable: consumerName('product', 'shop.order.placed.v1'),
+      handler: (event) => onOrderPlaced(service.reservations, event),
+    }),
+    await startConsumer({
+      ...common,
+      subject: 'shop.order.cancelled.v1',
+      durable: consumerName('product', 'shop.order.cancelled.v1'),
+      handler: (event) => onOrderCancelled(service.reservations, event),
+    }),
+  ];
+  service.readiness.push({ name: 'nats', check: () => !o.nc.isClosed() });
+  return {
+    consumers,
+    async stop() {
+      await Promise.all(consumers.map((c) => c.stop()));
+    },
+  };
+}
