@@ -6,11 +6,12 @@
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startDatabase } from '@shop/harness';
+import { ROOT, startBroker, startDatabase } from '@shop/harness';
 import { seedCatalog } from '../scripts/src/seed.js';
 import { JWT_SECRET, startStack } from '../e2e/support/stack.js';
 import { runCartBench } from './cart.js';
 import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
+import { runEventsBench } from './events.js';
 import { table } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -40,6 +41,14 @@ try {
   sections.push(
     `### Cart query through the gateway (product calls per request must stay 1)\n\n${table(await runCartBench(stack, say, { seconds }))}`,
   );
+
+  say('events through one consumer…');
+  const nats = await startBroker('test');
+  try {
+    sections.push(`### Events through one JetStream consumer\n\n${table(await runEventsBench(nats.url, 5_000, 8))}`);
+  } finally {
+    await nats.stop();
+  }
 
   const report = `Run on ${new Date().toISOString().slice(0, 10)}: ${machine}; autocannon, 20 connections, ${seconds} s per case, load generator on the same machine.\n\n${sections.join('\n\n')}\n`;
   process.stdout.write(`\n${report}`);
