@@ -47,8 +47,9 @@ export async function runEventsBench(natsUrl: string, count: number, concurrency
       concurrency,
       retry: { baseDelayMs: 100, maxDelayMs: 1_000, maxDeliver: 3 },
       log,
-      handler: async () => {
+      handler: () => {
         handled++;
+        return Promise.resolve();
       },
     });
     await waitFor(`${count} events consumed`, () => handled >= count, { timeoutMs: 120_000, intervalMs: 20 });
