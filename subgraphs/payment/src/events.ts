@@ -1,0 +1,112 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  consumerName,
+  createEvent,
+  ensureStreams,
+  mongoOutboxStore,
+  retryPolicyFrom,
+  startConsumer,
+  startOutboxRelay,
+  type OutboxRelay,
+  type RunningConsumer,
+} from '@shop/events';
+import type { Logger } from '@shop/kit';
+import type { PaymentState } from './domain.js';
+import type { RecordDoc } from './model.js';
+import type { Payments } from './payments.js';
+import type { PaymentStore } from './store.js';
+
+/**
+ * What the payment service publishes and consumes (ARCHITECTURE §5), with the contracts of @shop/events.
+ * Publishes `shop.payment.succeeded.v1`, `.failed.v1`, `.refunded.v1`, each from the appended record that
+ * makes the change (outbox, ARCHITECTURE §6). Consumes `shop.order.cancelled.v1` (refund if paid).
+ */
+
+const SOURCE = 'payment';
+type RecordBase = Omit<RecordDoc, 'event' | 'publishedAt'>;
+const opts = (s: PaymentState, r: RecordBase) => ({ source: SOURCE, correlationId: s.doc.correlationId, occurredAt: r.at });
+
+export const succeededEvent = (s: PaymentState, r: RecordBase) =>
+  createEvent(
+    'shop.payment.succeeded.v1',
+    {
+      paymentId: s.id,
+      orderId: s.doc.orderId,
+      amount: s.doc.amount,
+      currency: s.doc.currency,
+      providerReference: r.providerReference ?? s.id,
+    },
+    opts(s, r),
+  );
+
+export const failedEvent = (s: PaymentState, r: RecordBase) =>
+  createEvent(
+    'shop.payment.failed.v1',
+    {
+      paymentId: s.id,
+      orderId: s.doc.orderId,
+      amount: s.doc.amount,
+      currency: s.doc.currency,
+      failureCode: r.failureCode ?? 'FAILED',
+      failureMessage: r.failureMessage || 'The payment failed',
+    },
+    opts(s, r),
+  );
+
+export const refundedEvent = (s: PaymentState, r: RecordBase, amount: number) =>
+  createEvent(
+    'shop.payment.refunded.v1',
+    { paymentId: s.id, orderId: s.doc.orderId, amount, refundedTotal: r.refundedAmount, currency: s.doc.currency },
+    opts(s, r),
+  );
+
+export interface PaymentEvents {
+  relay: OutboxRelay;
+  consumers: RunningConsumer[];
+  /** Stops the consumer (finishing what it holds), then the relay. Drain NATS after. */
+  stop(): Promise<void>;
+}
+
+export interface PaymentEventsOptions {
+  nc: NatsConnection;
+  config: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number; MAX_DELIVER: number; OUTBOX_INTERVAL: number };
+  log: Logger;
+  concurrency?: number;
+}
+
+/** The NATS half of the payment service: streams, the outbox relay over the records, the order.cancelled consumer. */
+export async function startPaymentEvents(
+  service: { store: PaymentStore; payments: Payments },
+  o: PaymentEventsOptions,
+): Promise<PaymentEvents> {
+  await ensureStreams(await jetstreamManager(o.nc));
+  const relay = startOutboxRelay({
+    store: mongoOutboxStore(service.store.m.Record, { orderField: 'at' }),
+    js: jetstream(o.nc),
+    log: o.log,
+    intervalMs: o.config.OUTBOX_INTERVAL,
+  });
+  service.store.onRecorded = () => relay.kick();
+  relay.kick();
+  const consumers = [
+    await startConsumer({
+      nc: o.nc,
+      retry: retryPolicyFrom(o.config),
+      log: o.log,
+      concurrency: o.concurrency ?? 4,
+      subject: 'shop.order.cancelled.v1',
+      durable: consumerName('payment', 'shop.order.cancelled.v1'),
+      handler: (event) => service.payments.orderCancelled(event.data.orderId, event.id),
+    }),
+  ];
+  return {
+    relay,
+    consumers,
+    async stop() {
+      await Promise.all(consumers.map((c) => c.stop()));
+      service.store.onRecorded = () => {};
+      await relay.stop();
+    },
+  };
+}

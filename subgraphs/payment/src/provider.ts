@@ -1,0 +1,118 @@
+import type { Payment as PspPayment, Refund as PspRefund } from '@shop/payment-sandbox';
+import type { Logger } from '@shop/kit';
+
+/**
+ * The boundary to the payment provider (ARCHITECTURE §5): an interface the payment logic codes
+ * against, and the HTTP adapter for the sandbox's REST API (sandboxes/payment/README.md).
+ */
+
+export type ProviderPayment = PspPayment;
+
+export interface CreateRequest {
+  /** The provider's `Idempotency-Key`: the same on every retry of one payment. */
+  idempotencyKey: string;
+  amount: number;
+  currency: string;
+  token: string;
+  /** Our payment id, echoed back in webhooks. */
+  reference: string;
+  webhookUrl: string;
+}
+
+export interface RefundRequest {
+  idempotencyKey: string;
+  providerReference: string;
+  /** Omitted: everything left. */
+  amount?: number;
+}
+
+/** Outcomes the caller acts on; `unavailable` after the retries ran out. */
+export type ProviderOutcome<T> =
+  { ok: true; value: T } | { ok: false; kind: 'invalid_token' | 'rejected' | 'unavailable'; code: string; message: string };
+
+export interface PaymentProvider {
+  readonly name: string;
+  createPayment(req: CreateRequest): Promise<ProviderOutcome<ProviderPayment>>;
+  refund(req: RefundRequest): Promise<ProviderOutcome<{ refund: PspRefund; payment: ProviderPayment }>>;
+}
+
+export interface HttpProviderOptions {
+  url: string;
+  apiKey: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  log: Logger;
+}
+
+/**
+ * The sandbox over HTTP. A transient failure (HTTP 5xx, timeout, refused connection) is retried with the
+ * SAME Idempotency-Key after a growing delay (base × 2^(n−1)), at most `maxAttempts` calls in all, so a
+ * retry can never become a second charge.
+ */
+export class HttpPaymentProvider implements PaymentProvider {
+  readonly name = 'sandbox';
+
+  constructor(private readonly o: HttpProviderOptions) {}
+
+  createPayment(req: CreateRequest) {
+    return this.post<ProviderPayment>('/v1/payments', req.idempotencyKey, {
+      amount: req.amount,
+      currency: req.currency,
+      token: req.token,
+      reference: req.reference,
+      webhookUrl: req.webhookUrl,
+    });
+  }
+
+  refund(req: RefundRequest) {
+    return this.post<{ refund: PspRefund; payment: ProviderPayment }>(
+      `/v1/payments/${encodeURIComponent(req.providerReference)}/refunds`,
+      req.idempotencyKey,
+      req.amount === undefined ? {} : { amount: req.amount },
+      (body) => {
+        const b = body as PspRefund & { payment: ProviderPayment };
+        const { payment, ...refund } = b;
+        return { refund, payment };
+      },
+    );
+  }
+
+  private async post<T>(
+    path: string,
+    idempotencyKey: string,
+    body: unknown,
+    map: (body: unknown) => T = (b) => b as T,
+  ): Promise<ProviderOutcome<T>> {
+    let last = 'no attempt';
+    for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
+      if (attempt > 1) await new Promise((r) => setTimeout(r, this.o.retryBaseMs * 2 ** (attempt - 2)));
+      let res: Response;
+      try {
+        res = await fetch(`${this.o.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.apiKey}`, 'idempotency-key': idempotencyKey },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(this.o.timeoutMs),
+        });
+      } catch (err) {
+        last = err instanceof Error ? err.message : String(err);
+        this.o.log.warn({ path, attempt, err: last }, 'payment provider unreachable; retrying with the same key');
+        continue;
+      }
+      const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      if (res.ok && json) return { ok: true, value: map(json) };
+      const code = json?.error?.code ?? `http_${res.status}`;
+      const message = json?.error?.message ?? `HTTP ${res.status}`;
+      if (res.status >= 500) {
+        last = `${code}: ${message}`;
+        this.o.log.warn({ path, attempt, status: res.status, code }, 'payment provider failed transiently; retrying with the same key');
+        continue;
+      }
+      if (code === 'invalid_token') return { ok: false, kind: 'invalid_token', code, message };
+      this.o.log.warn({ path, status: res.status, code, message }, 'payment provider refused the request');
+      return { ok: false, kind: 'rejected', code, message };
+    }
+    return { ok: false, kind: 'unavailable', code: 'unavailable', message: last };
+  }
+}

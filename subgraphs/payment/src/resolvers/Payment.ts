@@ -1,0 +1,29 @@
+import { money } from '@shop/money';
+import type { OrderResolvers, PaymentResolvers } from '../__generated__/resolvers-types.js';
+import { isUuid } from '../ids.js';
+
+export const Payment: PaymentResolvers = {
+  id: (p) => p.id,
+  order: (p) => ({ id: p.doc.orderId }),
+  amount: (p) => money(p.doc.amount, p.doc.currency),
+  refundedAmount: (p) => money(p.refundedAmount, p.doc.currency),
+  status: (p) => p.status,
+  provider: (p) => p.doc.provider,
+  providerReference: (p) => p.providerReference,
+  failureCode: (p) => p.failureCode,
+  failureMessage: (p) => p.failureMessage,
+  nextActionUrl: (p) => p.nextActionUrl,
+  createdAt: (p) => p.doc.createdAt.toISOString(),
+  updatedAt: (p) => p.updatedAt.toISOString(),
+};
+
+/**
+ * Payment's fields of the order entity. The gateway only reaches them through an Order the caller may
+ * see (order's own access rule), so any reference is answered, from payment's own data.
+ */
+export const Order: OrderResolvers = {
+  __resolveReference: (ref) => ({ id: isUuid(ref.id) ? ref.id.toLowerCase() : ref.id }),
+  id: (o) => o.id,
+  payments: (o, _args, ctx) => (isUuid(o.id) ? ctx.loaders.paymentsOfOrder.load(o.id) : []),
+  paymentStatus: async (o, _args, ctx) => (isUuid(o.id) ? ((await ctx.loaders.paymentsOfOrder.load(o.id)).at(-1)?.status ?? null) : null),
+};

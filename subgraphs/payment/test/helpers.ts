@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { jetstreamManager, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats, parseAnyEvent, type AnyEvent, type EventSubject } from '@shop/events';
+import { createLogger, type Caller } from '@shop/kit';
+import { ADMIN, GUEST, postGraphQL, startBroker, TEST_SIGNING_SECRET, testDbName, type NatsInstance } from '@shop/harness';
+import * as product from '@shop/product';
+import * as cart from '@shop/cart';
+import * as order from '@shop/order';
+import * as psp from '@shop/payment-sandbox';
+import { loadConfig } from '../src/config.js';
+import { attachPaymentEvents, startPaymentService, type StartedPaymentService } from '../src/server.js';
+import type { PaymentEvents } from '../src/events.js';
+
+const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
+export const PSP_API_KEY = 'test-only-psp-api-key-0123456789';
+export const PSP_WEBHOOK_SECRET = 'test-only-psp-webhook-secret-0123';
+
+export interface Services {
+  product: product.StartedProductService;
+  cart: cart.StartedCartService;
+  order: order.StartedOrderService;
+  payment: StartedPaymentService;
+  psp: psp.RunningSandbox;
+  nats: NatsInstance;
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  paymentEvents: PaymentEvents;
+  close: () => Promise<void>;
+}
+
+/**
+ * product, cart, order, the payment sandbox and payment in this process on free ports, each with a
+ * fresh database, with the event side of product, order and payment on a nats-server of this file's
+ * own (the durable consumer names are the production ones).
+ */
+export async function startServices(): Promise<Services> {
+  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
+  const nats = await startBroker('test');
+  const natsEnv = { NATS_URL: nats.url, RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', MAX_DELIVER: '5', OUTBOX_INTERVAL: '200ms' };
+  const productConfig = product.loadConfig({ ...common, ...natsEnv, MONGODB_DB: testDbName('pay_product') });
+  const productService = await product.startProductService(productConfig, log('product'));
+  const cartService = await cart.startCartService(
+    cart.loadConfig({ ...common, MONGODB_DB: testDbName('pay_cart'), PRODUCT_URL: productService.url }),
+    log('cart'),
+  );
+  const orderConfig = order.loadConfig({
+    ...common,
+    ...natsEnv,
+    MONGODB_DB: testDbName('pay_order'),
+    CART_URL: cartService.url,
+    PRODUCT_URL: productService.url,
+  });
+  const orderService = await order.startOrderService(orderConfig, log('order'));
+  const sandbox = await psp.startSandbox(
+    psp.loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      PSP_API_KEY,
+      PSP_WEBHOOK_SECRET,
+      SANDBOX_SETTLE_DELAY_MS: '30',
+      SANDBOX_WEBHOOK_RETRY_BASE_MS: '50',
+    }),
+    log('payment-sandbox'),
+  );
+  const paymentConfig = loadConfig({
+    ...common,
+    ...natsEnv,
+    MONGODB_DB: testDbName('payment'),
+    ORDER_URL: orderService.url,
+    PSP_URL: sandbox.url,
+    PSP_API_KEY,
+    PSP_WEBHOOK_SECRET,
+    PSP_RETRY_BASE_MS: '20',
+  });
+  const paymentService = await startPaymentService(paymentConfig, log('payment'));
+  const nc = await connectNats(nats.url, 'payment-test', log('nats'));
+  const productEvents = await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
+  const orderEvents = await order.attachOrderEvents(orderService, nc, orderConfig, log('order'));
+  const paymentEvents = await attachPaymentEvents(paymentService, nc, paymentConfig, log('payment'));
+  return {
+    product: productService,
+    cart: cartService,
+    order: orderService,
+    payment: paymentService,
+    psp: sandbox,
+    nats,
+    nc,
+    jsm: await jetstreamManager(nc),
+    paymentEvents,
+    close: async () => {
+      await paymentEvents.stop();
+      await orderEvents.stop();
+      await productEvents.stop();
+      await nc.drain();
+      await paymentService.close();
+      await sandbox.close();
+      await orderService.close();
+      await cartService.close();
+      await productService.close();
+      await nats.stop();
+    },
+  };
+}
+
+export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown>, caller: Caller = GUEST): Promise<T> {
+  const res = await postGraphQL<T>(url, { query, variables }, { caller });
+  if (res.errors?.length || !res.data) throw new Error(JSON.stringify(res.errors ?? res));
+  return res.data;
+}
+
+/** A product, a guest cart of it and the checked-out order; returns the order id and total. */
+export async function placeOrder(s: Services, quantity = 1): Promise<{ id: string; total: number }> {
+  const created = await gql(
+    s.product.url,
+    `mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }`,
+    {
+      input: {
+        sku: `PI-${randomUUID().slice(0, 8).toUpperCase()}`,
+        name: `P ${randomUUID()}`,
+        description: 't',
+        price: 1000,
+        categorySlugs: [],
+        initialStock: 50,
+      },
+    },
+    ADMIN,
+  );
+  const productId = created.createProduct.product.id as string;
+  const c = await gql(s.cart.url, `mutation ($input: CreateCartInput) { createCart(input: $input) { cart { id } } }`, {
+    input: { lines: [{ productId, quantity }] },
+  });
+  const o = await gql(
+    s.order.url,
+    `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id total { amount } } userErrors { code } } }`,
+    {
+      input: {
+        cartId: c.createCart.cart.id,
+        email: 'a@example.com',
+        shippingAddress: { name: 'A', line1: 'L', city: 'C', postalCode: '1', country: 'GB' },
+        idempotencyKey: randomUUID(),
+      },
+    },
+  );
+  return { id: o.checkout.order.id, total: o.checkout.order.total.amount };
+}
+
+export const PAY = `mutation ($input: PayOrderInput!) { payOrder(input: $input) {
+  payment { id status providerReference refundedAmount { amount } failureCode nextActionUrl }
+  userErrors { code message field } } }`;
+
+export async function pay(
+  s: Services,
+  orderId: string,
+  paymentToken: string,
+  idempotencyKey: string = randomUUID(),
+  caller: Caller = GUEST,
+) {
+  return (await gql(s.payment.url, PAY, { input: { orderId, paymentToken, idempotencyKey } }, caller)).payOrder as {
+    payment: {
+      id: string;
+      status: string;
+      providerReference: string | null;
+      refundedAmount: { amount: number };
+      failureCode: string | null;
+      nextActionUrl: string | null;
+    } | null;
+    userErrors: { code: string }[];
+  };
+}
+
+/** Every event of `subject` about one order in its stream (this file's own nats-server). */
+export async function eventsOf(s: Services, subject: EventSubject, orderId: string): Promise<AnyEvent[]> {
+  const stream = subject.startsWith('shop.payment.') ? 'PAYMENTS' : 'ORDERS';
+  const out: AnyEvent[] = [];
+  let seq = 1;
+  for (;;) {
+    const sm = await s.jsm.streams.getMessage(stream, { seq, next_by_subj: subject } as unknown as MsgRequest);
+    if (!sm) break;
+    out.push(parseAnyEvent(JSON.parse(new TextDecoder().decode(sm.data))));
+    seq = sm.seq + 1;
+  }
+  return out.filter((e) => (e.data as { orderId?: string }).orderId === orderId);
+}
