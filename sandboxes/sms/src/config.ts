@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { logLevel, nodeEnv, parseConfig, port, secret } from '@shop/kit';
+
+/** SMS sandbox settings; the only file that reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  return parseConfig(
+    'sms-sandbox',
+    {
+      NODE_ENV: nodeEnv,
+      LOG_LEVEL: logLevel,
+      HOST: z.string().min(1).default('127.0.0.1'),
+      PORT: port(4021),
+      /** What clients send as `authorization: Bearer <key>` (the messaging worker's `SMS_API_KEY`). */
+      SMS_API_KEY: secret('dev-only-sms-api-key-change-me', env),
+    },
+    env,
+  );
+}
+
+export type SandboxConfig = ReturnType<typeof loadConfig>;

@@ -1,0 +1,80 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { Logger } from '@shop/kit';
+import type { ApiErrorBody } from './types.js';
+
+/** An error answered as `{ error: { code, message, param? } }` with its HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get body(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.param ? { param: this.param } : {}) } };
+  }
+}
+
+export function sendError(res: Response, err: ApiError): void {
+  res.status(err.status).json(err.body);
+}
+
+/** Validates a JSON body; every problem is named in one 400 `invalid_request`. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiError(400, 'invalid_request', 'The body must be a JSON object (content-type: application/json)');
+  }
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const message = issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  const first = issues[0]?.path.map(String).join('.');
+  throw new ApiError(400, 'invalid_request', message, first || undefined);
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** `authorization: Bearer <key>`, compared in constant time. */
+export function requireApiKey(apiKey: string): RequestHandler {
+  const expected = digest(apiKey);
+  return (req, res, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
+    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      sendError(res, new ApiError(401, 'unauthorized', 'A valid API key is required: authorization: Bearer <SMS_API_KEY>'));
+      return;
+    }
+    next();
+  };
+}
+
+/** Body-parser failures are the client's; anything else is logged and masked. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof ApiError) {
+      sendError(res, err);
+      return;
+    }
+    const type = (err as { type?: unknown } | null)?.type;
+    if (type === 'entity.parse.failed') {
+      sendError(res, new ApiError(400, 'invalid_json', 'The body is not valid JSON'));
+      return;
+    }
+    if (type === 'entity.too.large') {
+      sendError(res, new ApiError(413, 'request_too_large', 'The body is too large'));
+      return;
+    }
+    log.error({ err }, 'internal error');
+    sendError(res, new ApiError(500, 'internal_error', 'Internal error'));
+  };
+}

@@ -1,0 +1,14 @@
+import { createLogger, onShutdown, runMain } from '@shop/kit';
+import { loadConfig } from './config.js';
+import { startSandbox } from './server.js';
+
+runMain('sms-sandbox', async () => {
+  const config = loadConfig();
+  const log = createLogger('sms-sandbox', config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
+  const running = await startSandbox(config, log);
+  log.info(
+    { url: running.url, testRoutes: config.NODE_ENV !== 'production', messages: `${running.url}/v1/test/messages` },
+    'sms sandbox ready (state is in memory: a restart forgets every message)',
+  );
+  onShutdown(log, [['stop intake, finish requests', running.close]]);
+});

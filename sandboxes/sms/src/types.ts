@@ -1,0 +1,25 @@
+/** The wire types of the SMS sandbox API (README). */
+
+export interface SendMessageRequest {
+  /** E.164, e.g. +4915112345678. */
+  to: string;
+  body: string;
+  /** The client's identity of this message: the same reference is never sent twice. */
+  clientReference: string;
+}
+
+export interface SmsMessage {
+  id: string;
+  to: string;
+  body: string;
+  clientReference: string;
+  status: 'sent';
+  /** Unix seconds. */
+  created: number;
+  /** How many requests named this clientReference (1 = no duplicate). */
+  requests: number;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; param?: string };
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManagedProcess, ROOT, freePort, run, waitFor } from '@shop/harness';
+import { apiClient, testEnv } from './helpers.js';
+
+const NODE_ARGS = ['--conditions=shop-source', '--import', 'tsx', 'sandboxes/sms/src/index.ts'];
+let logs: string;
+
+beforeAll(() => {
+  logs = mkdtempSync(join(tmpdir(), 'sms-sandbox-'));
+});
+afterAll(() => rmSync(logs, { recursive: true, force: true }));
+
+const childEnv = (overrides: Record<string, string>) => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+  ...testEnv(overrides),
+});
+
+describe('the SMS sandbox as its own process', () => {
+  it('starts from its entry point, sends an SMS, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const proc = new ManagedProcess(
+      'sms-sandbox',
+      process.execPath,
+      NODE_ARGS,
+      join(logs, 'sms.log'),
+      childEnv({ PORT: String(port), LOG_LEVEL: 'info' }),
+      ROOT,
+    );
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor('the SMS sandbox to be ready', async () => (await fetch(`${url}/readyz`)).ok, {
+        timeoutMs: 30_000,
+        failFast: () => proc.deathNotice(),
+      });
+      const call = apiClient(url);
+      expect((await call('POST', '/v1/messages', { to: '+4915112345678', body: 'hi', clientReference: 'proc-1' })).status).toBe(201);
+      expect((await call('GET', '/v1/test/messages')).body.messages).toHaveLength(1);
+      await proc.stop();
+      expect(proc.exitCode).toBe(0);
+      expect(proc.tail(50)).toMatch(/sms sandbox ready/);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  it('refuses to start with a bad configuration, naming every problem', async () => {
+    const failure = await run(process.execPath, NODE_ARGS, {
+      cwd: ROOT,
+      env: childEnv({ PORT: 'eighty', SMS_API_KEY: 'short' }),
+      quiet: true,
+    }).then(
+      () => undefined,
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    expect(failure).toMatch(/sms-sandbox failed to start/);
+    expect(failure).toMatch(/PORT:/);
+    expect(failure).toMatch(/SMS_API_KEY:/);
+  });
+});

@@ -1,0 +1,49 @@
+import nodemailer from 'nodemailer';
+import { classifySmtpError } from './errors.js';
+
+export interface Email {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** The stable identity `<eventId.channel@shop>`: a resend after a crash carries the same one. */
+  messageId: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+/** Sends one email; throws `PermanentError` for a rejection retrying cannot fix, any other error otherwise. */
+export interface Mailer {
+  send(mail: Email): Promise<void>;
+  close(): void;
+}
+
+/** Email over SMTP (nodemailer). One pooled-less transport: each send is its own short SMTP conversation. */
+export function smtpMailer(opts: { url: string; from: string; timeoutMs: number }): Mailer {
+  const transport = nodemailer.createTransport({
+    url: opts.url,
+    connectionTimeout: opts.timeoutMs,
+    greetingTimeout: opts.timeoutMs,
+    socketTimeout: opts.timeoutMs,
+  });
+  return {
+    async send(mail) {
+      try {
+        await transport.sendMail({
+          from: opts.from,
+          to: mail.to,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          messageId: mail.messageId,
+          attachments: mail.attachments,
+        });
+      } catch (err) {
+        throw classifySmtpError(err);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** The email identity of ARCHITECTURE §6. */
+export const emailMessageId = (eventId: string, channel: string) => `<${eventId}.${channel}@shop>`;

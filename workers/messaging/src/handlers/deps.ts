@@ -1,0 +1,15 @@
+import type { EventEnvelope, EventSubject } from '@shop/events';
+import type { OrderDirectory } from '../contacts.js';
+import type { InvoicePdfSource } from '../invoices.js';
+import type { Notifier } from '../notifications.js';
+import type { TemplateContext } from '../templates/index.js';
+
+/** What handlers use; tests pass their own. */
+export interface HandlerDeps {
+  notifier: Notifier;
+  orders: OrderDirectory;
+  invoices: InvoicePdfSource;
+  templates: TemplateContext;
+}
+
+export type Handler<S extends EventSubject> = (event: EventEnvelope<S>) => Promise<void>;

@@ -1,0 +1,118 @@
+import http from 'node:http';
+import express from 'express';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { consumerName, ensureStreams, retryPolicyFrom, startConsumer, type EventSubject, type RunningConsumer } from '@shop/events';
+import { connectMongo, ensureIndexes, isConnected, listen, mountHealth, type Logger } from '@shop/kit';
+import type { Model } from 'mongoose';
+import type { MessagingConfig } from './config.js';
+import { orderDirectory, type OrderDirectory } from './contacts.js';
+import { smtpMailer, type Mailer } from './email.js';
+import { messagingHandlers, type Handler, type MessagingSubject } from './handlers/index.js';
+import { httpInvoicePdfSource, type InvoicePdfSource } from './invoices.js';
+import { createNotificationModel, Notifier, type NotificationRecord } from './notifications.js';
+import { folderSmsProvider, httpSmsProvider, type SmsProvider } from './sms.js';
+
+/** Adapters a caller (a test) may replace; by default they come from the configuration. */
+export interface MessagingOverrides {
+  mailer?: Mailer;
+  sms?: SmsProvider;
+  orders?: OrderDirectory;
+  invoices?: InvoicePdfSource;
+}
+
+export interface RunningMessaging {
+  /** The health server, e.g. http://127.0.0.1:4010 (/healthz, /readyz). */
+  url: string;
+  notifications: Model<NotificationRecord>;
+  consumers: RunningConsumer[];
+  /** Resolves if a consumer loop ends on its own (fatal: exit and let the supervisor restart). */
+  failed: Promise<string>;
+  /** Stops the consumers (finishing messages in flight), the health server, SMTP and MongoDB. Drain NATS after. */
+  close: () => Promise<void>;
+}
+
+export function smsProviderFrom(config: MessagingConfig): SmsProvider {
+  return config.SMS_OUTBOX_DIR
+    ? folderSmsProvider(config.SMS_OUTBOX_DIR)
+    : httpSmsProvider({ url: config.SMS_URL, apiKey: config.SMS_API_KEY, timeoutMs: config.SEND_TIMEOUT_MS });
+}
+
+/**
+ * The worker's composition: notification log in MongoDB, the SMTP and SMS adapters, one durable consumer
+ * per subject (`messaging--<event>`), and a health-only HTTP server on PORT.
+ */
+export async function startMessaging(
+  config: MessagingConfig,
+  nc: NatsConnection,
+  log: Logger,
+  overrides: MessagingOverrides = {},
+): Promise<RunningMessaging> {
+  const conn = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  const notifications = createNotificationModel(conn);
+  await ensureIndexes([notifications as unknown as Model<never>]);
+  await ensureStreams(await jetstreamManager(nc));
+
+  const mailer = overrides.mailer ?? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.SEND_TIMEOUT_MS });
+  const notifier = new Notifier(notifications, mailer, overrides.sms ?? smsProviderFrom(config), log);
+  const handlers = messagingHandlers({
+    notifier,
+    orders:
+      overrides.orders ??
+      orderDirectory({ url: config.ORDER_URL, secret: config.GATEWAY_SIGNING_SECRET, timeoutMs: config.SERVICE_TIMEOUT_MS }),
+    invoices:
+      overrides.invoices ??
+      httpInvoicePdfSource({ url: config.INVOICE_URL, secret: config.GATEWAY_SIGNING_SECRET, timeoutMs: config.SERVICE_TIMEOUT_MS }),
+    templates: { store: config.STORE_NAME },
+  });
+
+  const consumers: RunningConsumer[] = [];
+  const start = async <S extends EventSubject>(subject: S, handler: Handler<S>) => {
+    consumers.push(
+      await startConsumer({
+        nc,
+        subject,
+        durable: consumerName('messaging', subject),
+        concurrency: config.CONCURRENCY,
+        ackWaitMs: config.ACK_WAIT_MS,
+        retry: retryPolicyFrom(config),
+        log,
+        handler: (event) => handler(event),
+      }),
+    );
+  };
+  try {
+    for (const subject of Object.keys(handlers) as MessagingSubject[]) {
+      await start(subject, handlers[subject] as Handler<typeof subject>);
+    }
+  } catch (err) {
+    await Promise.allSettled(consumers.map((c) => c.stop()));
+    await conn.close();
+    throw err;
+  }
+  const failed = Promise.race(consumers.map((c, i) => c.done.then(() => Object.keys(handlers)[i] ?? 'consumer')));
+
+  let stopping = false;
+  const app = express();
+  app.disable('x-powered-by');
+  mountHealth(app, [
+    { name: 'mongo', check: () => isConnected(conn) },
+    { name: 'nats', check: () => !nc.isClosed() },
+    { name: 'consumers', check: () => !stopping },
+  ]);
+  const server = await listen(http.createServer(app), config.PORT, config.HOST);
+
+  return {
+    url: server.url,
+    notifications,
+    consumers,
+    failed,
+    close: async () => {
+      stopping = true;
+      await Promise.allSettled(consumers.map((c) => c.stop()));
+      await server.close();
+      mailer.close();
+      await conn.close();
+    },
+  };
+}
