@@ -1,0 +1,68 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { RequestHandler } from 'express';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext, type Logger } from '@shop/kit';
+import type { GatewayConfig } from './config.js';
+
+/**
+ * `GET /invoices/<id>.pdf?exp=<unix seconds>&sig=<hex>` (ARCHITECTURE §5, §7): the signed, short-lived
+ * link of `Invoice.pdfUrl`. Whoever holds a valid, unexpired link gets the PDF; a tampered or expired
+ * link is 403, an unknown invoice 404. The PDF comes from the invoice service's internal route, signed
+ * as `service:gateway`, and is streamed through. The signature is the invoice service's
+ * (`invoice-pdf:<id>:<exp>` HMAC-SHA256 with PDF_LINK_SECRET).
+ */
+
+const FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.pdf$/;
+const DEFAULT_INVOICE_URL = 'http://127.0.0.1:4005/graphql';
+
+export function verifyPdfLink(secret: string, invoiceId: string, exp: unknown, sig: unknown, now = Date.now()): boolean {
+  if (typeof exp !== 'string' || !/^\d{1,12}$/.test(exp) || typeof sig !== 'string' || !/^[0-9a-f]{64}$/.test(sig)) return false;
+  if (Number(exp) * 1000 <= now) return false;
+  const expected = createHmac('sha256', secret).update(`invoice-pdf:${invoiceId}:${exp}`).digest();
+  return timingSafeEqual(expected, Buffer.from(sig, 'hex'));
+}
+
+export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invoiceUrl: () => string | undefined }): RequestHandler {
+  return async (req, res) => {
+    const m = FILE.exec(String(req.params.file ?? ''));
+    if (!m) {
+      res.status(404).json({ error: 'not found' });
+      return;
+    }
+    const id = m[1]!;
+    if (!verifyPdfLink(opts.config.PDF_LINK_SECRET, id, req.query.exp, req.query.sig)) {
+      res.status(403).json({ error: 'this link is invalid or has expired' });
+      return;
+    }
+    const base = (opts.invoiceUrl() ?? DEFAULT_INVOICE_URL).replace(/\/graphql\/?$/, '');
+    const requestId = req.header(REQUEST_ID_HEADER) ?? crypto.randomUUID();
+    try {
+      const upstream = await fetch(`${base}/internal/invoices/${id}/pdf`, {
+        headers: {
+          [CONTEXT_HEADER]: signContext(opts.config.GATEWAY_SIGNING_SECRET, { kind: 'service', service: 'gateway' }, requestId),
+          [REQUEST_ID_HEADER]: requestId,
+        },
+        signal: AbortSignal.timeout(opts.config.SUBGRAPH_TIMEOUT_MS),
+      });
+      if (upstream.status === 404) {
+        res.status(404).json({ error: 'not found' });
+        return;
+      }
+      if (!upstream.ok || !upstream.body) {
+        opts.log.error({ status: upstream.status, invoiceId: id }, 'invoice service refused a PDF');
+        res.status(502).json({ error: 'the invoice could not be fetched' });
+        return;
+      }
+      res.status(200);
+      res.setHeader('content-type', 'application/pdf');
+      const length = upstream.headers.get('content-length');
+      if (length) res.setHeader('content-length', length);
+      res.setHeader('content-disposition', `inline; filename="invoice-${id}.pdf"`);
+      res.setHeader('cache-control', 'private, no-store');
+      Readable.fromWeb(upstream.body as never).pipe(res);
+    } catch (err) {
+      opts.log.error({ err, invoiceId: id }, 'fetching an invoice PDF failed');
+      if (!res.headersSent) res.status(502).json({ error: 'the invoice could not be fetched' });
+    }
+  };
+}

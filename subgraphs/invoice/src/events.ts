@@ -1,0 +1,94 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  consumerName,
+  ensureStreams,
+  mongoOutboxStore,
+  retryPolicyFrom,
+  startConsumer,
+  startOutboxRelay,
+  type OutboxRelay,
+  type OutboxStore,
+  type RunningConsumer,
+} from '@shop/events';
+import type { Logger } from '@shop/kit';
+import type { Invoices } from './invoices.js';
+import type { InvoiceModels } from './model.js';
+
+/**
+ * What the invoice service publishes and consumes (ARCHITECTURE §5), with the contracts of @shop/events.
+ *
+ * Publishes through one outbox relay over two stores:
+ * - `shop.invoice.issued.v1` from the invoice document itself (`i:` entries);
+ * - `shop.invoice.rendered.v1` from `invoice_outbox` (`r:` entries), `_id` = its derived event id.
+ * Consumes `shop.order.paid.v1` (`invoice--order-paid`) → issues the invoice.
+ */
+
+export function invoiceOutbox(m: InvoiceModels): OutboxStore {
+  const issued = mongoOutboxStore(m.Invoice, { orderField: 'issuedAt' });
+  const rendered = mongoOutboxStore(m.Outbox);
+  return {
+    async pending(limit) {
+      const [a, b] = await Promise.all([issued.pending(limit), rendered.pending(limit)]);
+      // Issued before rendered: a rendered event never overtakes the issued event of its invoice.
+      return [...a.map((e) => ({ ...e, id: `i:${e.id}` })), ...b.map((e) => ({ ...e, id: `r:${e.id}` }))].slice(0, limit);
+    },
+    markPublished(id) {
+      return (id.startsWith('i:') ? issued : rendered).markPublished(id.slice(2));
+    },
+  };
+}
+
+export interface InvoiceEvents {
+  relay: OutboxRelay;
+  consumers: RunningConsumer[];
+  /** Stops the consumer (finishing what it holds), then the relay. Drain NATS after. */
+  stop(): Promise<void>;
+}
+
+export interface InvoiceEventsOptions {
+  nc: NatsConnection;
+  config: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number; MAX_DELIVER: number; OUTBOX_INTERVAL: number };
+  log: Logger;
+  /** order.paid events handled at once (default 4). */
+  concurrency?: number;
+}
+
+/** The NATS half of the invoice service: streams, the outbox relay and the order.paid consumer. */
+export async function startInvoiceEvents(
+  service: { models: InvoiceModels; invoices: Invoices },
+  o: InvoiceEventsOptions,
+): Promise<InvoiceEvents> {
+  await ensureStreams(await jetstreamManager(o.nc));
+  const relay = startOutboxRelay({
+    store: invoiceOutbox(service.models),
+    js: jetstream(o.nc),
+    log: o.log,
+    intervalMs: o.config.OUTBOX_INTERVAL,
+  });
+  service.invoices.store.onRecorded = () => relay.kick();
+  service.invoices.onRendered = () => relay.kick();
+  const consumers = [
+    await startConsumer({
+      nc: o.nc,
+      retry: retryPolicyFrom(o.config),
+      log: o.log,
+      concurrency: o.concurrency ?? 4,
+      subject: 'shop.order.paid.v1',
+      durable: consumerName('invoice', 'shop.order.paid.v1'),
+      handler: async (event) => {
+        await service.invoices.orderPaid(event);
+      },
+    }),
+  ];
+  return {
+    relay,
+    consumers,
+    async stop() {
+      await Promise.all(consumers.map((c) => c.stop()));
+      service.invoices.store.onRecorded = () => {};
+      service.invoices.onRendered = () => {};
+      await relay.stop();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { createOutboxModel, outboxFields, type OutboxDoc } from '@shop/events';
+
+/**
+ * Invoice service collections (indexes created by `ensureIndexes` at start-up, never autoIndex).
+ *
+ * An invoice is one insert that decides everything issuing must decide exactly once (ARCHITECTURE §6):
+ * the unique `orderId` (one invoice per order: a second `order.paid` collides), the unique
+ * `(year, seq)` (the gapless number), the immutable snapshot, and `event` (`shop.invoice.issued.v1`)
+ * with `publishedAt: null` as its outbox entry. Nothing updates it afterwards except the relay's
+ * `publishedAt`. Its PDF is a separate document (see pdf-store.ts); READY means "the PDF exists".
+ */
+
+export interface PartyAddress {
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: string;
+}
+
+export interface PartyDoc {
+  name: string;
+  email: string | null;
+  address: PartyAddress | null;
+  taxId: string | null;
+}
+
+export interface InvoiceLineDoc {
+  sku: string;
+  name: string;
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+  tax: number;
+}
+
+export interface InvoiceDoc {
+  _id: string;
+  orderId: string;
+  orderNumber: string;
+  /** The order's owner (null: a guest order, reached by id). */
+  customerId: string | null;
+  number: string;
+  year: number;
+  seq: number;
+  issuedAt: Date;
+  currency: string;
+  taxRateBps: number;
+  lines: InvoiceLineDoc[];
+  subtotal: number;
+  tax: number;
+  total: number;
+  seller: PartyDoc;
+  buyer: PartyDoc;
+  /** The order.paid event that caused it. */
+  sourceEventId: string;
+  event: unknown;
+  publishedAt: Date | null;
+}
+
+const addressSchema = new Schema<PartyAddress>(
+  {
+    name: { type: String, required: true },
+    line1: { type: String, required: true },
+    line2: { type: String, default: null },
+    city: { type: String, required: true },
+    region: { type: String, default: null },
+    postalCode: { type: String, required: true },
+    country: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const partySchema = new Schema<PartyDoc>(
+  {
+    name: { type: String, required: true },
+    email: { type: String, default: null },
+    address: { type: addressSchema, default: null },
+    taxId: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+const lineSchema = new Schema<InvoiceLineDoc>(
+  {
+    sku: { type: String, required: true },
+    name: { type: String, required: true },
+    unitPrice: { type: Number, required: true },
+    quantity: { type: Number, required: true },
+    lineTotal: { type: Number, required: true },
+    tax: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
+const invoiceSchema = new Schema<InvoiceDoc>(
+  {
+    _id: { type: String, required: true },
+    orderId: { type: String, required: true },
+    orderNumber: { type: String, required: true },
+    customerId: { type: String, default: null },
+    number: { type: String, required: true },
+    year: { type: Number, required: true },
+    seq: { type: Number, required: true, min: 1 },
+    issuedAt: { type: Date, required: true },
+    currency: { type: String, required: true },
+    taxRateBps: { type: Number, required: true },
+    lines: { type: [lineSchema], required: true },
+    subtotal: { type: Number, required: true },
+    tax: { type: Number, required: true },
+    total: { type: Number, required: true },
+    seller: { type: partySchema, required: true },
+    buyer: { type: partySchema, required: true },
+    sourceEventId: { type: String, required: true },
+    ...outboxFields,
+  },
+  { versionKey: false, autoIndex: false, minimize: false },
+);
+invoiceSchema.index({ orderId: 1 }, { unique: true });
+invoiceSchema.index({ year: 1, seq: 1 }, { unique: true });
+invoiceSchema.index({ issuedAt: -1, _id: -1 });
+invoiceSchema.index({ publishedAt: 1, issuedAt: 1 });
+
+/** A stored PDF: one per invoice (`_id` = invoice id), replaced on re-rendering. */
+export interface PdfDoc {
+  _id: string;
+  data: Buffer;
+  bytes: number;
+  sha256: string;
+  storedAt: Date;
+}
+
+const pdfSchema = new Schema<PdfDoc>(
+  {
+    _id: { type: String, required: true },
+    data: { type: Buffer, required: true },
+    bytes: { type: Number, required: true },
+    sha256: { type: String, required: true },
+    storedAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false },
+);
+
+export interface InvoiceModels {
+  Invoice: Model<InvoiceDoc>;
+  Pdf: Model<PdfDoc>;
+  /** `shop.invoice.rendered.v1`, `_id` = its derived event id: rendering again inserts nothing. */
+  Outbox: Model<OutboxDoc>;
+}
+
+export function createModels(conn: Connection): InvoiceModels {
+  return {
+    Invoice: conn.model<InvoiceDoc>('Invoice', invoiceSchema, 'invoices'),
+    Pdf: conn.model<PdfDoc>('InvoicePdf', pdfSchema, 'invoice_pdfs'),
+    Outbox: createOutboxModel(conn, 'invoice_outbox', 'InvoiceOutbox'),
+  };
+}
+
+export const allModels = (m: InvoiceModels) => Object.values(m) as Model<never>[];

@@ -1,0 +1,68 @@
+import express from 'express';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { consumerName, ensureStreams, retryPolicyFrom, startConsumer, type RunningConsumer } from '@shop/events';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { listen, mountHealth, type Logger, type RunningServer } from '@shop/kit';
+import { chromiumLaunchOptions } from '@shop/harness';
+import type { RendererConfig } from './config.js';
+import { invoiceIssuedHandler } from './handlers/invoice-issued.js';
+import { invoiceClient } from './invoice-client.js';
+import { BrowserPool, type LaunchOptions } from './render/browser-pool.js';
+
+export interface Renderer {
+  pool: BrowserPool;
+  consumer: RunningConsumer;
+  /** The health server (/healthz, /readyz) on PORT. */
+  health: RunningServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * The renderer's composition: the browser pool (Chromium launched with the harness's network-isolating
+ * options), the `invoice-renderer--invoice-issued` consumer with the pool's size as its concurrency, and
+ * a health endpoint. Chromium is launched up front so a broken install fails the start, not the first job.
+ */
+export async function startRenderer(
+  config: RendererConfig,
+  nc: NatsConnection,
+  log: Logger,
+  opts: { launchOptions?: () => Promise<LaunchOptions> } = {},
+): Promise<Renderer> {
+  const pool = new BrowserPool(opts.launchOptions ?? chromiumLaunchOptions, {
+    size: config.RENDER_CONCURRENCY,
+    timeoutMs: config.RENDER_TIMEOUT,
+    recycleAfter: config.PAGE_RECYCLE_JOBS,
+    log,
+  });
+  await pool.current();
+  await ensureStreams(await jetstreamManager(nc));
+  const client = invoiceClient({
+    baseUrl: config.INVOICE_URL,
+    secret: config.GATEWAY_SIGNING_SECRET,
+    timeoutMs: config.SERVICE_TIMEOUT_MS,
+  });
+  const consumer = await startConsumer({
+    nc,
+    subject: 'shop.invoice.issued.v1',
+    durable: consumerName('invoice-renderer', 'shop.invoice.issued.v1'),
+    concurrency: config.RENDER_CONCURRENCY,
+    ackWaitMs: config.ACK_WAIT,
+    retry: retryPolicyFrom(config),
+    log,
+    handler: invoiceIssuedHandler({ pool, client, timeoutMs: config.RENDER_TIMEOUT, locale: config.RENDER_LOCALE, log }),
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  mountHealth(app, [{ name: 'nats', check: () => !nc.isClosed() }]);
+  const health = await listen((await import('node:http')).createServer(app), config.PORT, config.HOST);
+  return {
+    pool,
+    consumer,
+    health,
+    async stop() {
+      await consumer.stop();
+      await health.close();
+      await pool.close();
+    },
+  };
+}
