@@ -13,8 +13,13 @@ const alias = [
   { find: /^@shop\/product$/, replacement: `${root}subgraphs/product/src/lib.ts` },
   { find: /^@shop\/cart$/, replacement: `${root}subgraphs/cart/src/lib.ts` },
   { find: /^@shop\/order$/, replacement: `${root}subgraphs/order/src/lib.ts` },
+  { find: /^@shop\/payment$/, replacement: `${root}subgraphs/payment/src/lib.ts` },
+  { find: /^@shop\/invoice$/, replacement: `${root}subgraphs/invoice/src/lib.ts` },
+  { find: /^@shop\/invoice-renderer$/, replacement: `${root}workers/invoice-renderer/src/lib.ts` },
   { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/lib.ts` },
   { find: /^@shop\/payment-sandbox$/, replacement: `${root}sandboxes/payment/src/lib.ts` },
+  { find: /^@shop\/sms-sandbox$/, replacement: `${root}sandboxes/sms/src/lib.ts` },
+  { find: /^@shop\/messaging$/, replacement: `${root}workers/messaging/src/lib.ts` },
 ];
 
 // Never reach beyond loopback from a test, whatever the machine's environment says.

@@ -10,6 +10,7 @@ import { ROOT, startBroker, startDatabase } from '@shop/harness';
 import { seedCatalog } from '../scripts/src/seed.js';
 import { JWT_SECRET, startStack } from '../e2e/support/stack.js';
 import { runCartBench } from './cart.js';
+import { runCheckoutBench } from './checkout.js';
 import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
 import { runEventsBench } from './events.js';
 import { table } from './lib.js';
@@ -19,7 +20,8 @@ const record = process.argv.includes('--record');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 
 const db = await startDatabase('test');
-const stack = await startStack(db.url);
+const broker = await startBroker('test');
+const stack = await startStack(db.url, broker.url);
 try {
   say('seeding the demo catalog…');
   await seedCatalog(stack.gatewayUrl, JWT_SECRET, say);
@@ -42,6 +44,12 @@ try {
     `### Cart query through the gateway (product calls per request must stay 1)\n\n${table(await runCartBench(stack, say, { seconds }))}`,
   );
 
+  say('whole purchases: cart → checkout → payOrder → PAID…');
+  sections.push(
+    `### Purchases end to end through the gateway (payment sandbox settles by webhook)\n\n${table(await runCheckoutBench(stack, 60, 6))}`,
+  );
+
+  // A broker of its own: the stack's consumers must not see these synthetic events.
   say('events through one consumer…');
   const nats = await startBroker('test');
   try {
@@ -63,5 +71,6 @@ try {
   }
 } finally {
   await stack.close();
+  await broker.stop();
   await db.stop();
 }

@@ -5,24 +5,41 @@ import { testDbName } from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
 import * as order from '@shop/order';
+import * as payment from '@shop/payment';
+import * as invoice from '@shop/invoice';
+import * as psp from '@shop/payment-sandbox';
 import * as gateway from '@shop/gateway';
 import { countCalls, type CallCounter } from './call-counter.js';
 
 export const JWT_SECRET = 'e2e-only-jwt-secret-0123456789';
 const SIGNING_SECRET = 'e2e-only-gateway-signing-secret';
+/** The payment sandbox's API key and webhook secret in the stack (the payment service uses the same). */
+export const PSP_API_KEY = 'e2e-only-psp-api-key-0123456789';
+export const PSP_WEBHOOK_SECRET = 'e2e-only-psp-webhook-secret-0123';
 
 export interface Stack {
   gatewayUrl: string;
   productUrl: string;
   cartUrl: string;
   orderUrl: string;
+  paymentUrl: string;
   /** The HMAC key the gateway signs subgraph calls with, for tests and benchmarks that call a subgraph directly. */
   signingSecret: string;
   product: product.StartedProductService;
   cart: cart.StartedCartService;
   order: order.StartedOrderService;
+  payment: payment.StartedPaymentService;
+  invoice: invoice.StartedInvoiceService;
+  /** The payment provider's sandbox, in this process on a free port; the payment service's PSP_URL. */
+  psp: psp.RunningSandbox;
   /** The NATS half of product and order (consumers, outbox relay); only when started with a NATS URL. */
-  events?: { nc: NatsConnection; product: product.ProductEvents; order: order.OrderEvents };
+  events?: {
+    nc: NatsConnection;
+    product: product.ProductEvents;
+    order: order.OrderEvents;
+    payment: payment.PaymentEvents;
+    invoice: invoice.InvoiceEvents;
+  };
   /** Counts the calls the product subgraph receives (the cart's and the gateway's), per client request. */
   productCalls: CallCounter;
   token: (sub: string, role: 'customer' | 'admin') => Promise<string>;
@@ -57,6 +74,42 @@ export async function startStack(mongoUrl: string, natsUrl?: string): Promise<St
     OUTBOX_INTERVAL: '200ms',
   });
   const orderService = await order.startOrderService(orderConfig, log('order'));
+  // The provider's stand-in: fast settlement and webhook retries; each payment names its webhook URL.
+  const pspSandbox = await psp.startSandbox(
+    psp.loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      PSP_API_KEY,
+      PSP_WEBHOOK_SECRET,
+      SANDBOX_SETTLE_DELAY_MS: '50',
+      SANDBOX_WEBHOOK_DELAY_MS: '1500',
+      SANDBOX_WEBHOOK_RETRY_BASE_MS: '100',
+      SANDBOX_WEBHOOK_RETRY_MAX_MS: '1000',
+    }),
+    log('payment-sandbox'),
+  );
+  const paymentConfig = payment.loadConfig({
+    ...common,
+    ...events,
+    MONGODB_URL: mongoUrl,
+    MONGODB_DB: testDbName('e2e_payment'),
+    ORDER_URL: orderService.url,
+    PSP_URL: pspSandbox.url,
+    PSP_API_KEY,
+    PSP_WEBHOOK_SECRET,
+    PSP_RETRY_BASE_MS: '20',
+    OUTBOX_INTERVAL: '200ms',
+  });
+  const paymentService = await payment.startPaymentService(paymentConfig, log('payment'));
+  const invoiceConfig = invoice.loadConfig({
+    ...common,
+    ...events,
+    MONGODB_URL: mongoUrl,
+    MONGODB_DB: testDbName('e2e_invoice'),
+    ORDER_URL: orderService.url,
+    OUTBOX_INTERVAL: '200ms',
+  });
+  const invoiceService = await invoice.startInvoiceService(invoiceConfig, log('invoice'));
   let eventSide: Stack['events'];
   if (natsUrl) {
     const nc = await connectNats(natsUrl, 'e2e-stack', log('nats'));
@@ -64,6 +117,8 @@ export async function startStack(mongoUrl: string, natsUrl?: string): Promise<St
       nc,
       product: await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') }),
       order: await order.attachOrderEvents(orderService, nc, orderConfig, log('order')),
+      payment: await payment.attachPaymentEvents(paymentService, nc, paymentConfig, log('payment')),
+      invoice: await invoice.attachInvoiceEvents(invoiceService, nc, invoiceConfig, log('invoice')),
     };
   }
   const gw = await gateway.buildGateway(
@@ -73,6 +128,8 @@ export async function startStack(mongoUrl: string, natsUrl?: string): Promise<St
       PRODUCT_URL: productService.url,
       CART_URL: cartService.url,
       ORDER_URL: orderService.url,
+      PAYMENT_URL: paymentService.url,
+      INVOICE_URL: invoiceService.url,
       APOLLO_TELEMETRY_DISABLED: '1',
     }),
     log('gateway'),
@@ -83,18 +140,27 @@ export async function startStack(mongoUrl: string, natsUrl?: string): Promise<St
     productUrl: productService.url,
     cartUrl: cartService.url,
     orderUrl: orderService.url,
+    paymentUrl: paymentService.url,
     product: productService,
     cart: cartService,
     order: orderService,
+    payment: paymentService,
+    invoice: invoiceService,
+    psp: pspSandbox,
     events: eventSide,
     productCalls,
     signingSecret: SIGNING_SECRET,
     token: (sub, role) => gateway.signDevToken(JWT_SECRET, sub, [role]),
     close: async () => {
       await running.close();
+      await eventSide?.invoice.stop();
+      await eventSide?.payment.stop();
       await eventSide?.order.stop();
       await eventSide?.product.stop();
       await eventSide?.nc.drain();
+      await invoiceService.close();
+      await paymentService.close();
+      await pspSandbox.close();
       await orderService.close();
       await cartService.close();
       productCalls.stop();

@@ -14,6 +14,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PRODUCT_URL: url,
       CART_URL: url,
       ORDER_URL: url,
+      PAYMENT_URL: url,
+      /** The invoice subgraph (also where signed PDF links are fetched from, signed as service:gateway). */
+      INVOICE_URL: url,
+      /** Shared with the invoice service, which signs `pdfUrl` with it (ARCHITECTURE §7). */
+      PDF_LINK_SECRET: secret('dev-only-pdf-link-secret-change-me', env),
       SUPERGRAPH_PATH: z.string().optional(),
       CORS_ORIGINS: z
         .string()
@@ -37,5 +42,11 @@ export type GatewayConfig = ReturnType<typeof loadConfig>;
 
 /** Per-subgraph URL overrides from the environment (PRODUCT_URL, CART_URL, ORDER_URL, …). */
 export function subgraphUrlOverrides(config: GatewayConfig): Record<string, string | undefined> {
-  return { product: config.PRODUCT_URL, cart: config.CART_URL, order: config.ORDER_URL };
+  return {
+    product: config.PRODUCT_URL,
+    cart: config.CART_URL,
+    order: config.ORDER_URL,
+    payment: config.PAYMENT_URL,
+    invoice: config.INVOICE_URL,
+  };
 }

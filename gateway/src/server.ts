@@ -17,6 +17,7 @@ import { callerFromAuthorization } from './auth.js';
 import { subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { SignedDataSource } from './datasource.js';
+import { invoicePdfRoute } from './invoice-pdf.js';
 
 export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
 
@@ -100,6 +101,7 @@ export async function buildGateway(config: GatewayConfig, log: Logger): Promise<
       },
     }),
   );
+  app.get('/invoices/:file', invoicePdfRoute({ config, log, invoiceUrl: () => subgraphs.invoice ?? overrides.invoice }));
   app.get('/', (_req, res) => res.redirect('/graphql'));
 
   return {

@@ -4,8 +4,9 @@
  * on Ctrl-C. `npm run infra` starts only the database and NATS.
  */
 import { join } from 'node:path';
-import { ManagedProcess, ROOT, STATE_DIR, startBroker, startDatabase, waitFor } from '@shop/harness';
+import { ManagedProcess, ROOT, STATE_DIR, canConnect, freePort, startBroker, startDatabase, waitFor } from '@shop/harness';
 import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
+import { startDevMailCatcher } from './dev-mail.js';
 import { seedCatalog } from './seed.js';
 import { SUBGRAPHS } from './subgraphs.js';
 
@@ -65,7 +66,32 @@ try {
     const urls = Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${portOf(s.port)}/graphql`]));
     // The payment provider's stand-in runs as its own process, like the third party it imitates.
     await startService('payment-sandbox', 'sandboxes/payment/dist/index.js', portOf(4020), common);
-    for (const s of SUBGRAPHS) await startService(s.name, `subgraphs/${s.name}/dist/index.js`, portOf(s.port), { ...common, ...urls });
+    // PUBLIC_BASE_URL: invoice's signed pdfUrl points at the gateway.
+    for (const s of SUBGRAPHS)
+      await startService(s.name, `subgraphs/${s.name}/dist/index.js`, portOf(s.port), {
+        ...common,
+        ...urls,
+        PUBLIC_BASE_URL: `http://localhost:${basePort}`,
+      });
+    // Workers after the services they call: the renderer reads and uploads through invoice's internal routes.
+    await startService('invoice-renderer', 'workers/invoice-renderer/dist/index.js', portOf(4011), {
+      ...common,
+      INVOICE_URL: `http://127.0.0.1:${portOf(4005)}`,
+    });
+    // Development email: a local SMTP catcher writing .eml files; development SMS: the SMS sandbox.
+    const mailDir = join(STATE_DIR, 'mail');
+    const mailPort = 1025 + (basePort - 4000);
+    const mail = await startDevMailCatcher(mailDir, (await canConnect(mailPort)) ? await freePort() : mailPort);
+    cleanups.push(mail.close);
+    say(`mail catcher on ${mail.url} (emails: ${mailDir})`);
+    await startService('sms-sandbox', 'sandboxes/sms/dist/index.js', portOf(4021), common);
+    await startService('messaging', 'workers/messaging/dist/index.js', portOf(4010), {
+      ...common,
+      SMTP_URL: mail.url,
+      SMS_URL: `http://127.0.0.1:${portOf(4021)}`,
+      ORDER_URL: urls.ORDER_URL ?? `http://127.0.0.1:${portOf(4003)}/graphql`,
+      INVOICE_URL: `http://127.0.0.1:${portOf(4005)}`,
+    });
     await startService('gateway', 'gateway/dist/index.js', basePort, { ...common, ...urls });
     const config = gatewayConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
     const url = `http://localhost:${basePort}/graphql`;
@@ -79,6 +105,8 @@ Shop Supergraph is running: ${url}
   Admin token:     ${token}
                    (send as "Authorization: Bearer <token>"; more with: npm run token -- --sub alice --role customer)
   Payment sandbox: http://127.0.0.1:${portOf(4020)} (test cards: tok_visa, tok_declined, tok_3ds, … see sandboxes/payment/README.md)
+  Emails:          ${join(STATE_DIR, 'mail')} (one .eml file per email, from the local SMTP catcher)
+  SMS:             http://127.0.0.1:${portOf(4021)}/v1/test/messages (header "authorization: Bearer dev-only-sms-api-key-change-me")
   Logs:            ${logs}
 Ctrl-C stops everything.
 `);
