@@ -54,7 +54,12 @@ const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? '
  * With `natsUrl`, also the event side: product's and order's consumers and order's outbox relay. The
  * consumers use the production durable names, so two stacks must not share one nats-server.
  */
-export async function startStack(mongoUrl: string, natsUrl?: string): Promise<Stack> {
+export interface StackOptions {
+  /** Extra environment for the order service (e.g. a short ORDER_PAYMENT_TIMEOUT). */
+  order?: Record<string, string>;
+}
+
+export async function startStack(mongoUrl: string, natsUrl?: string, opts: StackOptions = {}): Promise<Stack> {
   const common = { NODE_ENV: 'test', PORT: '0', GATEWAY_SIGNING_SECRET: SIGNING_SECRET };
   const events = natsUrl ? { NATS_URL: natsUrl, RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '1000', MAX_DELIVER: '5' } : {};
   const productConfig = product.loadConfig({ ...common, ...events, MONGODB_URL: mongoUrl, MONGODB_DB: testDbName('e2e_product') });
@@ -72,6 +77,7 @@ export async function startStack(mongoUrl: string, natsUrl?: string): Promise<St
     CART_URL: cartService.url,
     PRODUCT_URL: productService.url,
     OUTBOX_INTERVAL: '200ms',
+    ...opts.order,
   });
   const orderService = await order.startOrderService(orderConfig, log('order'));
   // The provider's stand-in: fast settlement and webhook retries; each payment names its webhook URL.
@@ -111,6 +117,8 @@ export async function startStack(mongoUrl: string, natsUrl?: string): Promise<St
   });
   const invoiceService = await invoice.startInvoiceService(invoiceConfig, log('invoice'));
   let eventSide: Stack['events'];
+  // Sweepers run as in production: the payment timeout cancels unpaid orders (order.cancelled needs NATS).
+  const stopOrderSweeper = natsUrl ? order.startOrderSweeper(orderService, orderConfig, log('order')) : async () => {};
   if (natsUrl) {
     const nc = await connectNats(natsUrl, 'e2e-stack', log('nats'));
     eventSide = {
@@ -135,6 +143,8 @@ export async function startStack(mongoUrl: string, natsUrl?: string): Promise<St
     log('gateway'),
   );
   const running = await gw.listen(0);
+  // `Invoice.pdfUrl` points at this gateway (its port is known only now; the link is built per request).
+  invoiceConfig.PUBLIC_BASE_URL = running.url;
   return {
     gatewayUrl: `${running.url}/graphql`,
     productUrl: productService.url,
@@ -153,6 +163,7 @@ export async function startStack(mongoUrl: string, natsUrl?: string): Promise<St
     token: (sub, role) => gateway.signDevToken(JWT_SECRET, sub, [role]),
     close: async () => {
       await running.close();
+      await stopOrderSweeper();
       await eventSide?.invoice.stop();
       await eventSide?.payment.stop();
       await eventSide?.order.stop();
