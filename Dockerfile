@@ -39,3 +39,15 @@ COPY --from=build /app /app
 USER node
 # Each compose service sets its own command; the gateway is the default.
 CMD ["node", "gateway/dist/index.js"]
+
+# ---- renderer -----------------------------------------------------------------------------------
+# The runtime plus Debian's Chromium and fonts: only the invoice renderer needs a browser, so the
+# other services keep the smaller image (compose picks the stage with `target`).
+FROM runtime AS renderer
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-liberation2 \
+ && rm -rf /var/lib/apt/lists/*
+USER node
+ENV CHROMIUM_PATH=/usr/bin/chromium
+CMD ["node", "workers/invoice-renderer/dist/index.js"]

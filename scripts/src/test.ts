@@ -6,7 +6,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureChromium, ensureDebianPackages, ensureFerretDbBinary, ensureNatsServer, ROOT, testTmpDir, which } from '@shop/harness';
+import {
+  ensureChromium,
+  ensureDebianPackages,
+  ensureFerretDbBinary,
+  ensureNatsServer,
+  ensurePdfTools,
+  ROOT,
+  testTmpDir,
+  which,
+} from '@shop/harness';
 
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 
@@ -43,6 +52,7 @@ say('checking what the suite needs (first run installs packages and builds Ferre
 await ensureDebianPackages(['strace'], 'the network audit of the test run');
 await ensureNatsServer();
 await ensureChromium();
+await ensurePdfTools();
 await ensureFerretDbBinary();
 
 const out = join(ROOT, '.cache', 'test');

@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import { ensureDebianPackages } from './apt.js';
 import { CACHE_DIR } from './paths.js';
 
-export const CHROMIUM_PACKAGES = ['chromium', 'fonts-dejavu-core', 'fonts-liberation2', 'poppler-utils'] as const;
+/** What rendering needs at run time (the Dockerfile's `renderer` stage installs the same). */
+export const CHROMIUM_PACKAGES = ['chromium', 'fonts-dejavu-core', 'fonts-liberation2'] as const;
 
-/** Debian's Chromium, its fonts and pdftotext, installed on first use. Returns the browser path. */
+/** pdftotext and pdfinfo, for tests that read PDFs back. */
+export async function ensurePdfTools(): Promise<void> {
+  await ensureDebianPackages(['poppler-utils'], 'reading PDFs back in tests');
+}
+
+/** Debian's Chromium and its fonts, installed on first use. Returns the browser path. */
 export async function ensureChromium(): Promise<string> {
   await ensureDebianPackages(CHROMIUM_PACKAGES, 'PDF rendering with Chromium');
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
