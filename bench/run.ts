@@ -13,6 +13,7 @@ import { runCartBench } from './cart.js';
 import { runCheckoutBench } from './checkout.js';
 import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
 import { runEventsBench } from './events.js';
+import { runInvoiceRenderBench } from './invoice.js';
 import { table } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -47,6 +48,11 @@ try {
   say('whole purchases: cart → checkout → payOrder → PAID…');
   sections.push(
     `### Purchases end to end through the gateway (payment sandbox settles by webhook)\n\n${table(await runCheckoutBench(stack, 60, 6))}`,
+  );
+
+  say('invoice PDFs: warm pool vs a browser per invoice…');
+  sections.push(
+    `### Invoice PDFs: the renderer's warm pool vs a browser launched per invoice (20 lines, concurrency 2)\n\n${table(await runInvoiceRenderBench({ invoices: 40, lines: 20, concurrency: 2 }))}\n\nPeak RSS sums VmRSS over Chromium's processes, so shared pages count more than once: compare the modes, do not read it as real usage.`,
   );
 
   // A broker of its own: the stack's consumers must not see these synthetic events.
