@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, ManagedProcess, ROOT, TEST_SIGNING_SECRET, testTmpDir, waitFor } from '@shop/harness';
-import { EVENTS_ENV, manyLines, paidEvent, publish, startEnv, waitReady, type Env } from './helpers.js';
+import { derivedEventId } from '@shop/events';
+import { EVENTS_ENV, manyLines, paidEvent, publish, startEnv, waitReady, waitRenderedPublished, type Env } from './helpers.js';
 
 /**
  * The renderer as its own process (its composition root, src/index.ts), killed with SIGKILL while it
  * holds jobs: the unacknowledged deliveries come back after ACK_WAIT to the restarted process, and every
- * invoice ends READY with exactly one stored PDF.
+ * invoice ends READY with exactly one stored PDF, and exactly one `shop.invoice.rendered.v1` on the stream
+ * (its id derived from the invoice id), so the messaging worker sends one invoice email per invoice.
  */
 const ENTRY = join(ROOT, 'workers/invoice-renderer/src/index.ts');
 let env: Env;
@@ -74,5 +76,19 @@ describe('renderer killed mid-job', () => {
       90_000,
     );
     for (const i of invoices) expect(await env.invoice.models.Pdf.countDocuments({ _id: i._id })).toBe(1);
+
+    // One rendered event per invoice, with the derived id: one invoice email per invoice.
+    const invoiceIds = invoices.map((i) => i._id);
+    const rendered = await waitRenderedPublished(env, invoiceIds);
+    const perInvoice = new Map<string, number>();
+    for (const m of rendered) perInvoice.set(m.invoiceId, (perInvoice.get(m.invoiceId) ?? 0) + 1);
+    expect([...perInvoice.keys()].sort()).toEqual([...invoiceIds].sort());
+    for (const id of invoiceIds) expect(perInvoice.get(id), `rendered events of ${id}`).toBe(1);
+    for (const m of rendered) {
+      const expected = derivedEventId(`invoice.rendered:${m.invoiceId}`);
+      expect(m.msgId).toBe(expected);
+      expect(m.eventId).toBe(expected);
+    }
+    expect(new Set(rendered.map((m) => m.msgId)).size).toBe(invoiceIds.length);
   });
 });

@@ -1,6 +1,6 @@
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent } from '@shop/events';
+import { createEvent, derivedEventId } from '@shop/events';
 import { formatMoney } from '@shop/money';
 import { listen, type RunningServer } from '@shop/kit';
 import { TEST_SIGNING_SECRET, waitFor } from '@shop/harness';
@@ -19,6 +19,7 @@ import {
   startEnv,
   streamEvents,
   waitReady,
+  waitRenderedPublished,
   type Env,
 } from './helpers.js';
 
@@ -149,6 +150,15 @@ describe('rendering', () => {
     for (const i of invoices) {
       expect(await env.invoice.models.Pdf.countDocuments({ _id: i._id })).toBe(1);
       expect((await pdfOf(i._id)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    }
+    // One rendered event per invoice, with the derived id: one invoice email per invoice. Other tests
+    // here publish rendered events too, so only this test's invoices are counted.
+    const invoiceIds = invoices.map((i) => i._id);
+    const rendered = (await waitRenderedPublished(env, invoiceIds)).filter((m) => invoiceIds.includes(m.invoiceId));
+    for (const id of invoiceIds) {
+      const mine = rendered.filter((m) => m.invoiceId === id);
+      expect(mine, `rendered events of ${id}`).toHaveLength(1);
+      expect(mine[0]!.msgId).toBe(derivedEventId(`invoice.rendered:${id}`));
     }
   });
 });
