@@ -7,3 +7,4 @@ export * from './logger.js';
 export * from './mongo.js';
 export * from './server.js';
 export * from './service-client.js';
+export * from './ids.js';

@@ -1,9 +1,8 @@
-import { badInput } from '@shop/kit';
+import { badInput, uuid } from '@shop/kit';
 import type { LineInput } from './domain.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const OBJECT_ID = /^[0-9a-f]{24}$/;
-const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export const isCartId = (value: unknown): value is string => typeof value === 'string' && UUID_V4.test(value.toLowerCase());
 
@@ -19,10 +18,7 @@ export function productId(value: string, field: string): string {
   return value;
 }
 
-export function orderId(value: string): string {
-  if (typeof value !== 'string' || !ORDER_ID.test(value.toLowerCase())) throw badInput('orderId is not a UUID', 'orderId');
-  return value.toLowerCase();
-}
+export const orderId = (value: string): string => uuid(value, 'orderId');
 
 /**
  * Checks the shape of every line's product id. A list longer than the cart may ever hold is left to

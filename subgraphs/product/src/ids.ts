@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { badInput } from '@shop/kit';
+import { badInput, uuid } from '@shop/kit';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -10,8 +10,4 @@ export function objectId(value: string, field: string): Types.ObjectId {
 }
 
 /** Order ids are UUIDs (ARCHITECTURE §3). */
-export function orderId(value: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(value))
-    throw badInput('orderId is not a UUID', 'orderId');
-  return value.toLowerCase();
-}
+export const orderId = (value: string): string => uuid(value, 'orderId');

@@ -130,10 +130,10 @@ describe('the messaging worker as its own process', () => {
       await new Promise((r) => setTimeout(r, 300));
       const repeated = ids.filter((id) => smtp.byId(id).length > 1);
       for (const id of ids) expect(smtp.byId(id).length).toBeLessThanOrEqual(2);
-      for (const id of repeated) {
-        expect(arrivedAtKill.has(id)).toBe(true);
-        expect(pendingAtKill.has(id)).toBe(true);
-      }
+      // A repeat is allowed only where the kill fell between sending and recording: the record was still
+      // PENDING when the worker died. (Whether the SMTP server had finished parsing that mail at the
+      // moment of the kill is a race of the test's own collector, so it is not asserted.)
+      for (const id of repeated) expect(pendingAtKill.has(id)).toBe(true);
       expect(repeated.length).toBeLessThanOrEqual(CONCURRENCY);
     } finally {
       await proc.stop();
