@@ -8,3 +8,4 @@ export * from './mongo.js';
 export * from './server.js';
 export * from './service-client.js';
 export * from './ids.js';
+export * from './rest.js';

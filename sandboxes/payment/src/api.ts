@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { ApiError, idempotencyKey, parseBody } from './http.js';
+import { ApiError, idempotencyKeyHeader, parseBody } from '@shop/kit';
 import { requestFingerprint, type IdempotencyStore } from './idempotency.js';
 import type { PaymentLedger } from './payments.js';
 import { createPaymentBody, refundBody } from './schemas.js';
@@ -39,7 +39,7 @@ export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl }: ApiDep
   };
 
   router.post('/payments', (req, res) => {
-    const key = idempotencyKey(req.header('idempotency-key'));
+    const key = idempotencyKeyHeader(req.header('idempotency-key'));
     const fingerprint = requestFingerprint('POST', '/v1/payments', req.body);
     if (replayed(res, key, fingerprint)) return;
     const body = parseBody(createPaymentBody, req.body);
@@ -69,7 +69,7 @@ export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl }: ApiDep
   });
 
   router.post('/payments/:id/refunds', (req, res) => {
-    const key = idempotencyKey(req.header('idempotency-key'));
+    const key = idempotencyKeyHeader(req.header('idempotency-key'));
     // No body means "refund what is left".
     const raw: unknown = req.body ?? {};
     const fingerprint = requestFingerprint('POST', `/v1/payments/${req.params.id}/refunds`, raw);

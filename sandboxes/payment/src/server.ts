@@ -1,10 +1,9 @@
 import http from 'node:http';
 import express, { type Express } from 'express';
-import { listen, mountHealth, type Logger } from '@shop/kit';
+import { ApiError, errorHandler, listen, type Logger, mountHealth, requireApiKey, sendError } from '@shop/kit';
 import { actionRoutes } from './actions.js';
 import { paymentRoutes } from './api.js';
 import type { SandboxConfig } from './config.js';
-import { ApiError, errorHandler, requireApiKey, sendError } from './http.js';
 import { IdempotencyStore } from './idempotency.js';
 import { PaymentLedger } from './payments.js';
 import { testRoutes } from './test-routes.js';
@@ -76,7 +75,7 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
   });
   mountHealth(app, [{ name: 'accepting', check: () => accepting }]);
   app.use('/v1/actions', actionRoutes(ledger));
-  app.use('/v1', requireApiKey(config.PSP_API_KEY), express.json({ limit: '64kb' }));
+  app.use('/v1', requireApiKey(config.PSP_API_KEY, 'PSP_API_KEY'), express.json({ limit: '64kb' }));
   app.use('/v1', paymentRoutes({ ledger, idempotency, defaultWebhookUrl: config.PSP_WEBHOOK_URL }));
   if (config.NODE_ENV !== 'production') app.use('/v1/test', testRoutes(ledger, webhooks));
   app.use((req, res) => sendError(res, new ApiError(404, 'not_found', `No route ${req.method} ${req.path}`)));

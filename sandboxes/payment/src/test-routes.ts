@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ApiError } from './http.js';
+import { ApiError } from '@shop/kit';
 import type { PaymentLedger } from './payments.js';
 import type { StoredEvent, WebhookDispatcher } from './webhooks.js';
 

@@ -54,7 +54,5 @@ export interface WebhookEvent {
   data: PaymentEventData;
 }
 
-/** The body of every error response. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; param?: string };
-}
+/** The body of every error response (kit's REST helpers). */
+export type { ApiErrorBody } from '@shop/kit';

@@ -1,9 +1,8 @@
 import http from 'node:http';
 import express, { type Express } from 'express';
-import { listen, mountHealth, type Logger } from '@shop/kit';
+import { ApiError, errorHandler, listen, type Logger, mountHealth, requireApiKey, sendError } from '@shop/kit';
 import { messageRoutes } from './api.js';
 import type { SandboxConfig } from './config.js';
-import { ApiError, errorHandler, requireApiKey, sendError } from './http.js';
 import { MessageStore } from './messages.js';
 import { testRoutes } from './test-routes.js';
 
@@ -40,7 +39,7 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
     next();
   });
   mountHealth(app, [{ name: 'accepting', check: () => accepting }]);
-  app.use('/v1', requireApiKey(config.SMS_API_KEY), express.json({ limit: '16kb' }));
+  app.use('/v1', requireApiKey(config.SMS_API_KEY, 'SMS_API_KEY'), express.json({ limit: '16kb' }));
   app.use('/v1', messageRoutes(store, log));
   if (config.NODE_ENV !== 'production') app.use('/v1/test', testRoutes(store));
   app.use((req, res) => sendError(res, new ApiError(404, 'not_found', `No route ${req.method} ${req.path}`)));

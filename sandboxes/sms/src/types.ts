@@ -20,6 +20,5 @@ export interface SmsMessage {
   requests: number;
 }
 
-export interface ApiErrorBody {
-  error: { code: string; message: string; param?: string };
-}
+/** The body of every error response (kit's REST helpers). */
+export type { ApiErrorBody } from '@shop/kit';

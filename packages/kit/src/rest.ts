@@ -1,8 +1,12 @@
+/** Building blocks for the plain REST APIs of the provider sandboxes: errors as `{ error: { code, message } }`, bodies validated with zod, API keys compared in constant time. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Logger } from '@shop/kit';
-import type { ApiErrorBody } from './types.js';
+import type { Logger } from './logger.js';
+/** The error body a REST API of ours answers with. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; param?: string };
+}
 
 /** An error answered as `{ error: { code, message, param? } }` with its HTTP status. */
 export class ApiError extends Error {
@@ -40,18 +44,31 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** `authorization: Bearer <key>`, compared in constant time. */
-export function requireApiKey(apiKey: string): RequestHandler {
+/** `authorization: Bearer <key>`, compared in constant time (digests have equal length whatever is sent). */
+export function requireApiKey(apiKey: string, name = 'API_KEY'): RequestHandler {
   const expected = digest(apiKey);
   return (req, res, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
       res.setHeader('www-authenticate', 'Bearer');
-      sendError(res, new ApiError(401, 'unauthorized', 'A valid API key is required: authorization: Bearer <SMS_API_KEY>'));
+      sendError(res, new ApiError(401, 'unauthorized', `A valid API key is required: authorization: Bearer <${name}>`));
       return;
     }
     next();
   };
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The `Idempotency-Key` header, required on every POST that creates something. */
+export function idempotencyKeyHeader(header: string | undefined): string {
+  if (header === undefined || header === '') {
+    throw new ApiError(400, 'idempotency_key_missing', 'The Idempotency-Key header is required on this request');
+  }
+  if (!KEY.test(header)) {
+    throw new ApiError(400, 'invalid_idempotency_key', 'The Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
+  }
+  return header;
 }
 
 /** Body-parser failures are the client's; anything else is logged and masked. */
@@ -72,6 +89,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (type === 'entity.too.large') {
       sendError(res, new ApiError(413, 'request_too_large', 'The body is too large'));
+      return;
+    }
+    const status = (err as { status?: unknown } | null)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendError(res, new ApiError(status, 'invalid_request', 'The request could not be read'));
       return;
     }
     log.error({ err }, 'internal error');
