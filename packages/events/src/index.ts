@@ -9,3 +9,4 @@ export * from './outbox.js';
 export * from './retry.js';
 export * from './safety-net.js';
 export * from './streams.js';
+export * from './service-events.js';

@@ -1,5 +1,4 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import {
   consumerName,
   ensureStreams,
@@ -7,11 +6,11 @@ import {
   retryPolicyFrom,
   startConsumer,
   startOutboxRelay,
-  type OutboxRelay,
   type OutboxStore,
-  type RunningConsumer,
+  serviceEvents,
+  type ServiceEvents,
+  type ServiceEventsOptions,
 } from '@shop/events';
-import type { Logger } from '@shop/kit';
 import type { Invoices } from './invoices.js';
 import type { InvoiceModels } from './model.js';
 
@@ -39,20 +38,9 @@ export function invoiceOutbox(m: InvoiceModels): OutboxStore {
   };
 }
 
-export interface InvoiceEvents {
-  relay: OutboxRelay;
-  consumers: RunningConsumer[];
-  /** Stops the consumer (finishing what it holds), then the relay. Drain NATS after. */
-  stop(): Promise<void>;
-}
+export type InvoiceEvents = ServiceEvents;
 
-export interface InvoiceEventsOptions {
-  nc: NatsConnection;
-  config: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number; MAX_DELIVER: number; OUTBOX_INTERVAL: number };
-  log: Logger;
-  /** order.paid events handled at once (default 4). */
-  concurrency?: number;
-}
+export type InvoiceEventsOptions = ServiceEventsOptions;
 
 /** The NATS half of the invoice service: streams, the outbox relay and the order.paid consumer. */
 export async function startInvoiceEvents(
@@ -81,14 +69,8 @@ export async function startInvoiceEvents(
       },
     }),
   ];
-  return {
-    relay,
-    consumers,
-    async stop() {
-      await Promise.all(consumers.map((c) => c.stop()));
-      service.invoices.store.onRecorded = () => {};
-      service.invoices.onRendered = () => {};
-      await relay.stop();
-    },
-  };
+  return serviceEvents(relay, consumers, () => {
+    service.invoices.store.onRecorded = () => {};
+    service.invoices.onRendered = () => {};
+  });
 }

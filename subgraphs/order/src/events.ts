@@ -1,5 +1,4 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import {
   consumerName,
   createEvent,
@@ -9,12 +8,12 @@ import {
   startOutboxRelay,
   type AnyEvent,
   type OutboxEntry,
-  type OutboxRelay,
   type OutboxStore,
   type RetryPolicy,
-  type RunningConsumer,
+  serviceEvents,
+  type ServiceEvents,
+  type ServiceEventsOptions,
 } from '@shop/events';
-import type { Logger } from '@shop/kit';
 import type { OrderState } from './domain.js';
 import type { OrderDoc, OrderModels, TransitionDoc } from './model.js';
 import type { Orders } from './orders.js';
@@ -141,20 +140,9 @@ export function orderOutbox(m: OrderModels): OutboxStore {
   };
 }
 
-export interface OrderEvents {
-  relay: OutboxRelay;
-  consumers: RunningConsumer[];
-  /** Stops the consumers (finishing what they hold), then the relay. Drain NATS after. */
-  stop(): Promise<void>;
-}
+export type OrderEvents = ServiceEvents;
 
-export interface OrderEventsOptions {
-  nc: NatsConnection;
-  config: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number; MAX_DELIVER: number; OUTBOX_INTERVAL: number };
-  log: Logger;
-  /** Payment events handled at once per consumer (default 4). */
-  concurrency?: number;
-}
+export type OrderEventsOptions = ServiceEventsOptions;
 
 /** The NATS half of the order service: streams, the outbox relay and the two consumers. */
 export async function startOrderEvents(service: { store: OrderStore; orders: Orders }, o: OrderEventsOptions): Promise<OrderEvents> {
@@ -182,13 +170,7 @@ export async function startOrderEvents(service: { store: OrderStore; orders: Ord
       handler: (event) => service.orders.paymentRefunded(event),
     }),
   ];
-  return {
-    relay,
-    consumers,
-    async stop() {
-      await Promise.all(consumers.map((c) => c.stop()));
-      service.store.onRecorded = () => {};
-      await relay.stop();
-    },
-  };
+  return serviceEvents(relay, consumers, () => {
+    service.store.onRecorded = () => {};
+  });
 }

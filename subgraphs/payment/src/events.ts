@@ -1,5 +1,4 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import {
   consumerName,
   createEvent,
@@ -8,10 +7,10 @@ import {
   retryPolicyFrom,
   startConsumer,
   startOutboxRelay,
-  type OutboxRelay,
-  type RunningConsumer,
+  serviceEvents,
+  type ServiceEvents,
+  type ServiceEventsOptions,
 } from '@shop/events';
-import type { Logger } from '@shop/kit';
 import type { PaymentState } from './domain.js';
 import type { RecordDoc } from './model.js';
 import type { Payments } from './payments.js';
@@ -61,19 +60,9 @@ export const refundedEvent = (s: PaymentState, r: RecordBase, amount: number) =>
     opts(s, r),
   );
 
-export interface PaymentEvents {
-  relay: OutboxRelay;
-  consumers: RunningConsumer[];
-  /** Stops the consumer (finishing what it holds), then the relay. Drain NATS after. */
-  stop(): Promise<void>;
-}
+export type PaymentEvents = ServiceEvents;
 
-export interface PaymentEventsOptions {
-  nc: NatsConnection;
-  config: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number; MAX_DELIVER: number; OUTBOX_INTERVAL: number };
-  log: Logger;
-  concurrency?: number;
-}
+export type PaymentEventsOptions = ServiceEventsOptions;
 
 /** The NATS half of the payment service: streams, the outbox relay over the records, the order.cancelled consumer. */
 export async function startPaymentEvents(
@@ -100,13 +89,7 @@ export async function startPaymentEvents(
       handler: (event) => service.payments.orderCancelled(event.data.orderId, event.id),
     }),
   ];
-  return {
-    relay,
-    consumers,
-    async stop() {
-      await Promise.all(consumers.map((c) => c.stop()));
-      service.store.onRecorded = () => {};
-      await relay.stop();
-    },
-  };
+  return serviceEvents(relay, consumers, () => {
+    service.store.onRecorded = () => {};
+  });
 }
