@@ -1,0 +1,148 @@
+/**
+ * `npm run schema:check [-- --root <dir>]`: the breaking-change guard, run by CI. Composes the
+ * supergraph from the subgraph SDLs and validates against its API schema every operation clients depend
+ * on: the partner safelist as committed (partners send those exact bodies by id and cannot follow a
+ * rename) and the first-party operations in schema/operations/*.graphql. Then checks that the committed
+ * manifest is what `npm run pq:manifest` makes of schema/operations/partner. Exit 1 on any failure.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getLocation, parse, Source, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { ROOT } from '@shop/harness';
+import { compose } from './composition.js';
+import {
+  buildManifest,
+  collectDefinitions,
+  firstPartyOperations,
+  operationDocument,
+  partnerManifestPath,
+  partnerOperationsDir,
+  readManifest,
+  serializeManifest,
+  type Manifest,
+} from './persisted-queries.js';
+
+const { values } = parseArgs({ options: { root: { type: 'string', default: ROOT } } });
+const root = resolve(values.root);
+const manifestPath = partnerManifestPath(root);
+const manifestFile = relative(root, manifestPath);
+const partnerDir = relative(root, partnerOperationsDir(root));
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+let valid = 0;
+let invalid = 0;
+const problems: string[] = [];
+
+/** Where an error points: `file:line:column` per node (fragments may live in another file). */
+function located(error: GraphQLError): string {
+  const places = (error.nodes ?? []).flatMap((node) => {
+    if (!node.loc) return [];
+    const { line, column } = getLocation(node.loc.source, node.loc.start);
+    return [`${node.loc.source.name}:${line}:${column}`];
+  });
+  if (!places.length && error.locations) places.push(...error.locations.map((l) => `${error.source?.name ?? '?'}:${l.line}:${l.column}`));
+  return places.length ? `${error.message} (${places.join(', ')})` : error.message;
+}
+
+function report(name: string, errors: string[]): void {
+  if (errors.length) {
+    invalid++;
+    out(`  ✗ ${name}: ${errors.join('; ')}`);
+  } else {
+    valid++;
+    out(`  ✓ ${name}`);
+  }
+}
+
+function validateDocument(schema: GraphQLSchema, document: DocumentNode): string[] {
+  return validate(schema, document).map(located);
+}
+
+/** (1) The bodies partners send, exactly as committed. */
+function checkManifest(schema: GraphQLSchema): Manifest | undefined {
+  out(`partner manifest ${manifestFile}:`);
+  let manifest: Manifest;
+  try {
+    manifest = readManifest(manifestPath);
+  } catch (err) {
+    problems.push(`${err instanceof Error ? err.message : String(err)}\n  (run npm run pq:manifest)`);
+    return undefined;
+  }
+  for (const op of manifest.operations) {
+    let document: DocumentNode;
+    try {
+      document = parse(new Source(op.body, `${op.name} body`));
+    } catch (err) {
+      report(op.name, [err instanceof Error ? err.message : String(err)]);
+      continue;
+    }
+    report(op.name, validateDocument(schema, document));
+  }
+  return manifest;
+}
+
+/** (2) The operations of the first-party apps and tests, each with the fragments it uses. */
+function checkFirstParty(schema: GraphQLSchema): void {
+  out('first-party operations schema/operations/*.graphql:');
+  let definitions: ReturnType<typeof collectDefinitions>;
+  try {
+    definitions = collectDefinitions(firstPartyOperations(root));
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+    return;
+  }
+  problems.push(...definitions.problems);
+  for (const { name, file, node } of definitions.operations) {
+    const { document, missing } = operationDocument(node, definitions.fragments);
+    const errors = missing.length ? missing.map((f) => `Unknown fragment "${f}".`) : validateDocument(schema, document);
+    report(`${name} (${file})`, errors);
+  }
+}
+
+/** (3) A stale manifest would make partners' ids drift from the .graphql files reviewers read. */
+function checkManifestIsCurrent(committed: Manifest | undefined): boolean {
+  let built: Manifest;
+  try {
+    built = buildManifest(partnerOperationsDir(root));
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+    return false;
+  }
+  if (!committed) return false;
+  if (readFileSync(manifestPath, 'utf8') === serializeManifest(built)) {
+    out(`✓ ${manifestFile} is what npm run pq:manifest makes of ${partnerDir}`);
+    return true;
+  }
+  const before = new Map(committed.operations.map((op) => [op.name, op.id]));
+  const after = new Map(built.operations.map((op) => [op.name, op.id]));
+  const changes = [
+    ...[...after.keys()].filter((n) => !before.has(n)).map((n) => `${n} added`),
+    ...[...before.keys()].filter((n) => !after.has(n)).map((n) => `${n} removed`),
+    ...[...after].filter(([n, id]) => before.has(n) && before.get(n) !== id).map(([n]) => `${n} changed`),
+  ];
+  const what = changes.length ? changes.join(', ') : 'formatting or order differs';
+  problems.push(`${manifestFile} is stale (${what} in ${partnerDir}): run npm run pq:manifest and commit the result`);
+  return false;
+}
+
+let schema: GraphQLSchema;
+try {
+  schema = compose(root).apiSchema;
+} catch (err) {
+  process.stderr.write(`✗ ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write('schema check failed: the subgraphs do not compose\n');
+  process.exit(1);
+}
+const committed = checkManifest(schema);
+checkFirstParty(schema);
+const current = checkManifestIsCurrent(committed);
+
+const summary = `${valid} operations valid, ${invalid} invalid against the composed API schema; partner manifest ${current ? 'current' : 'not current'}`;
+if (invalid || problems.length) {
+  for (const problem of problems) process.stderr.write(`✗ ${problem}\n`);
+  process.stderr.write(`schema check failed: ${summary}\n`);
+  process.exitCode = 1;
+} else {
+  out(`schema check passed: ${summary}`);
+}
