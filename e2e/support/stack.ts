@@ -9,6 +9,7 @@ import * as payment from '@shop/payment';
 import * as invoice from '@shop/invoice';
 import * as psp from '@shop/payment-sandbox';
 import * as gateway from '@shop/gateway';
+import { connectMongo } from '@shop/kit';
 import { countCalls, type CallCounter } from './call-counter.js';
 
 export const JWT_SECRET = 'e2e-only-jwt-secret-0123456789';
@@ -43,6 +44,16 @@ export interface Stack {
   /** Counts the calls the product subgraph receives (the cart's and the gateway's), per client request. */
   productCalls: CallCounter;
   token: (sub: string, role: 'customer' | 'admin') => Promise<string>;
+  /** Registers a partner (as `npm run partner -- add` does) and returns its API key. */
+  addPartner: (name: string, ops: string[] | 'all') => Promise<string>;
+  revokePartner: (name: string) => Promise<void>;
+  /** Partner safelist: operation name → persisted-query id. */
+  partnerOps: Record<string, string>;
+  /** Writes the gateway's partner usage counts now. */
+  flushUsage: () => Promise<void>;
+  partners: gateway.PartnerModels;
+  /** The gateway's environment, for tests that start more gateways over the same subgraphs. */
+  gatewayEnv: Record<string, string>;
   close: () => Promise<void>;
 }
 
@@ -57,7 +68,17 @@ const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? '
 export interface StackOptions {
   /** Extra environment for the order service (e.g. a short ORDER_PAYMENT_TIMEOUT). */
   order?: Record<string, string>;
+  /** Extra environment for the gateway (e.g. low rate limits, REDIS_URL, NODE_ENV=production). */
+  gateway?: Record<string, string>;
+  /** Builds the gateway without query limits (benchmarks only). */
+  gatewayLimits?: boolean;
 }
+
+/**
+ * The gateway's test settings: limits far above what one test sends from 127.0.0.1 (tests that are
+ * about rate limits set their own), and no partner-key cache so a revocation is seen at once.
+ */
+const GATEWAY_TEST_ENV = { RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_KEY: '1000000', PARTNER_CACHE_TTL: '0' };
 
 export async function startStack(mongoUrl: string, natsUrl?: string, opts: StackOptions = {}): Promise<Stack> {
   const common = { NODE_ENV: 'test', PORT: '0', GATEWAY_SIGNING_SECRET: SIGNING_SECRET };
@@ -129,20 +150,26 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
       invoice: await invoice.attachInvoiceEvents(invoiceService, nc, invoiceConfig, log('invoice')),
     };
   }
-  const gw = await gateway.buildGateway(
-    gateway.loadConfig({
-      ...common,
-      JWT_SECRET,
-      PRODUCT_URL: productService.url,
-      CART_URL: cartService.url,
-      ORDER_URL: orderService.url,
-      PAYMENT_URL: paymentService.url,
-      INVOICE_URL: invoiceService.url,
-      APOLLO_TELEMETRY_DISABLED: '1',
-    }),
-    log('gateway'),
-  );
+  const gatewayDb = testDbName('e2e_gateway');
+  const gatewayEnv: Record<string, string> = {
+    ...common,
+    JWT_SECRET,
+    PRODUCT_URL: productService.url,
+    CART_URL: cartService.url,
+    ORDER_URL: orderService.url,
+    PAYMENT_URL: paymentService.url,
+    INVOICE_URL: invoiceService.url,
+    APOLLO_TELEMETRY_DISABLED: '1',
+    MONGODB_URL: mongoUrl,
+    MONGODB_DB: gatewayDb,
+    ...GATEWAY_TEST_ENV,
+    ...opts.gateway,
+  };
+  const gw = await gateway.buildGateway(gateway.loadConfig(gatewayEnv), log('gateway'), { limits: opts.gatewayLimits });
   const running = await gw.listen(0);
+  const partnerConn = await connectMongo(mongoUrl, gatewayDb);
+  const partners = await gateway.partnerModels(partnerConn);
+  const safelist = gateway.loadSafelist();
   // `Invoice.pdfUrl` points at this gateway (its port is known only now; the link is built per request).
   invoiceConfig.PUBLIC_BASE_URL = running.url;
   return {
@@ -161,8 +188,17 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     productCalls,
     signingSecret: SIGNING_SECRET,
     token: (sub, role) => gateway.signDevToken(JWT_SECRET, sub, [role]),
+    addPartner: async (name, ops) => gateway.addPartner(partners, name, safelist.resolve(ops)),
+    revokePartner: async (name) => {
+      await gateway.revokePartner(partners, name);
+    },
+    partnerOps: Object.fromEntries([...safelist.byId.values()].map((op) => [op.name, op.id])),
+    flushUsage: () => gw.flushUsage(),
+    partners,
+    gatewayEnv,
     close: async () => {
       await running.close();
+      await partnerConn.close();
       await stopOrderSweeper();
       await eventSide?.invoice.stop();
       await eventSide?.payment.stop();
@@ -202,3 +238,33 @@ export async function call<T = any>(
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export interface PartnerRequest {
+  id: string;
+  operationName?: string;
+  variables?: Record<string, unknown>;
+  /** Query text, which partners may not send (for tests of that refusal). */
+  query?: string;
+  method?: 'POST' | 'GET';
+}
+
+/** A partner's call: `x-api-key` and a persisted-query id, by POST or GET. */
+export async function partnerCall<T = any>(url: string, apiKey: string, req: PartnerRequest): Promise<Result<T> & { headers: Headers }> {
+  const extensions = { persistedQuery: { version: 1, sha256Hash: req.id } };
+  const headers: Record<string, string> = { 'x-api-key': apiKey };
+  let res: Response;
+  if (req.method === 'GET') {
+    const params = new URLSearchParams({ extensions: JSON.stringify(extensions) });
+    if (req.operationName) params.set('operationName', req.operationName);
+    if (req.variables) params.set('variables', JSON.stringify(req.variables));
+    if (req.query) params.set('query', req.query);
+    res = await fetch(`${url}?${params.toString()}`, { headers: { ...headers, 'apollo-require-preflight': 'true' } });
+  } else {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ operationName: req.operationName, variables: req.variables ?? {}, extensions, query: req.query }),
+    });
+  }
+  return { status: res.status, headers: res.headers, ...((await res.json()) as object) };
+}

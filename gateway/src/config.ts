@@ -1,15 +1,55 @@
 import { z } from 'zod';
-import { commonConfig, durationMs, parseConfig, secret } from '@shop/kit';
+import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, secret } from '@shop/kit';
 
 const url = z.url({ protocol: /^https?$/ }).optional();
 
 /** Gateway settings; the only file that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const production = env.NODE_ENV === 'production';
   return parseConfig(
     'gateway',
     {
       ...commonConfig(4000, env),
-      JWT_SECRET: secret('dev-only-jwt-secret-change-me-please', env),
+      /** HS256 key of development tokens (`npm run token`); unused when JWKS_URL is set, never used in production. */
+      JWT_SECRET: production ? z.string().optional() : secret('dev-only-jwt-secret-change-me-please', env),
+      /** The identity provider's key set (RS256/ES256/EdDSA), cached and refetched on rotation; required in production. */
+      JWKS_URL: production ? httpUrl : url,
+      /** Expected `iss` / `aud` of JWKS-verified tokens (checked when set). */
+      JWT_ISSUER: z.string().min(1).optional(),
+      /** Required in production, so a token the identity provider issued for another application is refused. */
+      JWT_AUDIENCE: production ? z.string().min(1) : z.string().min(1).optional(),
+      /** How long a fetched key set is trusted before it is fetched again (an unknown `kid` refetches sooner). */
+      JWKS_CACHE_MAX_AGE: duration('10m'),
+      /** Partner registry and usage counts (database `shop_gateway`). */
+      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017'),
+      MONGODB_DB: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,60}$/)
+        .default('shop_gateway'),
+      /** APQ store and rate-limit counters shared by all gateway replicas; in memory per replica when unset. */
+      REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+      /** How long an automatically persisted query stays registered. */
+      APQ_TTL: duration('24h'),
+      /** The partner safelist (Apollo persisted-query manifest); defaults to schema/persisted-queries/partner.json. */
+      PERSISTED_QUERIES_PATH: z.string().optional(),
+      /** How long a partner key lookup is cached; a revocation takes effect within this time. */
+      PARTNER_CACHE_TTL: duration('10s'),
+      /** How often per-partner usage counts are written to the database. */
+      PARTNER_USAGE_FLUSH: duration('10s'),
+      /** Requests per RATE_LIMIT_WINDOW: per client IP (no API key), and per partner API key. */
+      RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(10_000_000).default(600),
+      RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
+      RATE_LIMIT_WINDOW: duration('1m'),
+      /** Express `trust proxy` (e.g. 1 behind one load balancer), so per-IP limits see the client's address. */
+      TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+      /** GraphQL Armor limits, checked before anything runs. */
+      MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(10),
+      MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
+      MAX_COST: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+      MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(2_000),
+      MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1_000).default(50),
+      /** Longest list accepted anywhere in an operation's variables. */
+      MAX_LIST_LENGTH: z.coerce.number().int().min(1).max(100_000).default(200),
       /** Subgraph URL overrides; the committed supergraph holds the local defaults. */
       PRODUCT_URL: url,
       CART_URL: url,

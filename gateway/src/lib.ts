@@ -1,4 +1,16 @@
 /** What other packages (tests, scripts) may use of the gateway; `index.ts` is the process entry. */
 export { loadConfig, type GatewayConfig } from './config.js';
-export { buildGateway, type Gateway } from './server.js';
-export { callerFromAuthorization, signDevToken } from './auth.js';
+export { buildGateway, type Gateway, type GatewayOptions } from './server.js';
+export { createAuthenticator, signDevToken } from './auth.js';
+export { API_KEY_HEADER } from './edge.js';
+export { DEFAULT_MANIFEST, loadSafelist, type PersistedOperation, type Safelist } from './partners/manifest.js';
+export {
+  addPartner,
+  listPartners,
+  partnerModels,
+  PartnerError,
+  revokePartner,
+  usageReport,
+  type PartnerModels,
+  type UsageRow,
+} from './partners/registry.js';

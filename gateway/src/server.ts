@@ -1,23 +1,32 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import cors from 'cors';
 import fetcher from 'make-fetch-happen';
-import { ApolloServer } from '@apollo/server';
+import { parse, validate } from 'graphql';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway } from '@apollo/gateway';
-import { listen, maskErrors, mountHealth, REQUEST_ID_HEADER, type Logger, type RunningServer } from '@shop/kit';
-import { callerFromAuthorization } from './auth.js';
+import { connectMongo, isConnected, listen, maskErrors, mountHealth, REQUEST_ID_HEADER, type Logger, type RunningServer } from '@shop/kit';
+import { createAuthenticator } from './auth.js';
 import { subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { SignedDataSource } from './datasource.js';
+import { admission, API_KEY_HEADER, partnerSafelist, type PartnerAdmission } from './edge.js';
+import { sendGraphQLError } from './http-errors.js';
 import { invoicePdfRoute } from './invoice-pdf.js';
+import { queryLimits } from './limits.js';
+import { ManifestFirstCache, apqStore } from './apq.js';
+import { PartnerDirectory, UsageCounter } from './partners/directory.js';
+import { DEFAULT_MANIFEST, loadSafelist, type Safelist } from './partners/manifest.js';
+import { partnerPlugin } from './partners/plugin.js';
+import { partnerModels } from './partners/registry.js';
+import { RateLimiter } from './rate-limit.js';
+import { closeRedis, connectRedis } from './redis.js';
 
 export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
 
@@ -26,12 +35,23 @@ export interface Gateway {
   listen: (port: number, host?: string) => Promise<RunningServer>;
   /** Subgraph names with the URLs actually used. */
   subgraphs: Record<string, string>;
+  /** Writes the partner usage counted so far (it is also written every PARTNER_USAGE_FLUSH and at shutdown). */
+  flushUsage: () => Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** Query limits (GraphQL Armor, list lengths) are always on; `false` exists only so `bench/` can measure their cost. */
+  limits?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-export async function buildGateway(config: GatewayConfig, log: Logger): Promise<Gateway> {
+export async function buildGateway(config: GatewayConfig, log: Logger, opts: GatewayOptions = {}): Promise<Gateway> {
   const production = config.NODE_ENV === 'production';
+  const auth = createAuthenticator(config, {
+    onKeysUnavailable: (err) => log.warn({ err }, 'identity provider keys unavailable; refusing signed-in requests'),
+  });
+  const safelist = loadSafelist(config.PERSISTED_QUERIES_PATH ?? DEFAULT_MANIFEST);
   const overrides = subgraphUrlOverrides(config);
   const subgraphs: Record<string, string> = {};
   // One keep-alive pool with bounded sockets for all subgraph calls (Apollo's gateway-performance advice).
@@ -45,32 +65,57 @@ export async function buildGateway(config: GatewayConfig, log: Logger): Promise<
     },
   });
 
+  const conn = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : undefined;
+  const models = await partnerModels(conn);
+  const directory = new PartnerDirectory(models, config.PARTNER_CACHE_TTL);
+  const usage = new UsageCounter(models, log);
+  const stopUsage = usage.start(config.PARTNER_USAGE_FLUSH);
+  const limiter = new RateLimiter(
+    { perIp: config.RATE_LIMIT_PER_IP, perKey: config.RATE_LIMIT_PER_KEY, windowMs: config.RATE_LIMIT_WINDOW },
+    redis,
+  );
+  const limits = opts.limits === false ? { plugins: [], validationRules: [], parseOptions: {} } : queryLimits(config, production);
+
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
 
+  const safelistCheck = safelistMatchesSchema(safelist);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
-    csrfPrevention: true,
+    // A partner's GET carries x-api-key, which a browser cannot add to a simple (CSRF-able) request.
+    csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', API_KEY_HEADER] },
+    persistedQueries: { cache: new ManifestFirstCache(safelist, apqStore(redis, log)), ttl: Math.round(config.APQ_TTL / 1000) },
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: false,
     formatError: maskErrors((err) => log.error({ err }, 'internal error')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({
-            embed: { runTelemetry: false, endpointIsEditable: false },
+            embed: { runTelemetry: false, endpointIsEditable: false, initialState: { pollForSchemaUpdates: true } },
             footer: false,
             includeCookies: false,
           }),
+      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+      partnerPlugin(usage),
+      safelistCheck.plugin,
     ],
   });
   await server.start();
+  const drift = safelistCheck.problems();
+  if (drift.length) {
+    await server.stop();
+    throw new Error(`the partner safelist does not validate against the supergraph:\n${drift.map((d) => `  - ${d}`).join('\n')}`);
+  }
 
-  const jwtSecret = new TextEncoder().encode(config.JWT_SECRET);
   let lastCheck = { at: 0, ok: false };
   mountHealth(app, [
     {
@@ -86,27 +131,89 @@ export async function buildGateway(config: GatewayConfig, log: Logger): Promise<
         return lastCheck.ok;
       },
     },
+    { name: 'mongodb', check: () => isConnected(conn) },
+    ...(redis ? [{ name: 'redis', check: () => redis.isReady }] : []),
   ]);
   app.use(
     '/graphql',
     cors(config.CORS_ORIGINS.length ? { origin: config.CORS_ORIGINS } : { origin: !production }),
+    admission({ directory, limiter, log }),
     express.json({ limit: config.MAX_BODY_BYTES }),
+    partnerSafelist(safelist),
     expressMiddleware(server, {
-      context: async ({ req }) => {
+      context: async ({ req, res }): Promise<GatewayContext> => {
         const given = req.header(REQUEST_ID_HEADER);
-        return {
-          caller: await callerFromAuthorization(req.header('authorization'), jwtSecret),
-          requestId: given && REQUEST_ID.test(given) ? given : randomUUID(),
-        };
+        const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+        const admitted = res.locals.admission as PartnerAdmission | undefined;
+        if (admitted) {
+          return {
+            caller: { kind: 'partner', partnerId: admitted.partner.name },
+            requestId,
+            partner: { name: admitted.partner.name, operationId: admitted.operation.id, operationName: admitted.operation.name },
+          };
+        }
+        return { caller: await auth.authenticate(req.header('authorization')), requestId };
       },
     }),
   );
-  app.get('/invoices/:file', invoicePdfRoute({ config, log, invoiceUrl: () => subgraphs.invoice ?? overrides.invoice }));
+  app.get('/invoices/:file', ipLimit(limiter), invoicePdfRoute({ config, log, invoiceUrl: () => subgraphs.invoice ?? overrides.invoice }));
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.use(bodyErrors(config.MAX_BODY_BYTES, log));
 
   return {
     app,
     subgraphs,
-    listen: (port, host = '127.0.0.1') => listen(httpServer, port, host, () => server.stop()),
+    flushUsage: () => usage.flush(),
+    listen: (port, host = '127.0.0.1') =>
+      listen(httpServer, port, host, async () => {
+        await server.stop();
+        await stopUsage();
+        await conn.close();
+        if (redis) await closeRedis(redis);
+      }),
+  };
+}
+
+function ipLimit(limiter: RateLimiter): RequestHandler {
+  return (req, res, next) => {
+    limiter.byIp(req.ip ?? 'unknown').then((v) => {
+      if (v.ok) return next();
+      res.setHeader('retry-after', String(v.retryAfterSeconds));
+      res.status(429).json({ error: `too many requests; retry in ${v.retryAfterSeconds} s` });
+    }, next);
+  };
+}
+
+/** Body-parser refusals as GraphQL-shaped errors (413 for an oversized body, 400 for broken JSON). */
+function bodyErrors(maxBytes: number, log: Logger): ErrorRequestHandler {
+  return (err: { type?: string; status?: number }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err.type === 'entity.too.large') {
+      return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than the ${maxBytes} bytes accepted`);
+    }
+    if (err.type === 'entity.parse.failed') return sendGraphQLError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+      return sendGraphQLError(res, err.status, 'BAD_REQUEST', 'The request could not be read');
+    }
+    log.error({ err }, 'unhandled request error');
+    sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+  };
+}
+
+/** Validates every safelisted body against the API schema once it is loaded (fail fast on drift). */
+function safelistMatchesSchema(safelist: Safelist): { plugin: ApolloServerPlugin<GatewayContext>; problems: () => string[] } {
+  let problems: string[] = [];
+  return {
+    problems: () => problems,
+    plugin: {
+      serverWillStart: () =>
+        Promise.resolve({
+          schemaDidLoadOrUpdate({ apiSchema }) {
+            problems = [...safelist.byId.values()].flatMap((op) =>
+              validate(apiSchema, parse(op.body)).map((e) => `${op.name} (${op.id.slice(0, 12)}…): ${e.message}`),
+            );
+          },
+        }),
+    },
   };
 }

@@ -21,7 +21,7 @@ async function gql(url: string, token: string, query: string, variables: Record<
  * Seeds the demo catalog unless its last product is already there; an interrupted seed resumes
  * (existing SKUs and slugs are skipped). Returns how many products it created.
  */
-export async function seedCatalog(url: string, jwtSecret: string, progress: (msg: string) => void = () => {}): Promise<number> {
+export async function seedCatalog(url: string, jwtSecret: string | undefined, progress: (msg: string) => void = () => {}): Promise<number> {
   const token = await signDevToken(jwtSecret, 'seed', ['admin'], 3_600);
   const products = demoProducts();
   const last = await gql(url, token, 'query ($slug: String) { product(slug: $slug) { id } }', { slug: products.at(-1)!.slug });

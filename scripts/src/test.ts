@@ -11,6 +11,7 @@ import {
   ensureDebianPackages,
   ensureFerretDbBinary,
   ensureNatsServer,
+  ensureRedisServer,
   ensurePdfTools,
   ROOT,
   testTmpDir,
@@ -51,6 +52,7 @@ function counts(file: string): VitestJson {
 say('checking what the suite needs (first run installs packages and builds FerretDB)…');
 await ensureDebianPackages(['strace'], 'the network audit of the test run');
 await ensureNatsServer();
+await ensureRedisServer();
 await ensureChromium();
 await ensurePdfTools();
 await ensureFerretDbBinary();

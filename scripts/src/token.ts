@@ -1,6 +1,7 @@
 /**
  * `npm run token -- --sub alice --role admin [--ttl 12h]`: prints a development JWT (HS256 with the
- * gateway's JWT_SECRET, the development default unless set).
+ * gateway's JWT_SECRET, the development default unless set). Refused when JWKS_URL is set or in
+ * production: there tokens come from the identity provider.
  */
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '@shop/kit';
@@ -26,4 +27,13 @@ if (!Number.isInteger(ttl) || ttl < 60 || ttl > 30 * 86_400) {
   process.exit(2);
 }
 const config = loadConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
-process.stdout.write(`${await signDevToken(config.JWT_SECRET, values.sub, roles as Role[], ttl)}\n`);
+if (config.JWKS_URL) {
+  process.stderr.write('JWKS_URL is set: the gateway accepts only identity-provider tokens, not development ones\n');
+  process.exit(2);
+}
+try {
+  process.stdout.write(`${await signDevToken(config.JWT_SECRET, values.sub, roles as Role[], ttl)}\n`);
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+}

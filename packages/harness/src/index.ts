@@ -6,5 +6,6 @@ export * from './mongo-ping.js';
 export * from './nats.js';
 export * from './paths.js';
 export * from './process.js';
+export * from './redis.js';
 export * from './wait.js';
 export * from './testing.js';

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createLogger } from '@shop/kit';
+import { freePort, startRedis, testTmpDir, type RedisInstance } from '@shop/harness';
+import * as gateway from '@shop/gateway';
+import { bearer, call, partnerCall, startStack, type Stack } from './support/stack.js';
+
+/**
+ * The gateway as several replicas and in production: rate limits per IP and per API key (429 +
+ * Retry-After), shared through Redis; APQ registrations shared through Redis (a real redis-server);
+ * production mode without introspection or Sandbox, with masked errors and JWKS-verified tokens.
+ */
+let stack: Stack;
+let redis: RedisInstance;
+const running: { close: () => Promise<void> }[] = [];
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const QUERY = 'query Cats { categories { slug } }';
+
+/** One more gateway over the stack's subgraphs, with `env` on top of the stack gateway's settings. */
+async function replica(env: Record<string, string>): Promise<string> {
+  const config = gateway.loadConfig({ ...stack.gatewayEnv, ...env });
+  const gw = await gateway.buildGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const r = await gw.listen(0);
+  running.push(r);
+  return `${r.url}/graphql`;
+}
+
+const apq = (url: string, withQuery: boolean) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      ...(withQuery ? { query: QUERY } : {}),
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(QUERY) } },
+    }),
+  }).then(async (res) => ({ status: res.status, ...((await res.json()) as { data?: any; errors?: any[] }) }));
+
+beforeAll(async () => {
+  stack = await startStack(inject('mongoUrl'));
+  const dir = testTmpDir('shop-redis-');
+  redis = await startRedis({ dir, logFile: `${dir}/redis.log` });
+});
+afterAll(async () => {
+  for (const r of running) await r.close();
+  await stack?.close();
+  await redis?.stop();
+});
+
+describe('rate limits', () => {
+  it('answer 429 with Retry-After once an IP has spent its budget, in GraphQL error shape', async () => {
+    const url = await replica({ RATE_LIMIT_PER_IP: '5', RATE_LIMIT_WINDOW: '60s' });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await call(url, QUERY)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+    });
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const body = (await res.json()) as any;
+    expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(body.data).toBeUndefined();
+  });
+
+  it('give each partner key its own budget, and charge unknown keys to the IP', async () => {
+    const url = await replica({ RATE_LIMIT_PER_KEY: '3', RATE_LIMIT_PER_IP: '4', RATE_LIMIT_WINDOW: '60s' });
+    const a = await stack.addPartner('rl-a', 'all');
+    const b = await stack.addPartner('rl-b', 'all');
+    const id = stack.partnerOps.PartnerCategories!;
+    const aStatuses = [];
+    for (let i = 0; i < 4; i++) aStatuses.push((await partnerCall(url, a, { id })).status);
+    expect(aStatuses).toEqual([200, 200, 200, 429]);
+    expect((await partnerCall(url, b, { id })).status).toBe(200);
+    // Partner traffic does not spend the IP budget of first-party clients…
+    expect((await call(url, QUERY)).status).toBe(200);
+    // …but guessing keys does: 3 more wrong keys use up the IP's budget of 4, then 429.
+    const guesses = [];
+    for (let i = 0; i < 4; i++) guesses.push((await partnerCall(url, `shp_${String(i).repeat(43)}`, { id })).status);
+    expect(guesses).toEqual([401, 401, 401, 429]);
+    expect((await call(url, QUERY)).status).toBe(429);
+  });
+
+  it('share one budget across replicas through Redis', async () => {
+    const env = { REDIS_URL: redis.url, RATE_LIMIT_PER_IP: '6', RATE_LIMIT_WINDOW: '60s' };
+    const [one, two] = [await replica(env), await replica(env)];
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call(one, QUERY)).status, (await call(two, QUERY)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await call(one, QUERY)).status).toBe(429);
+    expect((await call(two, QUERY)).status).toBe(429);
+  });
+});
+
+describe('automatic persisted queries', () => {
+  it('are registered per replica in memory: another replica does not know the hash', async () => {
+    const [one, two] = [await replica({}), await replica({})];
+    expect((await apq(one, false)).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await apq(one, true)).data.categories).toBeDefined();
+    expect((await apq(one, false)).data.categories).toBeDefined();
+    expect((await apq(two, false)).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('are shared by every replica through Redis, and a wrong hash is refused', async () => {
+    const [one, two] = [await replica({ REDIS_URL: redis.url }), await replica({ REDIS_URL: redis.url })];
+    expect((await apq(two, false)).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await apq(one, true);
+    expect(registered.errors).toBeUndefined();
+    const fromTwo = await apq(two, false);
+    expect(fromTwo.errors).toBeUndefined();
+    expect(fromTwo.data).toEqual(registered.data);
+    const mismatch = await fetch(two, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ categories { name } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(QUERY) } } }),
+    });
+    expect(mismatch.status).toBe(400);
+  });
+
+  it('keep serving when Redis goes away: hashes miss, full queries and rate limits still work', async () => {
+    const dir = testTmpDir('shop-redis-');
+    const doomed = await startRedis({ dir, logFile: `${dir}/redis.log` });
+    const url = await replica({ REDIS_URL: doomed.url, RATE_LIMIT_PER_IP: '1000' });
+    expect((await apq(url, true)).data.categories).toBeDefined();
+    await doomed.stop();
+    const miss = await apq(url, false);
+    expect(miss.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const full = await apq(url, true);
+    expect(full.status).toBe(200);
+    expect(full.data.categories).toBeDefined();
+    expect((await call(url, QUERY)).status).toBe(200);
+  });
+});
+
+describe('production mode', () => {
+  let url: string;
+  let brokenUrl: string;
+  let sign: (roles: string[]) => Promise<string>;
+  let jwks: http.Server;
+
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    jwks = http.createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    );
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: '',
+      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+      JWT_AUDIENCE: 'shop',
+      PDF_LINK_SECRET: 'e2e-only-pdf-link-secret-0123456',
+    };
+    delete (production as Partial<typeof production>).JWT_SECRET;
+    url = await replica(production);
+    // The same gateway with the product subgraph unreachable, to see what an internal failure shows.
+    brokenUrl = await replica({ ...production, PRODUCT_URL: `http://127.0.0.1:${await freePort()}/graphql` });
+    sign = (roles) =>
+      new SignJWT({ roles })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setSubject('prod-admin')
+        .setAudience('shop')
+        .setExpirationTime('5m')
+        .sign(privateKey);
+  });
+  afterAll(() => new Promise<void>((r) => (jwks ? jwks.close(() => r()) : r())));
+
+  it('refuses introspection and serves no Sandbox', async () => {
+    const intro = await call(url, '{ __schema { types { name } } }');
+    expect(intro.status).toBe(400);
+    expect(intro.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(intro.errors?.[0]?.message).toMatch(/introspection/i);
+    const page = await fetch(url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('sandbox');
+  });
+
+  it('does not suggest field names', async () => {
+    const res = await call(url, '{ products { edgez { cursor } } }');
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.message).not.toMatch(/did you mean/i);
+  });
+
+  it('masks internal failures: no address, no stack, INTERNAL_SERVER_ERROR', async () => {
+    const res = await call(brokenUrl, '{ products(first: 1) { totalCount } }');
+    const text = JSON.stringify(res);
+    expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack|at .*\.js/);
+  });
+
+  it('verifies tokens against the JWKS and refuses development tokens', async () => {
+    const admin = await call(url, '{ orders(first: 1) { totalCount } }', {}, bearer(await sign(['admin'])));
+    expect(admin.errors).toBeUndefined();
+    expect(typeof admin.data.orders.totalCount).toBe('number');
+    const dev = await call(url, '{ orders(first: 1) { totalCount } }', {}, bearer(await stack.token('ada', 'admin')));
+    expect(dev.status).toBe(401);
+    expect(dev.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses to start without a JWKS URL and audience, or with development secrets', () => {
+    expect(() => gateway.loadConfig({ ...stack.gatewayEnv, NODE_ENV: 'production' })).toThrow(
+      /JWKS_URL[\s\S]*JWT_AUDIENCE|JWT_AUDIENCE[\s\S]*JWKS_URL/,
+    );
+    expect(() =>
+      gateway.loadConfig({
+        ...stack.gatewayEnv,
+        NODE_ENV: 'production',
+        JWKS_URL: 'http://127.0.0.1:1/jwks.json',
+        JWT_AUDIENCE: 'shop',
+        PDF_LINK_SECRET: 'dev-only-pdf-link-secret-change-me',
+      }),
+    ).toThrow(/PDF_LINK_SECRET/);
+  });
+});
