@@ -13,7 +13,7 @@ import { connectMongo, ensureIndexes } from './mongo.js';
 
 type LegacySchemaModule = Exclude<Parameters<typeof buildSubgraphSchema>[0], DocumentNode | readonly unknown[]>;
 import type { Logger } from './logger.js';
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, verifyContext, type Caller } from './identity.js';
+import { acceptContext, CONTEXT_HEADER, REPLAY_GUARD_FULL, REQUEST_ID_HEADER, ReplayGuard, type Caller } from './identity.js';
 import { maskErrors, unauthenticated } from './errors.js';
 
 /** What every subgraph context carries; services extend it with loaders and domain handles. */
@@ -38,8 +38,13 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   /** Adds per-request state (loaders, models) to the verified base context. */
   buildContext: (base: BaseContext) => TContext | Promise<TContext>;
   readiness?: Readiness[];
-  /** Extra routes (internal HTTP APIs), mounted before /graphql. */
-  routes?: (app: Express) => void;
+  /**
+   * Extra routes (internal HTTP APIs), mounted before /graphql. Routes that accept signed contexts
+   * claim them in `kit.replayGuard`, the one /graphql uses, so a header is good once across both.
+   */
+  routes?: (app: Express, kit: { replayGuard: ReplayGuard }) => void;
+  /** Cap on remembered signed-context nonces (see ReplayGuard); the default suits one process. */
+  maxSignedContexts?: number;
   plugins?: ApolloServerPlugin<TContext>[];
 }
 
@@ -85,16 +90,19 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
   });
   await apollo.start();
 
+  // Each signed context is accepted once: a captured header cannot be replayed within its TTL.
+  const replayGuard = new ReplayGuard({ maxEntries: opts.maxSignedContexts });
   mountHealth(app, opts.readiness ?? []);
-  opts.routes?.(app);
+  opts.routes?.(app, { replayGuard });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const verified = verifyContext(opts.signingSecret, req.header(CONTEXT_HEADER));
+        const verified = acceptContext(opts.signingSecret, req.header(CONTEXT_HEADER), replayGuard);
         if (!verified.ok) {
-          opts.log.warn({ reason: verified.reason }, 'refused unsigned request');
+          const level = verified.reason === REPLAY_GUARD_FULL ? 'error' : 'warn';
+          opts.log[level]({ reason: verified.reason }, 'refused unsigned request');
           throw unauthenticated(`Requests must come through the gateway (${verified.reason})`);
         }
         const requestId = verified.context.requestId || req.header(REQUEST_ID_HEADER) || randomUUID();

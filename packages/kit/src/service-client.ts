@@ -13,7 +13,9 @@ export class ServiceCallError extends Error {
 
 /**
  * A GraphQL client for calls between services, signed as `service:<name>` (ARCHITECTURE §7).
- * Errors in the response are raised: internal calls have no partial success.
+ * Errors in the response are raised: internal calls have no partial success. Each call signs a fresh
+ * context (subgraphs accept a signed header once), so a caller retrying simply calls again; never
+ * reuse the headers of one call for another.
  */
 export function serviceClient(opts: { service: string; url: string; secret: string; timeoutMs?: number }) {
   return async function call<T>(query: string, variables: Record<string, unknown>, requestId: string = randomUUID()): Promise<T> {

@@ -1,12 +1,13 @@
 import express, { type Express, type Request, type Response } from 'express';
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, verifyContext, type Caller, type Logger } from '@shop/kit';
+import { acceptContext, CONTEXT_HEADER, REQUEST_ID_HEADER, ReplayGuard, type Caller, type Logger } from '@shop/kit';
 import { INTERNAL_READERS, isOneOf, PDF_READERS, PDF_WRITERS } from './access.js';
 import type { Invoices } from './invoices.js';
 import type { InvoiceDoc } from './model.js';
 
 /**
  * Internal HTTP routes (ARCHITECTURE §5: not in the public API), accepted only with a signed service
- * identity (the kit's signed context, as on /graphql):
+ * identity (the kit's signed context, as on /graphql), each signed header once: mounted by the kit's
+ * server they share /graphql's replay guard, so a header used on one is refused on the other.
  * - `GET /internal/invoices/:id` — the snapshot as JSON (renderer);
  * - `PUT /internal/invoices/:id/pdf` — `application/pdf` body; replaces the PDF, marks READY (renderer);
  * - `GET /internal/invoices/:id/pdf` — the PDF (gateway, messaging).
@@ -42,11 +43,13 @@ export function snapshotJson(i: InvoiceDoc) {
 export type InvoiceSnapshot = ReturnType<typeof snapshotJson>;
 
 export function internalRoutes(opts: { invoices: Invoices; secret: string; maxPdfBytes: number; log: Logger }) {
+  // Its own guard unless the server hands over the one /graphql uses (the kit always does).
+  let guard = new ReplayGuard();
   const caller = (req: Request, res: Response, allowed: readonly string[]): Caller | null => {
-    const verified = verifyContext(opts.secret, req.header(CONTEXT_HEADER));
+    const verified = acceptContext(opts.secret, req.header(CONTEXT_HEADER), guard);
     if (!verified.ok) {
       opts.log.warn({ reason: verified.reason, path: req.path }, 'refused unsigned internal request');
-      res.status(401).json({ error: 'unauthenticated' });
+      res.status(401).json({ error: 'unauthenticated', reason: verified.reason });
       return null;
     }
     if (!isOneOf(verified.context.caller, allowed)) {
@@ -68,7 +71,8 @@ export function internalRoutes(opts: { invoices: Invoices; secret: string; maxPd
     });
   };
 
-  return (app: Express) => {
+  return (app: Express, kit?: { replayGuard: ReplayGuard }) => {
+    if (kit) guard = kit.replayGuard;
     app.get(
       '/internal/invoices/:id',
       wrap(async (req, res) => {
