@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext, type Logger } from '@shop/kit';
 import type { GatewayConfig } from './config.js';
+import { requestIdOf } from './request-id.js';
 
 /**
  * `GET /invoices/<id>.pdf?exp=<unix seconds>&sig=<hex>` (ARCHITECTURE §5, §7): the signed, short-lived
@@ -35,7 +36,7 @@ export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invo
       return;
     }
     const base = (opts.invoiceUrl() ?? DEFAULT_INVOICE_URL).replace(/\/graphql\/?$/, '');
-    const requestId = req.header(REQUEST_ID_HEADER) ?? crypto.randomUUID();
+    const requestId = requestIdOf(req.header(REQUEST_ID_HEADER));
     try {
       const upstream = await fetch(`${base}/internal/invoices/${id}/pdf`, {
         headers: {

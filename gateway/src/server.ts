@@ -1,5 +1,4 @@
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import cors from 'cors';
@@ -19,6 +18,7 @@ import { SignedDataSource } from './datasource.js';
 import { admission, API_KEY_HEADER, partnerSafelist, type PartnerAdmission } from './edge.js';
 import { sendGraphQLError } from './http-errors.js';
 import { invoicePdfRoute } from './invoice-pdf.js';
+import { requestIdOf } from './request-id.js';
 import { queryLimits } from './limits.js';
 import { ManifestFirstCache, apqStore } from './apq.js';
 import { PartnerDirectory, UsageCounter } from './partners/directory.js';
@@ -43,8 +43,6 @@ export interface GatewayOptions {
   /** Query limits (GraphQL Armor, list lengths) are always on; `false` exists only so `bench/` can measure their cost. */
   limits?: boolean;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export async function buildGateway(config: GatewayConfig, log: Logger, opts: GatewayOptions = {}): Promise<Gateway> {
   const production = config.NODE_ENV === 'production';
@@ -142,8 +140,7 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     partnerSafelist(safelist),
     expressMiddleware(server, {
       context: async ({ req, res }): Promise<GatewayContext> => {
-        const given = req.header(REQUEST_ID_HEADER);
-        const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+        const requestId = requestIdOf(req.header(REQUEST_ID_HEADER));
         const admitted = res.locals.admission as PartnerAdmission | undefined;
         if (admitted) {
           return {
