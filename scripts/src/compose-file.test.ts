@@ -47,11 +47,14 @@ function rawEnv(service: ComposeService): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v)]));
 }
 
-/** Interpolates like docker-compose with nothing set: `${X:-d}` → d, `${X:?msg}` → a placeholder. */
+/**
+ * Interpolates like docker-compose with nothing set: `${X:-d}` → d; `${X:?msg}` (the operator must
+ * set it) → a placeholder of the right kind (a URL for *_URL, else 32 characters).
+ */
 function interpolate(value: string): string {
   return value
     .replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_m, _name: string, fallback?: string) => fallback ?? '')
-    .replace(/\$\{(\w+):?\?[^}]*\}/g, () => 'x'.repeat(32))
+    .replace(/\$\{(\w+):?\?[^}]*\}/g, (_m, name: string) => (name.endsWith('_URL') ? `https://operator.invalid/${name}` : 'x'.repeat(32)))
     .replace(/\$\$/g, '$');
 }
 
@@ -142,6 +145,9 @@ function shapeEntries(block: string): Map<string, string> {
  * helper or constant it starts with (`port(4000)`, `logLevel`, `mongoUrl.default(…)`, `url`).
  */
 function hasDefault(expression: string, sources: string[]): boolean {
+  // `production ? <in production> : <elsewhere>`: only the production branch counts here.
+  const branch = /^\s*production\s*\?\s*([\s\S]+?)\s*:\s*[\s\S]+$/.exec(expression);
+  if (branch) return hasDefault(branch[1]!, sources);
   if (/\bsecret\(/.test(expression)) return false;
   const head = /^\s*([A-Za-z_$][\w$]*)/.exec(expression)?.[1];
   const text = head && head !== 'z' ? expression + definitionOf(head, sources) : expression;
@@ -183,7 +189,10 @@ describe('docker-compose.yml', () => {
       expect.arrayContaining(['NODE_ENV', 'LOG_LEVEL', 'HOST', 'PORT', 'GATEWAY_SIGNING_SECRET', 'JWT_SECRET', 'PRODUCT_URL']),
     );
     expect(gateway.settings.get('APOLLO_TELEMETRY_DISABLED')).toEqual({ required: true });
-    expect(gateway.settings.get('JWT_SECRET')).toEqual({ required: true });
+    expect(gateway.settings.get('GATEWAY_SIGNING_SECRET')).toEqual({ required: true });
+    // Production verifies tokens through the identity provider's key set, never with JWT_SECRET.
+    expect(gateway.settings.get('JWT_SECRET')).toEqual({ required: false });
+    expect(gateway.settings.get('JWKS_URL')).toEqual({ required: true });
     expect(gateway.settings.get('PRODUCT_URL')).toEqual({ required: false });
     expect(gateway.settings.get('PORT')).toEqual({ required: false });
     expect(gateway.defaultPort).toBe(4000);
@@ -257,8 +266,9 @@ describe('docker-compose.yml', () => {
       expect(services.gateway!.ports).toEqual(expect.arrayContaining([expect.stringMatching(/(^|:)4000:4000$/)]));
     });
 
-    it('points each <NAME>_URL at http://<name>:<PORT>/graphql of an existing compose service', () => {
-      const urls = Object.entries(env()).filter(([key]) => key.endsWith('_URL'));
+    it('points each subgraph <NAME>_URL at http://<name>:<PORT>/graphql of an existing compose service', () => {
+      const names = new Set(subgraphs.map((s) => `${s.name.toUpperCase().replaceAll('-', '_')}_URL`));
+      const urls = Object.entries(env()).filter(([key]) => names.has(key));
       expect(urls.length).toBeGreaterThan(0);
       for (const [key, url] of urls) {
         const name = key.slice(0, -'_URL'.length).toLowerCase().replaceAll('_', '-');

@@ -3,6 +3,7 @@
  * service that exists so far, seeds the demo catalog once, prints where everything is, and stops it all
  * on Ctrl-C. `npm run infra` starts only the database and NATS.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagedProcess, ROOT, STATE_DIR, canConnect, freePort, startBroker, startDatabase, waitFor } from '@shop/harness';
 import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
@@ -95,15 +96,23 @@ try {
     await startService('gateway', 'gateway/dist/index.js', basePort, { ...common, ...urls });
     const config = gatewayConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
     const url = `http://localhost:${basePort}/graphql`;
+    // Where `npm run partner` finds the gateway's database while this runs.
+    const runningFile = join(STATE_DIR, 'running.json');
+    writeFileSync(runningFile, `${JSON.stringify({ MONGODB_URL: db.url, NATS_URL: nats.url, GATEWAY_URL: url }, null, 2)}\n`);
+    cleanups.push(() => {
+      rmSync(runningFile, { force: true });
+      return Promise.resolve();
+    });
     await seedCatalog(url, config.JWT_SECRET, say);
     const token = await signDevToken(config.JWT_SECRET, 'dev-admin', ['admin']);
     process.stdout.write(`
 Shop Supergraph is running: ${url}
-  Apollo Sandbox:  open ${url} in a browser
+  Apollo Sandbox:  open ${url} in a browser (paste the admin token below under "Shared headers" as Authorization)
   First query:     curl -s ${url} -H 'content-type: application/json' \\
                      -d '{"query":"{ products(first: 3) { edges { node { name price { amount currency } availability { status } } } } }"}'
   Admin token:     ${token}
                    (send as "Authorization: Bearer <token>"; more with: npm run token -- --sub alice --role customer)
+  Partners:        npm run partner -- add acme --ops all   (prints an API key; see schema/operations/partner/README.md)
   Payment sandbox: http://127.0.0.1:${portOf(4020)} (test cards: tok_visa, tok_declined, tok_3ds, … see sandboxes/payment/README.md)
   Emails:          ${join(STATE_DIR, 'mail')} (one .eml file per email, from the local SMTP catcher)
   SMS:             http://127.0.0.1:${portOf(4021)}/v1/test/messages (header "authorization: Bearer dev-only-sms-api-key-change-me")

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { freePort, ROOT, waitFor, type NatsInstance } from '@shop/harness';
+import { freePort, runScript, waitFor, type NatsInstance } from '@shop/harness';
 import {
   DeadLetterNotFoundError,
   getDeadLetter,
@@ -20,7 +18,6 @@ import { connectBroker, log, privateNats, publishRaw, paymentSucceeded, tagOf, t
 
 const SUBJECT = 'shop.payment.succeeded.v1';
 const DURABLE = 'test--dlq';
-const run = promisify(execFile);
 
 let nats: NatsInstance;
 let broker: Broker;
@@ -54,19 +51,8 @@ afterAll(async () => {
 });
 
 /** Runs the command as `npm run dlq` will: a separate Node process on TypeScript sources. */
-async function cli(args: string[], natsUrl = nats.url): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--conditions=shop-source', '--import', 'tsx', 'packages/events/src/dlq-cli.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, NATS_URL: natsUrl, LOG_LEVEL: 'silent' }, timeout: 30_000 },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const cli = (args: string[], natsUrl = nats.url) =>
+  runScript('packages/events/src/dlq-cli.ts', args, { env: { NATS_URL: natsUrl, LOG_LEVEL: 'silent' } });
 
 async function deadLetterFor(eventId: string) {
   return waitFor(`a dead letter of ${eventId}`, async () =>

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type {} from 'vitest';
 import { CONTEXT_HEADER, signContext, type Caller } from '@shop/kit';
+import { ROOT } from './paths.js';
 
 /** What the vitest global setup provides to tests through `inject()`. */
 declare module 'vitest' {
@@ -39,3 +41,31 @@ export const CUSTOMER: Caller = { kind: 'user', sub: 'alice', roles: ['customer'
 export const OTHER_CUSTOMER: Caller = { kind: 'user', sub: 'bob', roles: ['customer'] };
 export const GUEST: Caller = { kind: 'guest' };
 export const ORDER_SERVICE: Caller = { kind: 'service', service: 'order' };
+
+export interface ScriptResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one of the project's TypeScript entry points (a CLI such as `npm run dlq` / `npm run partner`)
+ * as its own Node process on the sources, the way bootstrap.mjs runs it; never throws on a non-zero exit.
+ */
+export function runScript(
+  entry: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ScriptResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--conditions=shop-source', '--import', 'tsx', entry, ...args],
+      { cwd: ROOT, env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
