@@ -182,6 +182,16 @@ describe('npm run schema:check', () => {
     expect(status).toBe(1);
   }, 60_000);
 
+  it("fails when a persisted operation would be refused by the gateway's default limits (here: depth)", () => {
+    const root = copyOfRepo();
+    // category.parent nested 12 times: valid GraphQL, deeper than the gateway's MAX_DEPTH of 10.
+    const deep = Array.from({ length: 12 }).reduce<string>((sel) => `parent { ${sel} }`, 'slug');
+    writeFileSync(join(root, 'schema/operations/deep.graphql'), `query TooDeep { category(slug: "tea") { ${deep} } }\n`);
+    const { status, output } = schemaCheck(root);
+    expect(output).toMatch(/✗ TooDeep \(schema\/operations\/deep\.graphql\): .*Query depth limit of 10 exceeded/);
+    expect(status).toBe(1);
+  }, 60_000);
+
   it('fails with the composition errors when the subgraphs do not compose', () => {
     const root = copyOfRepo();
     edit(join(root, 'subgraphs/product/src/schema.graphql'), (sdl) =>

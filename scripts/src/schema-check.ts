@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getLocation, parse, Source, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { getLocation, parse, Source, specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { loadConfig as loadGatewayConfig, queryLimits } from '@shop/gateway';
 import { ROOT } from '@shop/harness';
 import { compose } from './composition.js';
 import {
@@ -55,8 +56,15 @@ function report(name: string, errors: string[]): void {
   }
 }
 
+/**
+ * The gateway's query limits with their default settings (depth, cost, aliases, directives): a
+ * persisted operation the gateway would refuse is as broken as one that no longer validates.
+ */
+const gatewayDefaults = loadGatewayConfig({ APOLLO_TELEMETRY_DISABLED: '1' });
+const limitRules = queryLimits(gatewayDefaults, true).validationRules;
+
 function validateDocument(schema: GraphQLSchema, document: DocumentNode): string[] {
-  return validate(schema, document).map(located);
+  return validate(schema, document, [...specifiedRules, ...limitRules]).map(located);
 }
 
 /** (1) The bodies partners send, exactly as committed. */
@@ -72,7 +80,7 @@ function checkManifest(schema: GraphQLSchema): Manifest | undefined {
   for (const op of manifest.operations) {
     let document: DocumentNode;
     try {
-      document = parse(new Source(op.body, `${op.name} body`));
+      document = parse(new Source(op.body, `${op.name} body`), { maxTokens: gatewayDefaults.MAX_TOKENS });
     } catch (err) {
       report(op.name, [err instanceof Error ? err.message : String(err)]);
       continue;
