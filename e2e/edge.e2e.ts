@@ -196,6 +196,33 @@ describe('query limits', () => {
     expect(served.every((r) => r.status === 200 && !r.errors && r.data.products.edges.length === 2)).toBe(true);
   });
 
+  it('keep serving normal traffic during a flood of refused requests', async () => {
+    const aliases = `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: categories { slug }`).join(' ')} }`;
+    const ids = Array.from({ length: 30_000 }, (_, i) => String(i).padStart(24, '0'));
+    const list = JSON.stringify({
+      query: 'mutation ($cart: ID!, $ids: [ID!]!) { removeCartLines(cartId: $cart, productIds: $ids) { userErrors { code } } }',
+      variables: { cart: '00000000-0000-4000-8000-000000000000', ids },
+    });
+    const big = JSON.stringify({ query: '{ categories { slug } }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } });
+    const abusive = [
+      ...Array.from({ length: 50 }, (_, i) => refused(`flood-deep-${i}`, post(`flood-deep-${i}`, JSON.stringify({ query: deep(20) })))),
+      ...Array.from({ length: 50 }, (_, i) => refused(`flood-alias-${i}`, post(`flood-alias-${i}`, JSON.stringify({ query: aliases })))),
+      ...Array.from({ length: 20 }, (_, i) => refused(`flood-list-${i}`, post(`flood-list-${i}`, list))),
+      ...Array.from({ length: 10 }, (_, i) => refused(`flood-big-${i}`, post(`flood-big-${i}`, big))),
+    ];
+    const normal = Array.from({ length: 100 }, (_, i) =>
+      call(stack.gatewayUrl, print(ProductsDocument), { first: 2, sort: 'PRICE_ASC' }, { 'x-request-id': `flood-normal-${i}` }),
+    );
+    const [refusals, served] = await Promise.all([Promise.all(abusive), Promise.all(normal)]);
+    expect(refusals.map((r) => r.status).sort()).toEqual([...Array(120).fill(400), ...Array(10).fill(413)]);
+    expect(refusals.every((r) => r.body.data === undefined && r.productCalls === 0)).toBe(true);
+    expect(served.filter((r) => r.status !== 200 || r.errors)).toEqual([]);
+    expect(new Set(served.map((r) => JSON.stringify(r.data.products.edges.map((e: any) => e.node.sku))))).toEqual(
+      new Set([JSON.stringify(['TEA-1', 'TEA-2'])]),
+    );
+    for (let i = 0; i < 100; i++) expect(stack.productCalls.calls(`flood-normal-${i}`).gateway).toBeGreaterThan(0);
+  });
+
   it('accept queries within the limits (9 levels, 15 aliases) and name the alias limit when it alone is exceeded', async () => {
     const ok = await call(stack.gatewayUrl, deep(8));
     expect(ok.errors).toBeUndefined();
