@@ -227,6 +227,30 @@ describe('a replayed signed context', () => {
   });
 });
 
+describe('a context captured on its way to one subgraph', () => {
+  it('is signed for that subgraph alone: every other subgraph refuses it, and it is spent where it went', async () => {
+    const recorder = recordContexts(stack.product.server.httpServer);
+    try {
+      const res = await gql('{ categories { slug } }', {}, { ...admin, [REQUEST_ID_HEADER]: 'edge-captured-1' });
+      expect(res.status).toBe(200);
+    } finally {
+      recorder.stop();
+    }
+    const captured = recorder.seen.find((s) => s.context?.requestId === 'edge-captured-1');
+    expect(captured?.context?.aud).toBe('product');
+    expect(captured?.context?.caller).toEqual({ kind: 'user', sub: 'ada', roles: ['admin'] });
+    for (const [name, url] of [
+      ['cart', stack.cartUrl],
+      ['order', stack.orderUrl],
+      ['payment', stack.paymentUrl],
+      ['invoice', stack.invoice.url],
+    ] as const) {
+      expectRefused(await direct(url, '{ __typename }', {}, captured!.header), 'signed context meant for another service', name);
+    }
+    expectRefused(await direct(stack.productUrl, '{ categories { slug } }', {}, captured!.header), 'already used', 'product');
+  });
+});
+
 describe('what clients send to the gateway', () => {
   it('ignores a client x-shop-context: the caller stays who the gateway says', async () => {
     const recorder = recordContexts(stack.product.server.httpServer);

@@ -12,20 +12,23 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(opts: { name: string; url: string; fetcher: Fetcher; secret: string }) {
     super({ url: opts.url, fetcher: opts.fetcher });
     this.secret = opts.secret;
+    this.audience = opts.name;
   }
 
   private readonly secret: string;
+  /** The subgraph's name: the context is signed for it alone, so no other subgraph accepts it. */
+  private readonly audience: string;
 
   override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = opts.request.http!.headers;
     headers.delete(CONTEXT_HEADER);
     if ('incomingRequestContext' in opts) {
       const ctx = opts.incomingRequestContext.context;
-      headers.set(CONTEXT_HEADER, signContext(this.secret, ctx.caller, ctx.requestId));
+      headers.set(CONTEXT_HEADER, signContext(this.secret, ctx.caller, ctx.requestId, Date.now(), this.audience));
       headers.set(REQUEST_ID_HEADER, ctx.requestId);
     } else {
       // health checks and schema loading
-      headers.set(CONTEXT_HEADER, signContext(this.secret, { kind: 'service', service: 'gateway' }));
+      headers.set(CONTEXT_HEADER, signContext(this.secret, { kind: 'service', service: 'gateway' }, undefined, Date.now(), this.audience));
     }
   }
 }

@@ -40,7 +40,13 @@ export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invo
     try {
       const upstream = await fetch(`${base}/internal/invoices/${id}/pdf`, {
         headers: {
-          [CONTEXT_HEADER]: signContext(opts.config.GATEWAY_SIGNING_SECRET, { kind: 'service', service: 'gateway' }, requestId),
+          [CONTEXT_HEADER]: signContext(
+            opts.config.GATEWAY_SIGNING_SECRET,
+            { kind: 'service', service: 'gateway' },
+            requestId,
+            Date.now(),
+            'invoice',
+          ),
           [REQUEST_ID_HEADER]: requestId,
         },
         signal: AbortSignal.timeout(opts.config.SUBGRAPH_TIMEOUT_MS),

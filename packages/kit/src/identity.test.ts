@@ -99,6 +99,17 @@ describe('ReplayGuard', () => {
     expect(guard.size).toBe(1);
   });
 
+  it('refuses a context signed for another service without claiming it, and accepts one for itself', () => {
+    const guard = new ReplayGuard();
+    const forProduct = signContext(SECRET, ADMIN, 'r', T0, 'product');
+    expect(contextOf(forProduct).aud).toBe('product');
+    expect(acceptContext(SECRET, forProduct, guard, T0, 'cart')).toEqual({ ok: false, reason: 'signed context meant for another service' });
+    expect(guard.size).toBe(0);
+    expect(acceptContext(SECRET, forProduct, guard, T0, 'product').ok).toBe(true);
+    // Signers that do not know their target (older callers, tests) sign without an audience.
+    expect(acceptContext(SECRET, signContext(SECRET, ADMIN, 'r', T0), guard, T0, 'cart').ok).toBe(true);
+  });
+
   it('accepts distinct signatures of the same caller and request id', () => {
     const guard = new ReplayGuard();
     for (let i = 0; i < 50; i++) expect(guard.claim(contextOf(signContext(SECRET, ADMIN, 'same', T0)), T0)).toBe(true);

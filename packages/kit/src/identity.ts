@@ -25,6 +25,11 @@ const envelopeSchema = z.object({
   requestId: z.string().min(1).max(200),
   /** Random per signature (16 bytes, base64url): a subgraph accepts each one once ({@link ReplayGuard}). */
   n: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+  /** The service the context is meant for, when the signer knows it: any other service refuses it. */
+  aud: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });
@@ -44,10 +49,24 @@ function mac(secret: string, payload: string): Buffer {
  * Signs `caller` for one request. Every call makes a new nonce, so a header is good for exactly one
  * request: sign again for every request, including a retry of the same one.
  */
-export function signContext(secret: string, caller: Caller, requestId: string = randomUUID(), now: number = Date.now()): string {
+export function signContext(
+  secret: string,
+  caller: Caller,
+  requestId: string = randomUUID(),
+  now: number = Date.now(),
+  audience?: string,
+): string {
   const iat = Math.floor(now / 1000);
   const n = randomBytes(16).toString('base64url');
-  const envelope: SignedContext = { v: 1, caller, requestId, n, iat, exp: iat + CONTEXT_TTL_SECONDS };
+  const envelope: SignedContext = {
+    v: 1,
+    caller,
+    requestId,
+    n,
+    ...(audience ? { aud: audience } : {}),
+    iat,
+    exp: iat + CONTEXT_TTL_SECONDS,
+  };
   const payload = Buffer.from(JSON.stringify(envelope)).toString('base64url');
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
@@ -163,9 +182,19 @@ const CLAIM_REFUSALS: Record<Exclude<ClaimOutcome, 'claimed'>, string> = {
 };
 
 /** {@link verifyContext}, then claims the nonce: what a service acting on the request calls. */
-export function acceptContext(secret: string, header: string | undefined, guard: ReplayGuard, now: number = Date.now()): VerifyResult {
+export function acceptContext(
+  secret: string,
+  header: string | undefined,
+  guard: ReplayGuard,
+  now: number = Date.now(),
+  /** This service's name: a context signed for another service is refused (before it is claimed). */
+  audience?: string,
+): VerifyResult {
   const verified = verifyContext(secret, header, now);
   if (!verified.ok) return verified;
+  const aud = verified.context.aud;
+  if (aud !== undefined && audience !== undefined && aud !== audience)
+    return { ok: false, reason: 'signed context meant for another service' };
   const outcome = guard.tryClaim(verified.context, now);
   return outcome === 'claimed' ? verified : { ok: false, reason: CLAIM_REFUSALS[outcome] };
 }

@@ -42,7 +42,7 @@ export interface SubgraphOptions<TContext extends BaseContext> {
    * Extra routes (internal HTTP APIs), mounted before /graphql. Routes that accept signed contexts
    * claim them in `kit.replayGuard`, the one /graphql uses, so a header is good once across both.
    */
-  routes?: (app: Express, kit: { replayGuard: ReplayGuard }) => void;
+  routes?: (app: Express, kit: { replayGuard: ReplayGuard; audience: string }) => void;
   /** Cap on remembered signed-context nonces (see ReplayGuard); the default suits one process. */
   maxSignedContexts?: number;
   plugins?: ApolloServerPlugin<TContext>[];
@@ -93,13 +93,13 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
   // Each signed context is accepted once: a captured header cannot be replayed within its TTL.
   const replayGuard = new ReplayGuard({ maxEntries: opts.maxSignedContexts });
   mountHealth(app, opts.readiness ?? []);
-  opts.routes?.(app, { replayGuard });
+  opts.routes?.(app, { replayGuard, audience: opts.name });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const verified = acceptContext(opts.signingSecret, req.header(CONTEXT_HEADER), replayGuard);
+        const verified = acceptContext(opts.signingSecret, req.header(CONTEXT_HEADER), replayGuard, Date.now(), opts.name);
         if (!verified.ok) {
           const level = verified.reason === REPLAY_GUARD_FULL ? 'error' : 'warn';
           opts.log[level]({ reason: verified.reason }, 'refused unsigned request');

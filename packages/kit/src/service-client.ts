@@ -17,13 +17,20 @@ export class ServiceCallError extends Error {
  * context (subgraphs accept a signed header once), so a caller retrying simply calls again; never
  * reuse the headers of one call for another.
  */
-export function serviceClient(opts: { service: string; url: string; secret: string; timeoutMs?: number }) {
+export function serviceClient(opts: {
+  service: string;
+  url: string;
+  secret: string;
+  /** The called service's name; contexts are signed for it alone. */
+  target?: string;
+  timeoutMs?: number;
+}) {
   return async function call<T>(query: string, variables: Record<string, unknown>, requestId: string = randomUUID()): Promise<T> {
     const res = await fetch(opts.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: opts.service }, requestId),
+        [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: opts.service }, requestId, Date.now(), opts.target),
         [REQUEST_ID_HEADER]: requestId,
       },
       body: JSON.stringify({ query, variables }),

@@ -45,8 +45,9 @@ export type InvoiceSnapshot = ReturnType<typeof snapshotJson>;
 export function internalRoutes(opts: { invoices: Invoices; secret: string; maxPdfBytes: number; log: Logger }) {
   // Its own guard unless the server hands over the one /graphql uses (the kit always does).
   let guard = new ReplayGuard();
+  let audience = 'invoice';
   const caller = (req: Request, res: Response, allowed: readonly string[]): Caller | null => {
-    const verified = acceptContext(opts.secret, req.header(CONTEXT_HEADER), guard);
+    const verified = acceptContext(opts.secret, req.header(CONTEXT_HEADER), guard, Date.now(), audience);
     if (!verified.ok) {
       opts.log.warn({ reason: verified.reason, path: req.path }, 'refused unsigned internal request');
       res.status(401).json({ error: 'unauthenticated', reason: verified.reason });
@@ -71,8 +72,11 @@ export function internalRoutes(opts: { invoices: Invoices; secret: string; maxPd
     });
   };
 
-  return (app: Express, kit?: { replayGuard: ReplayGuard }) => {
-    if (kit) guard = kit.replayGuard;
+  return (app: Express, kit?: { replayGuard: ReplayGuard; audience: string }) => {
+    if (kit) {
+      guard = kit.replayGuard;
+      audience = kit.audience;
+    }
     app.get(
       '/internal/invoices/:id',
       wrap(async (req, res) => {

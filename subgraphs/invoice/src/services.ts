@@ -73,7 +73,7 @@ const ORDER = /* GraphQL */ `
 `;
 
 export function serviceClients(opts: { orderUrl: string; secret: string; timeoutMs: number }): Services {
-  const order = serviceClient({ service: 'invoice', url: opts.orderUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
+  const order = serviceClient({ service: 'invoice', target: 'order', url: opts.orderUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
   return {
     async order(orderId, requestId) {
       return (await order<{ order: OrderForInvoice | null }>(ORDER, { id: orderId }, requestId)).order;

@@ -27,7 +27,7 @@ const ORDER = /* GraphQL */ `
 `;
 
 export function serviceClients(opts: { orderUrl: string; secret: string; timeoutMs: number }): Services {
-  const order = serviceClient({ service: 'payment', url: opts.orderUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
+  const order = serviceClient({ service: 'payment', target: 'order', url: opts.orderUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
   return {
     async order(orderId, requestId) {
       return (await order<{ order: OrderView | null }>(ORDER, { id: orderId }, requestId)).order;
