@@ -29,7 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       SMS_API_KEY: secret('dev-only-sms-api-key-change-me', env),
       /** Development transport: when set, SMS are written as JSON files to this folder instead of SMS_URL. */
       SMS_OUTBOX_DIR: z.string().min(1).optional(),
-      /** The order subgraph: contact details for events that carry none (payment.*, invoice.rendered). */
+      /** The order subgraph: contact details for events that carry none (payment.*, invoice.rendered, order.delivered). */
       ORDER_URL: httpUrl.default('http://127.0.0.1:4003/graphql'),
       /** The invoice service: `GET /internal/invoices/:id/pdf` for the invoice email's attachment. */
       INVOICE_URL: httpUrl.transform((u) => u.replace(/\/+$/, '')).default('http://127.0.0.1:4005'),

@@ -7,7 +7,7 @@ export interface OrderContact {
   phone: string | null;
 }
 
-/** Contact details of an order, for events that carry none (payment.*, invoice.rendered). */
+/** Contact details of an order, for events that carry none (payment.*, invoice.rendered, order.delivered). */
 export interface OrderDirectory {
   contact(orderId: string): Promise<OrderContact>;
 }

@@ -7,7 +7,7 @@ import { createLogger } from '@shop/kit';
 import { startBroker, testDbName, TEST_SIGNING_SECRET, waitFor, type NatsInstance } from '@shop/harness';
 import { TEST_NUMBERS, loadConfig as loadSmsConfig, startSandbox as startSmsSandbox, type RunningSandbox } from '@shop/sms-sandbox';
 import { emailMessageId, loadConfig, startMessaging, type RunningMessaging } from '@shop/messaging';
-import { placedData, publisher, startInvoiceStub, startOrderStub, startSmtp, tinyPdf, type SmtpCatcher } from './helpers.js';
+import { orderNumber, placedData, publisher, startInvoiceStub, startOrderStub, startSmtp, tinyPdf, type SmtpCatcher } from './helpers.js';
 
 const SMS_KEY = 'test-only-sms-api-key-0123';
 const log = createLogger('messaging', 'silent');
@@ -294,5 +294,88 @@ describe('messaging worker against a real SMTP server and the SMS sandbox', () =
   it('answers health on its own port', async () => {
     expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${worker.url}/readyz`)).json()).toMatchObject({ status: 'ready' });
+  });
+});
+
+describe('order.delivered: the event has only orderId and number; address and phone come from the order service', () => {
+  let n = 600;
+  /** An order the stub knows, with or without a phone number. */
+  function deliveredOrder(phone: string | null) {
+    const orderId = randomUUID();
+    const number = orderNumber(++n);
+    const email = `delivered-${randomUUID().slice(0, 8)}@example.com`;
+    orders.orders.set(orderId, { number, email, phone });
+    return { orderId, number, email };
+  }
+  const sent = (eventId: string, channel: string) => async () => ((await record(eventId, channel))?.status === 'SENT' ? true : undefined);
+
+  it('sends one email to the order’s address and one SMS to its phone', async () => {
+    const { orderId, number, email } = deliveredOrder('0049 151 2222 3333');
+    const event = await publish('shop.order.delivered.v1', { orderId, number });
+    const id = emailMessageId(event.id, 'email');
+    await smtp.waitForIds([id]);
+    const mails = smtp.byId(id);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.messageId).toBe(`<${event.id}.email@shop>`);
+    expect(mails[0]!.to).toBe(email);
+    expect(mails[0]!.subject).toBe(`Your order ${number} has been delivered`);
+    expect(mails[0]!.text).toContain(`your order ${number} has been delivered`);
+    expect(mails[0]!.html).toContain(`Order ${number} has arrived`);
+
+    const texts = await waitFor('the delivery SMS', async () => {
+      const got = await smsFor(`${event.id}.sms`);
+      return got.length ? got : undefined;
+    });
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatchObject({ to: '+4915122223333' });
+    expect(texts[0]!.body).toContain(number);
+    expect(texts[0]!.body).toContain('delivered');
+    await waitFor('both records SENT', sent(event.id, 'sms'));
+    expect(await record(event.id, 'email')).toMatchObject({ status: 'SENT', recipient: email, eventType: 'shop.order.delivered.v1' });
+    expect(new Set(orders.calls.map((c) => c.caller))).toEqual(new Set(['service:messaging']));
+  });
+
+  it('sends no SMS when the order has no phone number', async () => {
+    const { orderId, number, email } = deliveredOrder(null);
+    const event = await publish('shop.order.delivered.v1', { orderId, number });
+    await smtp.waitForIds([emailMessageId(event.id, 'email')]);
+    await waitFor('email SENT', sent(event.id, 'email'));
+    expect(smtp.byId(emailMessageId(event.id, 'email'))[0]!.to).toBe(email);
+    expect(await record(event.id, 'sms')).toBeNull();
+    expect(await smsFor(`${event.id}.sms`)).toHaveLength(0);
+  });
+
+  it('the same event delivered twice sends one email and one SMS', async () => {
+    const { orderId, number } = deliveredOrder('+4915122224444');
+    const data = { orderId, number };
+    const event = await publish('shop.order.delivered.v1', data);
+    const id = emailMessageId(event.id, 'email');
+    await smtp.waitForIds([id]);
+    await waitFor('SMS SENT', sent(event.id, 'sms'));
+    // A second copy under another msgID: JetStream stores and delivers it again.
+    await publish('shop.order.delivered.v1', data, { event, msgID: `dup-${event.id}` });
+    const later = deliveredOrder(null);
+    const marker = await publish('shop.order.delivered.v1', { orderId: later.orderId, number: later.number });
+    await smtp.waitForIds([emailMessageId(marker.id, 'email')]);
+    await waitFor('the duplicate to be handled', async () => {
+      const info = await jsm.consumers.info('ORDERS', 'messaging--order-delivered');
+      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+    });
+    expect(smtp.byId(id)).toHaveLength(1);
+    const texts = await smsFor(`${event.id}.sms`);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.requests).toBe(1);
+    expect(await record(event.id, 'email')).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(await record(event.id, 'sms')).toMatchObject({ status: 'SENT', attempts: 1 });
+  });
+
+  it('an order the order service does not know ends in the DLQ, with nothing sent', async () => {
+    const event = await publish('shop.order.delivered.v1', { orderId: randomUUID(), number: orderNumber(699) });
+    const letter = await waitFor('the dead letter', async () => (await listDeadLetters(jsm)).find((d) => d.eventId === event.id));
+    expect(letter.kind).toBe('permanent');
+    expect(letter.consumer).toBe('messaging--order-delivered');
+    expect(letter.error).toMatch(/not found in the order service/);
+    expect(smtp.byId(emailMessageId(event.id, 'email'))).toHaveLength(0);
+    expect(await record(event.id, 'email')).toBeNull();
   });
 });

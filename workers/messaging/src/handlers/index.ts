@@ -2,6 +2,7 @@ import type { EventSubject } from '@shop/events';
 import type { Handler, HandlerDeps } from './deps.js';
 import { invoiceRendered } from './invoice-rendered.js';
 import { orderCancelled } from './order-cancelled.js';
+import { orderDelivered } from './order-delivered.js';
 import { orderPlaced } from './order-placed.js';
 import { orderShipped } from './order-shipped.js';
 import { paymentFailed } from './payment-failed.js';
@@ -16,6 +17,7 @@ export function messagingHandlers(deps: HandlerDeps) {
     'shop.payment.failed.v1': paymentFailed(deps),
     'shop.invoice.rendered.v1': invoiceRendered(deps),
     'shop.order.shipped.v1': orderShipped(deps),
+    'shop.order.delivered.v1': orderDelivered(deps),
     'shop.order.cancelled.v1': orderCancelled(deps),
     'shop.payment.refunded.v1': paymentRefunded(deps),
   } satisfies { [S in EventSubject]?: Handler<S> };

@@ -4,6 +4,8 @@ import {
   escapeHtml,
   invoiceEmail,
   orderCancelledEmail,
+  orderDeliveredEmail,
+  orderDeliveredSms,
   orderPlacedEmail,
   orderPlacedSms,
   orderShippedEmail,
@@ -81,6 +83,13 @@ const cases: Case[] = [
       orderShippedEmail(ctx, { orderId: ORDER, number: 'SO-2026-000042', carrier: 'DHL', trackingNumber: 'JD0146000', email: 'a@b.co' }),
     subject: 'Your order SO-2026-000042 has shipped',
     contains: ['DHL', 'JD0146000'],
+  },
+  {
+    name: 'order.delivered',
+    render: () => orderDeliveredEmail(ctx, { orderId: ORDER, number: 'SO-2026-000042' }),
+    subject: 'Your order SO-2026-000042 has been delivered',
+    contains: ['SO-2026-000042', 'delivered', 'Not received it?', 'Test Shop'],
+    absent: ['Tracking', 'refund'],
   },
   {
     name: 'order.cancelled (unpaid, system reason)',
@@ -166,6 +175,11 @@ describe('SMS templates', () => {
       'order.shipped',
       () => orderShippedSms(ctx, { orderId: ORDER, number: 'SO-2026-000042', carrier: 'UPS', trackingNumber: '1Z999', email: 'a@b.co' }),
       ['SO-2026-000042', 'UPS', '1Z999'],
+    ],
+    [
+      'order.delivered',
+      () => orderDeliveredSms(ctx, { orderId: ORDER, number: 'SO-2026-000042' }),
+      ['SO-2026-000042', 'delivered', 'Test Shop'],
     ],
   ] as const)('%s: short, with the essentials', (_name, render, parts) => {
     const text = render();
