@@ -11,7 +11,7 @@ export interface InvoiceClient {
 export function invoiceClient(opts: { baseUrl: string; secret: string; timeoutMs: number }): InvoiceClient {
   const base = opts.baseUrl.replace(/\/+$/, '').replace(/\/graphql$/, '');
   const headers = (requestId: string) => ({
-    [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: 'invoice-renderer' }, requestId),
+    [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: 'invoice-renderer' }, requestId, Date.now(), 'invoice'),
     [REQUEST_ID_HEADER]: requestId,
   });
   const fail = async (what: string, res: Response) => {

@@ -16,7 +16,7 @@ const ORDER_CONTACT = `query MessagingOrderContact($id: ID!) { order(id: $id) { 
 
 /** Reads `order(id)` from the order subgraph signed as `service:messaging` (allowed by its access rules). */
 export function orderDirectory(opts: { url: string; secret: string; timeoutMs: number }): OrderDirectory {
-  const call = serviceClient({ service: 'messaging', url: opts.url, secret: opts.secret, timeoutMs: opts.timeoutMs });
+  const call = serviceClient({ service: 'messaging', target: 'order', url: opts.url, secret: opts.secret, timeoutMs: opts.timeoutMs });
   return {
     async contact(orderId) {
       const data = await call<{ order: OrderContact | null }>(ORDER_CONTACT, { id: orderId });

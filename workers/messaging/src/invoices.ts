@@ -16,7 +16,7 @@ export function httpInvoicePdfSource(opts: { url: string; secret: string; timeou
       try {
         res = await fetch(`${opts.url}/internal/invoices/${encodeURIComponent(invoiceId)}/pdf`, {
           headers: {
-            [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: 'messaging' }, requestId),
+            [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: 'messaging' }, requestId, Date.now(), 'invoice'),
             [REQUEST_ID_HEADER]: requestId,
             accept: 'application/pdf',
           },
