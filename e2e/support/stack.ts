@@ -33,10 +33,11 @@ export interface Stack {
   invoice: invoice.StartedInvoiceService;
   /** The payment provider's sandbox, in this process on a free port; the payment service's PSP_URL. */
   psp: psp.RunningSandbox;
-  /** The NATS half of product and order (consumers, outbox relay); only when started with a NATS URL. */
+  /** The NATS half of the services (consumers, outbox relays); only when started with a NATS URL. */
   events?: {
     nc: NatsConnection;
     product: product.ProductEvents;
+    cart: cart.CartEvents;
     order: order.OrderEvents;
     payment: payment.PaymentEvents;
     invoice: invoice.InvoiceEvents;
@@ -62,7 +63,7 @@ const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? '
 /**
  * The supergraph as it runs in production, in this process: subgraphs on free ports behind a real
  * gateway, each subgraph with a fresh database on `mongoUrl`. Used by the e2e tests and the benchmarks.
- * With `natsUrl`, also the event side: product's and order's consumers and order's outbox relay. The
+ * With `natsUrl`, also the event side: every subgraph's consumers and outbox relays. The
  * consumers use the production durable names, so two stacks must not share one nats-server.
  */
 export interface StackOptions {
@@ -86,10 +87,14 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
   const productConfig = product.loadConfig({ ...common, ...events, MONGODB_URL: mongoUrl, MONGODB_DB: testDbName('e2e_product') });
   const productService = await product.startProductService(productConfig, log('product'));
   const productCalls = countCalls(productService.server.httpServer, SIGNING_SECRET);
-  const cartService = await cart.startCartService(
-    cart.loadConfig({ ...common, MONGODB_URL: mongoUrl, MONGODB_DB: testDbName('e2e_cart'), PRODUCT_URL: productService.url }),
-    log('cart'),
-  );
+  const cartConfig = cart.loadConfig({
+    ...common,
+    ...events,
+    MONGODB_URL: mongoUrl,
+    MONGODB_DB: testDbName('e2e_cart'),
+    PRODUCT_URL: productService.url,
+  });
+  const cartService = await cart.startCartService(cartConfig, log('cart'));
   const orderConfig = order.loadConfig({
     ...common,
     ...events,
@@ -145,6 +150,7 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     eventSide = {
       nc,
       product: await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') }),
+      cart: await cart.attachCartEvents(cartService, nc, cartConfig, log('cart')),
       order: await order.attachOrderEvents(orderService, nc, orderConfig, log('order')),
       payment: await payment.attachPaymentEvents(paymentService, nc, paymentConfig, log('payment')),
       invoice: await invoice.attachInvoiceEvents(invoiceService, nc, invoiceConfig, log('invoice')),
@@ -204,6 +210,7 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
       await eventSide?.payment.stop();
       await eventSide?.order.stop();
       await eventSide?.product.stop();
+      await eventSide?.cart.stop();
       await eventSide?.nc.drain();
       await invoiceService.close();
       await paymentService.close();

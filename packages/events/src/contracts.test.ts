@@ -14,6 +14,7 @@ import {
 const ORDER = '3f0c8d52-8a7e-4c6b-9d2e-1a2b3c4d5e6f';
 const PAYMENT = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 const INVOICE = '0f9e8d7c-6b5a-4c3d-9e1f-a2b3c4d5e6f7';
+const CART = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const opts = { source: 'test', correlationId: 'req-1' };
 
 /** One valid payload per subject; every case below starts from these. */
@@ -21,6 +22,7 @@ const VALID: { [S in EventSubject]: EventData<S> } = {
   'shop.order.placed.v1': {
     orderId: ORDER,
     number: 'SO-2026-000123',
+    cartId: CART,
     customerId: 'alice',
     email: 'alice@example.com',
     phone: '+441234567890',
@@ -69,6 +71,7 @@ type Case = [subject: EventSubject, description: string, patch: (d: Record<strin
 const INVALID: Case[] = [
   ['shop.order.placed.v1', 'an order id that is not a UUID', (d) => (d.orderId = 'order-1'), 'data.orderId'],
   ['shop.order.placed.v1', 'a malformed order number', (d) => (d.number = 'SO-1'), 'data.number'],
+  ['shop.order.placed.v1', 'a cart id that is not a UUID', (d) => (d.cartId = 'cart-1'), 'data.cartId'],
   ['shop.order.placed.v1', 'a malformed email', (d) => (d.email = 'alice'), 'data.email'],
   ['shop.order.placed.v1', 'no lines', (d) => (d.lines = []), 'data.lines'],
   ['shop.order.placed.v1', 'a fractional amount (money is minor units)', (d) => (d.tax = 580.5), 'data.tax'],
@@ -150,6 +153,11 @@ describe('event contracts', () => {
   it('keeps optional fields optional', () => {
     const { customerId: _c, phone: _p, ...guest } = clone(VALID['shop.order.placed.v1']);
     expect(createEvent('shop.order.placed.v1', guest, opts).data).toEqual(guest);
+    // order.placed events stored before cartId was added still parse, with no cartId
+    const { cartId: _cart, ...before } = clone(VALID['shop.order.placed.v1']);
+    const stored = { id: derivedEventId('z'), type: 'shop.order.placed.v1', occurredAt: new Date().toISOString(), ...opts, data: before };
+    expect(parseEvent('shop.order.placed.v1', JSON.parse(JSON.stringify(stored))).data).toEqual(before);
+    expect(parseEvent('shop.order.placed.v1', stored).data.cartId).toBeUndefined();
     expect(createEvent('shop.order.shipped.v1', VALID['shop.order.shipped.v1'], opts).data.phone).toBeUndefined();
     const withPhone = { ...VALID['shop.order.shipped.v1'], phone: '+15550001' };
     expect(createEvent('shop.order.shipped.v1', withPhone, opts).data.phone).toBe('+15550001');

@@ -24,14 +24,18 @@ const sumIs = (total: number, parts: number[]) => parts.reduce((a, b) => a + b, 
 
 /**
  * `shop.order.placed.v1` — published by **order** when `checkout` has written the order
- * `PENDING_PAYMENT` (stock reserved). Consumed by product (confirms the reservation), cart, messaging.
+ * `PENDING_PAYMENT` (stock reserved). Consumed by product (confirms the reservation), cart (marks
+ * `cartId` CHECKED_OUT for the order, the safety net of checkout's own call), messaging.
  * Invariants: `lineTotal = unitPrice × quantity`, `subtotal = Σ lineTotal`, `total = subtotal + tax`
  * (prices are net, ARCHITECTURE §3).
+ * `cartId` (the cart the order was placed from) was added later: optional, so events stored before
+ * it still parse; the order service sets it on every event it writes now.
  */
 export const OrderPlacedV1 = z
   .object({
     orderId: Uuid,
     number: OrderNumber,
+    cartId: Uuid.optional(),
     customerId: z.string().min(1).optional(),
     email: Email,
     phone: Phone.optional(),

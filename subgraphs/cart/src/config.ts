@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig } from '@shop/kit';
+import { eventsConfig } from '@shop/events';
 
 /** Cart service settings; the only file that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -7,6 +8,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     'cart',
     {
       ...commonConfig(4002, env),
+      /** NATS and the consumer's retry policy: used only by the event step (src/events.ts). */
+      ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
       MONGODB_DB: z
         .string()
@@ -30,6 +33,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 }
 
 export type CartConfig = ReturnType<typeof loadConfig>;
+
+/** What the event step reads (src/events.ts). */
+export type CartEventsSettings = Pick<CartConfig, 'RETRY_BASE_DELAY_MS' | 'RETRY_MAX_DELAY_MS' | 'MAX_DELIVER'>;
 
 /** The limits the cart rules need (ARCHITECTURE §4). */
 export type CartLimits = Pick<CartConfig, 'MAX_LINE_QUANTITY' | 'MAX_CART_LINES' | 'CART_TTL'>;

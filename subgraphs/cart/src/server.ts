@@ -1,10 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
-import { createSubgraphServer, isConnected, startSubgraph, type Logger, type Started, type SubgraphServer } from '@shop/kit';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  createSubgraphServer,
+  isConnected,
+  startSubgraph,
+  type Logger,
+  type Readiness,
+  type Started,
+  type SubgraphServer,
+} from '@shop/kit';
 import { Carts } from './carts.js';
-import type { CartConfig } from './config.js';
+import type { CartConfig, CartEventsSettings } from './config.js';
 import type { CartContext } from './context.js';
+import { startCartEvents, type CartEvents } from './events.js';
 import { createLoaders } from './loaders.js';
 import { allModels, createModels, type CartModels } from './model.js';
 import { productClient, type FetchSnapshots } from './products.js';
@@ -20,9 +30,11 @@ export interface CartService {
   carts: Carts;
   /** The product service's snapshot call, signed as service:cart. */
   fetchSnapshots: FetchSnapshots;
+  /** /readyz checks; the NATS step adds its own. */
+  readiness: Readiness[];
 }
 
-/** Builds the cart subgraph on an open connection; no listen (tests and index.ts decide that). */
+/** Builds the cart subgraph on an open connection; no listen and no NATS (tests and index.ts decide that). */
 export async function buildCartService(conn: Connection, config: CartConfig, log: Logger): Promise<CartService> {
   const models = createModels(conn);
   const store = new CartStore(models, config.CART_TTL);
@@ -32,13 +44,14 @@ export async function buildCartService(conn: Connection, config: CartConfig, log
     secret: config.GATEWAY_SIGNING_SECRET,
     timeoutMs: config.PRODUCT_TIMEOUT_MS,
   });
+  const readiness: Readiness[] = [{ name: 'mongodb', check: () => isConnected(conn) }];
   const server = await createSubgraphServer<CartContext>({
     name: 'cart',
     typeDefs,
     resolvers,
     signingSecret: config.GATEWAY_SIGNING_SECRET,
     log,
-    readiness: [{ name: 'mongodb', check: () => isConnected(conn) }],
+    readiness,
     buildContext: (base) => ({
       ...base,
       config,
@@ -46,7 +59,7 @@ export async function buildCartService(conn: Connection, config: CartConfig, log
       carts,
     }),
   });
-  return { server, models, store, carts, fetchSnapshots };
+  return { server, models, store, carts, fetchSnapshots, readiness };
 }
 
 export type StartedCartService = Started<CartService>;
@@ -61,4 +74,20 @@ export function startCartService(config: CartConfig, log: Logger): Promise<Start
     build: (conn) => buildCartService(conn, config, log),
     models: (service) => allModels(service.models),
   });
+}
+
+/**
+ * The NATS step, separate so the GraphQL part runs (and is tested) without a broker: the streams, the
+ * `order.placed` consumer, and a /readyz check on the connection.
+ */
+export async function attachCartEvents(
+  service: CartService,
+  nc: NatsConnection,
+  config: CartEventsSettings,
+  log: Logger,
+  opts: { concurrency?: number } = {},
+): Promise<CartEvents> {
+  const events = await startCartEvents(service, { nc, config, log, ...opts });
+  service.readiness.push({ name: 'nats', check: () => !nc.isClosed() });
+  return events;
 }

@@ -41,6 +41,8 @@ export function placedEvent(o: OrderDoc, correlationId: string) {
     {
       orderId: o._id,
       number: o.number,
+      // The cart's own safety net: cart marks it CHECKED_OUT on this event if checkout's call never came.
+      cartId: o.cartId,
       ...(o.customerId ? { customerId: o.customerId } : {}),
       email: o.email,
       ...(o.phone ? { phone: o.phone } : {}),
