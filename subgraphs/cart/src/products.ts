@@ -21,7 +21,7 @@ export type FetchSnapshots = (ids: readonly string[], requestId?: string) => Pro
 export const MAX_SNAPSHOT_IDS = 500;
 
 export function productClient(opts: { url: string; secret: string; timeoutMs: number }): FetchSnapshots {
-  const call = serviceClient({ service: 'cart', ...opts });
+  const call = serviceClient({ service: 'cart', target: 'product', ...opts });
   return async (ids, requestId) =>
     (await call<{ productSnapshots: (ProductSnapshot | null)[] }>(SNAPSHOTS, { ids }, requestId)).productSnapshots;
 }

@@ -86,8 +86,14 @@ interface RawCart {
 }
 
 export function serviceClients(opts: { cartUrl: string; productUrl: string; secret: string; timeoutMs: number }): Services {
-  const cart = serviceClient({ service: 'order', url: opts.cartUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
-  const product = serviceClient({ service: 'order', url: opts.productUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
+  const cart = serviceClient({ service: 'order', target: 'cart', url: opts.cartUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
+  const product = serviceClient({
+    service: 'order',
+    target: 'product',
+    url: opts.productUrl,
+    secret: opts.secret,
+    timeoutMs: opts.timeoutMs,
+  });
   return {
     async cart(cartId, requestId) {
       const { cart: c } = await cart<{ cart: RawCart | null }>(CART, { id: cartId }, requestId);
