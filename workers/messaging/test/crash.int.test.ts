@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
 import { connectMongo, createLogger } from '@shop/kit';
 import { ManagedProcess, ROOT, freePort, startBroker, testDbName, TEST_SIGNING_SECRET, waitFor, type NatsInstance } from '@shop/harness';
 import { createNotificationModel, emailMessageId } from '@shop/messaging';
 import type { Connection } from 'mongoose';
-import { placedData, publisher, startSmtp, type SmtpCatcher } from './helpers.js';
+import { consumerDrained, placedData, publisher, startSmtp, type SmtpCatcher } from './helpers.js';
 
 const NODE_ARGS = ['--conditions=shop-source', '--import', 'tsx', 'workers/messaging/src/index.ts'];
 const CONCURRENCY = 4;
@@ -92,7 +93,7 @@ describe('the messaging worker as its own process', () => {
       await waitFor('all SENT', async () =>
         (await notifications.countDocuments({ eventId: { $in: events.map((e) => e.id) }, status: 'SENT' })) === 20 ? true : undefined,
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await consumerDrained(await jetstreamManager(nc), 'ORDERS', 'messaging--order-placed');
       for (const id of ids) expect(smtp.byId(id)).toHaveLength(1);
     } finally {
       await proc.stop();
@@ -127,7 +128,7 @@ describe('the messaging worker as its own process', () => {
           (await notifications.countDocuments({ eventId: { $in: events.map((e) => e.id) }, status: 'SENT' })) === 20 ? true : undefined,
         { timeoutMs: 60_000 },
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await consumerDrained(await jetstreamManager(nc), 'ORDERS', 'messaging--order-placed');
       const repeated = ids.filter((id) => smtp.byId(id).length > 1);
       for (const id of ids) expect(smtp.byId(id).length).toBeLessThanOrEqual(2);
       // A repeat is allowed only where the kill fell between sending and recording: the record was still

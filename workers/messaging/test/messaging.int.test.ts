@@ -7,7 +7,17 @@ import { createLogger } from '@shop/kit';
 import { startBroker, testDbName, TEST_SIGNING_SECRET, waitFor, type NatsInstance } from '@shop/harness';
 import { TEST_NUMBERS, loadConfig as loadSmsConfig, startSandbox as startSmsSandbox, type RunningSandbox } from '@shop/sms-sandbox';
 import { emailMessageId, loadConfig, startMessaging, type RunningMessaging } from '@shop/messaging';
-import { orderNumber, placedData, publisher, startInvoiceStub, startOrderStub, startSmtp, tinyPdf, type SmtpCatcher } from './helpers.js';
+import {
+  consumerDrained,
+  orderNumber,
+  placedData,
+  publisher,
+  startInvoiceStub,
+  startOrderStub,
+  startSmtp,
+  tinyPdf,
+  type SmtpCatcher,
+} from './helpers.js';
 
 const SMS_KEY = 'test-only-sms-api-key-0123';
 const log = createLogger('messaging', 'silent');
@@ -199,10 +209,7 @@ describe('messaging worker against a real SMTP server and the SMS sandbox', () =
     await publish('shop.order.placed.v1', data, { event, msgID: `dup-${event.id}` });
     const marker = await publish('shop.order.placed.v1', placedData({ email: 'after@example.com' }));
     await smtp.waitForIds([emailMessageId(marker.id, 'email')]);
-    await waitFor('the duplicate to be handled', async () => {
-      const info = await jsm.consumers.info('ORDERS', 'messaging--order-placed');
-      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-    });
+    await consumerDrained(jsm, 'ORDERS', 'messaging--order-placed');
     expect(smtp.byId(id)).toHaveLength(1);
     expect(await smsFor(`${event.id}.sms`)).toHaveLength(1);
     expect((await smsFor(`${event.id}.sms`))[0]!.requests).toBe(1);
@@ -256,7 +263,11 @@ describe('messaging worker against a real SMTP server and the SMS sandbox', () =
       const recs = await Promise.all(events.map((e) => record(e.id, 'email')));
       return recs.every((r) => r?.status === 'PENDING' && r.lastError) ? true : undefined;
     });
-    await new Promise((r) => setTimeout(r, 700));
+    // Every mail has been tried again and failed again: nothing went out while the server was down.
+    await waitFor('a second failed attempt of each', async () => {
+      const recs = await Promise.all(events.map((e) => record(e.id, 'email')));
+      return recs.every((r) => r?.status === 'PENDING' && (r.attempts ?? 0) >= 2) ? true : undefined;
+    });
     expect(ids.flatMap((id) => smtp.byId(id))).toHaveLength(0);
     await smtp.start();
     await smtp.waitForIds(ids);
@@ -357,10 +368,7 @@ describe('order.delivered: the event has only orderId and number; address and ph
     const later = deliveredOrder(null);
     const marker = await publish('shop.order.delivered.v1', { orderId: later.orderId, number: later.number });
     await smtp.waitForIds([emailMessageId(marker.id, 'email')]);
-    await waitFor('the duplicate to be handled', async () => {
-      const info = await jsm.consumers.info('ORDERS', 'messaging--order-delivered');
-      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-    });
+    await consumerDrained(jsm, 'ORDERS', 'messaging--order-delivered');
     expect(smtp.byId(id)).toHaveLength(1);
     const texts = await smsFor(`${event.id}.sms`);
     expect(texts).toHaveLength(1);
