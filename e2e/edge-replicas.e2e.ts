@@ -135,6 +135,8 @@ describe('automatic persisted queries', () => {
     expect(full.status).toBe(200);
     expect(full.data.categories).toBeDefined();
     expect((await call(url, QUERY)).status).toBe(200);
+    // Degraded, not down: the replica stays in rotation.
+    expect((await fetch(url.replace(/\/graphql$/, '/readyz'))).status).toBe(200);
   });
 });
 

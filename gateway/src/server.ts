@@ -10,7 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway } from '@apollo/gateway';
-import { connectMongo, isConnected, listen, maskErrors, mountHealth, REQUEST_ID_HEADER, type Logger, type RunningServer } from '@shop/kit';
+import { connectMongo, listen, maskErrors, mountHealth, REQUEST_ID_HEADER, type Logger, type RunningServer } from '@shop/kit';
 import { createAuthenticator } from './auth.js';
 import { subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -129,8 +129,9 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
         return lastCheck.ok;
       },
     },
-    { name: 'mongodb', check: () => isConnected(conn) },
-    ...(redis ? [{ name: 'redis', check: () => redis.isReady }] : []),
+    // MongoDB and Redis are not readiness gates: without them the gateway degrades (partner requests
+    // get 503, APQ hashes miss, rate limits count per replica) but still serves everyone else, which
+    // is better than a load balancer taking every replica out of rotation at once.
   ]);
   app.use(
     '/graphql',
