@@ -5,7 +5,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManagedProcess, ROOT, STATE_DIR, canConnect, freePort, startBroker, startDatabase, waitFor } from '@shop/harness';
+import { ManagedProcess, ROOT, STATE_DIR, canConnect, ensureChromium, freePort, startBroker, startDatabase, waitFor } from '@shop/harness';
 import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
 import { startDevMailCatcher } from './dev-mail.js';
 import { seedCatalog } from './seed.js';
@@ -75,6 +75,8 @@ try {
         PUBLIC_BASE_URL: `http://localhost:${basePort}`,
       });
     // Workers after the services they call: the renderer reads and uploads through invoice's internal routes.
+    say('checking Chromium for the invoice renderer (installed from Debian on first start)…');
+    await ensureChromium();
     await startService('invoice-renderer', 'workers/invoice-renderer/dist/index.js', portOf(4011), {
       ...common,
       INVOICE_URL: `http://127.0.0.1:${portOf(4005)}`,

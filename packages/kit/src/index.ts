@@ -9,3 +9,4 @@ export * from './server.js';
 export * from './service-client.js';
 export * from './ids.js';
 export * from './rest.js';
+export * from './chromium.js';

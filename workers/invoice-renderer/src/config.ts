@@ -22,6 +22,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ACK_WAIT: duration('30s'),
       /** Locale of amounts and dates on the PDF (the currency is the invoice's). */
       RENDER_LOCALE: z.string().min(2).max(20).default('en-US'),
+      /** The installed Chromium (Debian's package; the Dockerfile's renderer stage installs it). */
+      CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
     },
     env,
   );

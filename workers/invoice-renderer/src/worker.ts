@@ -2,8 +2,7 @@ import express from 'express';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { consumerName, ensureStreams, retryPolicyFrom, startConsumer, type RunningConsumer } from '@shop/events';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { listen, mountHealth, type Logger, type RunningServer } from '@shop/kit';
-import { chromiumLaunchOptions } from '@shop/harness';
+import { listen, mountHealth, offlineChromium, type Logger, type RunningServer } from '@shop/kit';
 import type { RendererConfig } from './config.js';
 import { invoiceIssuedHandler } from './handlers/invoice-issued.js';
 import { invoiceClient } from './invoice-client.js';
@@ -18,8 +17,8 @@ export interface Renderer {
 }
 
 /**
- * The renderer's composition: the browser pool (Chromium launched with the harness's network-isolating
- * options), the `invoice-renderer--invoice-issued` consumer with the pool's size as its concurrency, and
+ * The renderer's composition: the browser pool (the installed Chromium, launched without network by
+ * kit's `offlineChromium`), the `invoice-renderer--invoice-issued` consumer with the pool's size as its concurrency, and
  * a health endpoint. Chromium is launched up front so a broken install fails the start, not the first job.
  */
 export async function startRenderer(
@@ -28,7 +27,8 @@ export async function startRenderer(
   log: Logger,
   opts: { launchOptions?: () => Promise<LaunchOptions> } = {},
 ): Promise<Renderer> {
-  const pool = new BrowserPool(opts.launchOptions ?? chromiumLaunchOptions, {
+  const launch = opts.launchOptions ?? (() => Promise.resolve(offlineChromium(config.CHROMIUM_PATH)));
+  const pool = new BrowserPool(launch, {
     size: config.RENDER_CONCURRENCY,
     timeoutMs: config.RENDER_TIMEOUT,
     recycleAfter: config.PAGE_RECYCLE_JOBS,
