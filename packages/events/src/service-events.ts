@@ -1,7 +1,10 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@shop/kit';
-import type { RunningConsumer } from './consumer.js';
+import type { EventSubject } from './contracts.js';
+import { startConsumer, type EventHandler, type RunningConsumer } from './consumer.js';
+import { retryPolicyFrom } from './nats.js';
 import type { OutboxRelay } from './outbox.js';
+import { consumerName } from './streams.js';
 
 /** The settings a service's event side reads (spread `eventsConfig` and an OUTBOX_INTERVAL into its config). */
 export interface EventsSettings {
@@ -39,6 +42,67 @@ export function serviceEvents(relay: OutboxRelay, consumers: RunningConsumer[], 
       await Promise.all(consumers.map((c) => c.stop()));
       detach();
       await relay.stop();
+    },
+  };
+}
+
+/** What a service does with each subject it consumes. */
+export type ServiceHandlers = { [S in EventSubject]?: EventHandler<S> };
+
+export interface ServiceConsumersOptions {
+  nc: NatsConnection;
+  config: Pick<EventsSettings, 'RETRY_BASE_DELAY_MS' | 'RETRY_MAX_DELAY_MS' | 'MAX_DELIVER'>;
+  log: Logger;
+  /** Events handled at once per consumer (default 4). */
+  concurrency?: number;
+  ackWaitMs?: number;
+}
+
+/**
+ * Starts one durable consumer per subject in `handlers`, named `<service>--<event>`, with the
+ * service's retry policy (ARCHITECTURE §5), in the order given. If one cannot start, those already
+ * started are stopped before the error is rethrown.
+ */
+export async function startServiceConsumers(
+  service: string,
+  o: ServiceConsumersOptions,
+  handlers: ServiceHandlers,
+): Promise<RunningConsumer[]> {
+  const consumers: RunningConsumer[] = [];
+  try {
+    for (const subject of Object.keys(handlers) as EventSubject[]) {
+      consumers.push(
+        await startConsumer({
+          nc: o.nc,
+          subject,
+          durable: consumerName(service, subject),
+          handler: handlers[subject] as EventHandler<EventSubject>,
+          concurrency: o.concurrency ?? 4,
+          ackWaitMs: o.ackWaitMs,
+          retry: retryPolicyFrom(o.config),
+          log: o.log,
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.allSettled(consumers.map((c) => c.stop()));
+    throw err;
+  }
+  return consumers;
+}
+
+/** The event side of a service that only consumes (no outbox): its consumers and how to stop them. */
+export interface ConsumerEvents {
+  consumers: RunningConsumer[];
+  /** Stops the consumers, finishing what they hold. Drain NATS after. */
+  stop(): Promise<void>;
+}
+
+export function consumerEvents(consumers: RunningConsumer[]): ConsumerEvents {
+  return {
+    consumers,
+    async stop() {
+      await Promise.all(consumers.map((c) => c.stop()));
     },
   };
 }

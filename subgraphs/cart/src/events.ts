@@ -1,6 +1,13 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { consumerName, ensureStreams, retryPolicyFrom, startConsumer, type EventEnvelope, type RunningConsumer } from '@shop/events';
+import {
+  consumerEvents,
+  consumerName,
+  ensureStreams,
+  startServiceConsumers,
+  type ConsumerEvents,
+  type EventEnvelope,
+  type ServiceConsumersOptions,
+} from '@shop/events';
 import type { Logger } from '@shop/kit';
 import type { Carts } from './carts.js';
 import type { CartEventsSettings } from './config.js';
@@ -49,41 +56,20 @@ export async function onOrderPlaced(carts: Carts, event: EventEnvelope<'shop.ord
   return 'checked-out';
 }
 
-export interface CartEvents {
-  consumers: RunningConsumer[];
-  /** Stops pulling and finishes the messages in hand. Drain NATS after. */
-  stop(): Promise<void>;
-}
+export type CartEvents = ConsumerEvents;
 
-export interface CartEventsOptions {
-  nc: NatsConnection;
+export interface CartEventsOptions extends ServiceConsumersOptions {
   config: CartEventsSettings;
-  log: Logger;
-  /** Events handled at once (default 4). */
-  concurrency?: number;
 }
 
 /** The NATS half of the cart service: the streams and the `order.placed` consumer. */
 export async function startCartEvents(service: { carts: Carts }, o: CartEventsOptions): Promise<CartEvents> {
   await ensureStreams(await jetstreamManager(o.nc));
   const durable = consumerName('cart', 'shop.order.placed.v1');
-  const consumers = [
-    await startConsumer({
-      nc: o.nc,
-      retry: retryPolicyFrom(o.config),
-      log: o.log,
-      concurrency: o.concurrency ?? 4,
-      subject: 'shop.order.placed.v1',
-      durable,
-      handler: async (event, meta) => {
-        await onOrderPlaced(service.carts, event, o.log.child({ consumer: durable, eventId: event.id, correlationId: meta.correlationId }));
-      },
-    }),
-  ];
-  return {
-    consumers,
-    async stop() {
-      await Promise.all(consumers.map((c) => c.stop()));
+  const consumers = await startServiceConsumers('cart', o, {
+    'shop.order.placed.v1': async (event, meta) => {
+      await onOrderPlaced(service.carts, event, o.log.child({ consumer: durable, eventId: event.id, correlationId: meta.correlationId }));
     },
-  };
+  });
+  return consumerEvents(consumers);
 }

@@ -1,10 +1,8 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
-  consumerName,
   ensureStreams,
   mongoOutboxStore,
-  retryPolicyFrom,
-  startConsumer,
+  startServiceConsumers,
   startOutboxRelay,
   type OutboxStore,
   serviceEvents,
@@ -56,19 +54,11 @@ export async function startInvoiceEvents(
   });
   service.invoices.store.onRecorded = () => relay.kick();
   service.invoices.onRendered = () => relay.kick();
-  const consumers = [
-    await startConsumer({
-      nc: o.nc,
-      retry: retryPolicyFrom(o.config),
-      log: o.log,
-      concurrency: o.concurrency ?? 4,
-      subject: 'shop.order.paid.v1',
-      durable: consumerName('invoice', 'shop.order.paid.v1'),
-      handler: async (event) => {
-        await service.invoices.orderPaid(event);
-      },
-    }),
-  ];
+  const consumers = await startServiceConsumers('invoice', o, {
+    'shop.order.paid.v1': async (event) => {
+      await service.invoices.orderPaid(event);
+    },
+  });
   return serviceEvents(relay, consumers, () => {
     service.invoices.store.onRecorded = () => {};
     service.invoices.onRendered = () => {};

@@ -1,15 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
-  consumerName,
   createEvent,
   ensureStreams,
-  retryPolicyFrom,
-  startConsumer,
+  startServiceConsumers,
   startOutboxRelay,
   type AnyEvent,
   type OutboxEntry,
   type OutboxStore,
-  type RetryPolicy,
   serviceEvents,
   type ServiceEvents,
   type ServiceEventsOptions,
@@ -156,22 +153,10 @@ export async function startOrderEvents(service: { store: OrderStore; orders: Ord
     intervalMs: o.config.OUTBOX_INTERVAL,
   });
   service.store.onRecorded = () => relay.kick();
-  const retry: RetryPolicy = retryPolicyFrom(o.config);
-  const common = { nc: o.nc, retry, log: o.log, concurrency: o.concurrency ?? 4 };
-  const consumers = [
-    await startConsumer({
-      ...common,
-      subject: 'shop.payment.succeeded.v1',
-      durable: consumerName('order', 'shop.payment.succeeded.v1'),
-      handler: (event, meta) => service.orders.paymentSucceeded(event, meta.correlationId),
-    }),
-    await startConsumer({
-      ...common,
-      subject: 'shop.payment.refunded.v1',
-      durable: consumerName('order', 'shop.payment.refunded.v1'),
-      handler: (event) => service.orders.paymentRefunded(event),
-    }),
-  ];
+  const consumers = await startServiceConsumers('order', o, {
+    'shop.payment.succeeded.v1': (event, meta) => service.orders.paymentSucceeded(event, meta.correlationId),
+    'shop.payment.refunded.v1': (event) => service.orders.paymentRefunded(event),
+  });
   return serviceEvents(relay, consumers, () => {
     service.store.onRecorded = () => {};
   });

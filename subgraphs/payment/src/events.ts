@@ -1,11 +1,9 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
-  consumerName,
   createEvent,
   ensureStreams,
   mongoOutboxStore,
-  retryPolicyFrom,
-  startConsumer,
+  startServiceConsumers,
   startOutboxRelay,
   serviceEvents,
   type ServiceEvents,
@@ -78,17 +76,9 @@ export async function startPaymentEvents(
   });
   service.store.onRecorded = () => relay.kick();
   relay.kick();
-  const consumers = [
-    await startConsumer({
-      nc: o.nc,
-      retry: retryPolicyFrom(o.config),
-      log: o.log,
-      concurrency: o.concurrency ?? 4,
-      subject: 'shop.order.cancelled.v1',
-      durable: consumerName('payment', 'shop.order.cancelled.v1'),
-      handler: (event) => service.payments.orderCancelled(event.data.orderId, event.id),
-    }),
-  ];
+  const consumers = await startServiceConsumers('payment', o, {
+    'shop.order.cancelled.v1': (event) => service.payments.orderCancelled(event.data.orderId, event.id),
+  });
   return serviceEvents(relay, consumers, () => {
     service.store.onRecorded = () => {};
   });

@@ -1,15 +1,14 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import {
-  consumerName,
+  consumerEvents,
   ensureStreams,
   PermanentError,
-  retryPolicyFrom,
-  startConsumer,
+  startServiceConsumers,
+  type ConsumerEvents,
   type EventEnvelope,
-  type RunningConsumer,
+  type ServiceConsumersOptions,
 } from '@shop/events';
-import type { Logger, Readiness } from '@shop/kit';
+import type { Readiness } from '@shop/kit';
 import type { Reservations } from './reservations.js';
 
 /**
@@ -40,11 +39,7 @@ export async function onOrderCancelled(reservations: Reservations, event: EventE
   if (!outcome.ok) throw new PermanentError(`order ${orderId}: ${outcome.code ?? 'release refused'} ${outcome.message ?? ''}`.trim());
 }
 
-export interface ProductEvents {
-  consumers: RunningConsumer[];
-  /** Stops pulling and finishes the messages in hand. Drain NATS after. */
-  stop(): Promise<void>;
-}
+export type ProductEvents = ConsumerEvents;
 
 /**
  * The NATS step of the product service, separate so the catalog runs (and is tested) without a broker:
@@ -52,34 +47,13 @@ export interface ProductEvents {
  */
 export async function startProductEvents(
   service: { reservations: Reservations; readiness: Readiness[] },
-  o: {
-    nc: NatsConnection;
-    config: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number; MAX_DELIVER: number };
-    log: Logger;
-    concurrency?: number;
-  },
+  o: ServiceConsumersOptions,
 ): Promise<ProductEvents> {
   await ensureStreams(await jetstreamManager(o.nc));
-  const common = { nc: o.nc, retry: retryPolicyFrom(o.config), log: o.log, concurrency: o.concurrency ?? 4 };
-  const consumers = [
-    await startConsumer({
-      ...common,
-      subject: 'shop.order.placed.v1',
-      durable: consumerName('product', 'shop.order.placed.v1'),
-      handler: (event) => onOrderPlaced(service.reservations, event),
-    }),
-    await startConsumer({
-      ...common,
-      subject: 'shop.order.cancelled.v1',
-      durable: consumerName('product', 'shop.order.cancelled.v1'),
-      handler: (event) => onOrderCancelled(service.reservations, event),
-    }),
-  ];
+  const consumers = await startServiceConsumers('product', o, {
+    'shop.order.placed.v1': (event) => onOrderPlaced(service.reservations, event),
+    'shop.order.cancelled.v1': (event) => onOrderCancelled(service.reservations, event),
+  });
   service.readiness.push({ name: 'nats', check: () => !o.nc.isClosed() });
-  return {
-    consumers,
-    async stop() {
-      await Promise.all(consumers.map((c) => c.stop()));
-    },
-  };
+  return consumerEvents(consumers);
 }

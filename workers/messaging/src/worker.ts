@@ -2,13 +2,13 @@ import http from 'node:http';
 import express from 'express';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { consumerName, ensureStreams, retryPolicyFrom, startConsumer, type EventSubject, type RunningConsumer } from '@shop/events';
+import { ensureStreams, startServiceConsumers, type RunningConsumer } from '@shop/events';
 import { connectMongo, ensureIndexes, isConnected, listen, mountHealth, type Logger } from '@shop/kit';
 import type { Model } from 'mongoose';
 import type { MessagingConfig } from './config.js';
 import { orderDirectory, type OrderDirectory } from './contacts.js';
 import { smtpMailer, type Mailer } from './email.js';
-import { messagingHandlers, type Handler, type MessagingSubject } from './handlers/index.js';
+import { messagingHandlers } from './handlers/index.js';
 import { httpInvoicePdfSource, type InvoicePdfSource } from './invoices.js';
 import { createNotificationModel, Notifier, type NotificationRecord } from './notifications.js';
 import { folderSmsProvider, httpSmsProvider, type SmsProvider } from './sms.js';
@@ -66,27 +66,14 @@ export async function startMessaging(
     templates: { store: config.STORE_NAME },
   });
 
-  const consumers: RunningConsumer[] = [];
-  const start = async <S extends EventSubject>(subject: S, handler: Handler<S>) => {
-    consumers.push(
-      await startConsumer({
-        nc,
-        subject,
-        durable: consumerName('messaging', subject),
-        concurrency: config.CONCURRENCY,
-        ackWaitMs: config.ACK_WAIT_MS,
-        retry: retryPolicyFrom(config),
-        log,
-        handler: (event) => handler(event),
-      }),
-    );
-  };
+  let consumers: RunningConsumer[];
   try {
-    for (const subject of Object.keys(handlers) as MessagingSubject[]) {
-      await start(subject, handlers[subject] as Handler<typeof subject>);
-    }
+    consumers = await startServiceConsumers(
+      'messaging',
+      { nc, config, log, concurrency: config.CONCURRENCY, ackWaitMs: config.ACK_WAIT_MS },
+      handlers,
+    );
   } catch (err) {
-    await Promise.allSettled(consumers.map((c) => c.stop()));
     await conn.close();
     throw err;
   }
