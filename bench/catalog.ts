@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import { CONTEXT_HEADER, signContext } from '@shop/kit';
 import type { Stack } from '../e2e/support/stack.js';
 import { load, type LoadResult } from './lib.js';
@@ -23,7 +22,10 @@ export async function runCatalogBench(stack: Stack, signingSecret: string, secon
     ['product(id)', BY_ID(id)],
   ] as const) {
     const viaGateway: LoadResult = await load(`${name} via gateway`, stack.gatewayUrl, body, { seconds });
-    const straight: LoadResult = await loadSigned(`${name} direct`, stack.productUrl, body, signingSecret, seconds);
+    const straight: LoadResult = await load(`${name} direct`, stack.productUrl, body, {
+      seconds,
+      headers: () => ({ [CONTEXT_HEADER]: signContext(signingSecret, { kind: 'guest' }) }),
+    });
     for (const r of [viaGateway, straight]) {
       if (r.errors || r.non2xx) throw new Error(`${r.name}: ${r.errors} errors, ${r.non2xx} non-2xx responses`);
     }
@@ -39,34 +41,6 @@ export async function runCatalogBench(stack: Stack, signingSecret: string, secon
     });
   }
   return rows;
-}
-
-/**
- * `load` straight at a subgraph, signed as the gateway signs: a fresh context on every request (a
- * subgraph accepts each signed header once, so one header reused by every request would be refused).
- */
-async function loadSigned(name: string, url: string, body: unknown, signingSecret: string, seconds: number): Promise<LoadResult> {
-  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):/.test(url)) throw new Error(`benchmarks target loopback only, not ${url}`);
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: 20,
-    duration: seconds,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    // Called for every request autocannon sends, including after a reconnect.
-    requests: [
-      { setupRequest: (req) => ({ ...req, headers: { ...req.headers, [CONTEXT_HEADER]: signContext(signingSecret, { kind: 'guest' }) } }) },
-    ],
-  });
-  return {
-    name,
-    requestsPerSec: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
 }
 
 /** Database queries the product subgraph makes for one `_entities` request of n references. */

@@ -3,6 +3,7 @@ import autocannon from 'autocannon';
 import { createLogger, REQUEST_ID_HEADER, type RunningServer } from '@shop/kit';
 import * as gateway from '@shop/gateway';
 import type { Stack } from '../e2e/support/stack.js';
+import { assertLoopback } from './lib.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Slices per case and side, in alternating order (A B … B A A B … B A). */
@@ -277,7 +278,7 @@ interface Measured {
  * cases get a new body per request.
  */
 async function slice(url: string, c: Case, measured: number, into?: Samples): Promise<{ errors: number; non2xx: number }> {
-  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):/.test(url)) throw new Error(`benchmarks target loopback only, not ${url}`);
+  assertLoopback(url);
   const latencies: number[] = [];
   let from = Infinity;
   let to = 0;

@@ -9,21 +9,32 @@ export interface LoadResult {
   non2xx: number;
 }
 
-/** Bounded load on one loopback endpoint: fixed connections and duration, POSTing one GraphQL body. */
+/** Benchmarks only ever target this machine (loopback), never anything beyond it. */
+export function assertLoopback(url: string): void {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):/.test(url)) throw new Error(`benchmarks target loopback only, not ${url}`);
+}
+
+/**
+ * Bounded load on one loopback endpoint: fixed connections and duration, POSTing one GraphQL body.
+ * `headers` is called for every request autocannon sends (reconnects included), so it can sign each
+ * one afresh (a subgraph accepts a signed context once).
+ */
 export async function load(
   name: string,
   url: string,
   body: unknown,
   opts: { headers?: () => Record<string, string>; connections?: number; seconds?: number } = {},
 ): Promise<LoadResult> {
-  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):/.test(url)) throw new Error(`benchmarks target loopback only, not ${url}`);
+  assertLoopback(url);
+  const headers = opts.headers;
   const result = await autocannon({
     url,
     method: 'POST',
     connections: opts.connections ?? 20,
     duration: opts.seconds ?? 5,
-    headers: { 'content-type': 'application/json', ...opts.headers?.() },
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    ...(headers ? { requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...headers() } }) }] } : {}),
   });
   return {
     name,
