@@ -4,7 +4,14 @@ export { buildGateway, type Gateway, type GatewayOptions } from './server.js';
 export { createAuthenticator, signDevToken } from './auth.js';
 export { API_KEY_HEADER } from './edge.js';
 export { queryLimits } from './limits.js';
-export { DEFAULT_MANIFEST, loadSafelist, type PersistedOperation, type Safelist } from './partners/manifest.js';
+export {
+  DEFAULT_MANIFEST,
+  loadSafelist,
+  manifestSchema,
+  type Manifest,
+  type PersistedOperation,
+  type Safelist,
+} from './partners/manifest.js';
 export {
   addPartner,
   listPartners,

@@ -25,6 +25,7 @@ import {
 } from 'graphql';
 import { z } from 'zod';
 import { ROOT } from '@shop/harness';
+import { manifestSchema, type Manifest, type PersistedOperation } from '@shop/gateway';
 
 export const partnerOperationsDir = (root = ROOT) => join(root, 'schema', 'operations', 'partner');
 export const partnerManifestPath = (root = ROOT) => join(root, 'schema', 'persisted-queries', 'partner.json');
@@ -32,32 +33,7 @@ export const PARTNER_MANIFEST_PATH = partnerManifestPath();
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-const operationSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
-  name: z.string().min(1),
-  type: z.enum(['query', 'mutation', 'subscription']),
-  body: z.string().min(1),
-});
-
-const manifestSchema = z
-  .object({
-    format: z.literal('apollo-persisted-query-manifest'),
-    version: z.literal(1),
-    operations: z.array(operationSchema),
-  })
-  .superRefine((manifest, ctx) => {
-    // Partners send the id; the gateway looks the body up by it, so an id must be exactly the hash of its body.
-    const names = new Set<string>();
-    manifest.operations.forEach((op, i) => {
-      if (op.id !== sha256(op.body))
-        ctx.addIssue({ code: 'custom', path: ['operations', i, 'id'], message: `not the sha256 of the body of ${op.name}` });
-      if (names.has(op.name)) ctx.addIssue({ code: 'custom', path: ['operations', i, 'name'], message: `${op.name} appears twice` });
-      names.add(op.name);
-    });
-  });
-
-export type PersistedOperation = z.infer<typeof operationSchema>;
-export type Manifest = z.infer<typeof manifestSchema>;
+export type { Manifest, PersistedOperation };
 
 /** The committed form: what `pq:manifest` writes and `schema:check` compares byte for byte. */
 export const serializeManifest = (manifest: Manifest) => `${JSON.stringify(manifest, null, 2)}\n`;
