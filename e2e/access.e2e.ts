@@ -35,7 +35,7 @@ import {
   UpdateCartLinesDocument,
   UpdateProductDocument,
 } from './__generated__/operations.js';
-import { bearer, call, partnerCall, startStack, type Result, type Stack } from './support/stack.js';
+import { bearer, partnerCall, startStack, type Result, type Stack, type TypedCall } from './support/stack.js';
 
 /**
  * Issue 6, must hold: the access table of ARCHITECTURE §7 as a test. Every public operation named in
@@ -89,13 +89,7 @@ let guestOrder: PaidOrder;
 let customerOrder: PaidOrder;
 let shippedOrder: { id: string; owner: AuthHeaders };
 
-function gql<TData, TVars extends Record<string, unknown>>(
-  doc: TypedDocumentNode<TData, TVars>,
-  variables: TVars,
-  headers: AuthHeaders = GUEST,
-): Promise<Result<TData>> {
-  return call<TData>(stack.gatewayUrl, print(doc), variables, headers);
-}
+const gql: TypedCall = (doc, variables, headers = GUEST) => stack.gql(doc, variables, headers);
 
 const codes = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.map((e) => e.extensions?.code);
 const nodeIds = (conn: { edges: { node: { id: string } }[] } | null | undefined) => conn?.edges.map((e) => e.node.id);

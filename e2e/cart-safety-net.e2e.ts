@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { print } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
 import { CartDocument, CheckoutDocument, CreateCartDocument, CreateProductDocument, MyOrdersDocument } from './__generated__/operations.js';
-import { bearer, call, startStack, type Result, type Stack } from './support/stack.js';
+import { bearer, startStack, type Result, type Stack, type TypedCall } from './support/stack.js';
 
 // A nats-server of this file's own, for the same reason as in order.e2e.ts (production durable names).
 let nats: NatsInstance;
@@ -12,13 +10,7 @@ let stack: Stack;
 let admin: Record<string, string>;
 let mug = '';
 
-function gql<TData, TVars extends Record<string, unknown>>(
-  doc: TypedDocumentNode<TData, TVars>,
-  variables: TVars,
-  headers: Record<string, string> = {},
-): Promise<Result<TData>> {
-  return call<TData>(stack.gatewayUrl, print(doc), variables, headers);
-}
+const gql: TypedCall = (doc, variables, headers) => stack.gql(doc, variables, headers);
 
 const address = { name: 'Nina', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
 

@@ -32,7 +32,7 @@ function gql<TData, TVars extends Record<string, unknown>>(
   headers: Record<string, string> = {},
   requestId?: string,
 ): Promise<Result<TData>> {
-  return call<TData>(stack.gatewayUrl, print(doc), variables, { ...headers, ...(requestId ? { 'x-request-id': requestId } : {}) });
+  return stack.gql(doc, variables, { ...headers, ...(requestId ? { 'x-request-id': requestId } : {}) });
 }
 
 async function product(sku: string, price: number, initialStock: number): Promise<string> {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { print } from 'graphql';
-import { createLogger } from '@shop/kit';
 import * as gateway from '@shop/gateway';
 import { CreateCategoryDocument, CreateProductDocument, ProductsDocument } from './__generated__/operations.js';
 import { bearer, call, partnerCall, startStack, type Stack } from './support/stack.js';
@@ -266,5 +265,3 @@ describe('development mode', () => {
     expect(res.data.__schema.queryType.name).toBe('Query');
   });
 });
-
-export const quietLog = createLogger('edge-test', 'silent');

@@ -4,8 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { print } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
 import { createLogger } from '@shop/kit';
@@ -22,7 +20,7 @@ import {
   PayOrderDocument,
 } from './__generated__/operations.js';
 import { startSmtp, type SmtpCatcher } from '../workers/messaging/test/helpers.js';
-import { bearer, call, startStack, type Result, type Stack } from './support/stack.js';
+import { bearer, startStack, type Stack, type TypedCall } from './support/stack.js';
 
 /**
  * Issue 5, first "must hold": pay an order through the gateway and the whole fulfilment side follows —
@@ -47,13 +45,7 @@ let admin: Record<string, string>;
 let olga: Record<string, string>;
 let bob: Record<string, string>;
 
-function gql<TData, TVars extends Record<string, unknown>>(
-  doc: TypedDocumentNode<TData, TVars>,
-  variables: TVars,
-  headers: Record<string, string> = {},
-): Promise<Result<TData>> {
-  return call<TData>(stack.gatewayUrl, print(doc), variables, headers);
-}
+const gql: TypedCall = (doc, variables, headers) => stack.gql(doc, variables, headers);
 
 /** The invoice service's base URL (its internal routes live beside /graphql). */
 const invoiceBase = () => stack.invoice.url.replace(/\/graphql\/?$/, '');

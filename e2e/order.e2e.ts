@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { print } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
 import {
   CancelOrderDocument,
@@ -15,7 +13,7 @@ import {
   OrdersDocument,
   ProductDocument,
 } from './__generated__/operations.js';
-import { bearer, call, startStack, type Result, type Stack } from './support/stack.js';
+import { bearer, startStack, type Stack, type TypedCall } from './support/stack.js';
 
 // The order flow needs the event side (product releases stock when it sees order.cancelled). Its
 // consumers use the production durable names, and `npm start` in start.e2e.ts runs product and order
@@ -27,13 +25,7 @@ let admin: Record<string, string>;
 let olga: Record<string, string>;
 let mug = '';
 
-function gql<TData, TVars extends Record<string, unknown>>(
-  doc: TypedDocumentNode<TData, TVars>,
-  variables: TVars,
-  headers: Record<string, string> = {},
-): Promise<Result<TData>> {
-  return call<TData>(stack.gatewayUrl, print(doc), variables, headers);
-}
+const gql: TypedCall = (doc, variables, headers) => stack.gql(doc, variables, headers);
 
 const stock = async (id: string) => (await gql(ProductDocument, { id }, admin)).data!.product!.availability.available;
 const address = { name: 'Olga', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' };

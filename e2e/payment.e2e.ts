@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { print } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
 import { SIGNATURE_HEADER, signWebhookPayload } from '@shop/payment-sandbox';
 import {
@@ -14,7 +12,7 @@ import {
   ProductDocument,
   RefundPaymentDocument,
 } from './__generated__/operations.js';
-import { bearer, call, PSP_API_KEY, PSP_WEBHOOK_SECRET, startStack, type Result, type Stack } from './support/stack.js';
+import { bearer, PSP_API_KEY, PSP_WEBHOOK_SECRET, startStack, type Stack, type TypedCall } from './support/stack.js';
 
 // Own nats-server: the consumers use the production durable names (see order.e2e.ts).
 let nats: NatsInstance;
@@ -23,13 +21,7 @@ let admin: Record<string, string>;
 let olga: Record<string, string>;
 let bob: Record<string, string>;
 
-function gql<TData, TVars extends Record<string, unknown>>(
-  doc: TypedDocumentNode<TData, TVars>,
-  variables: TVars,
-  headers: Record<string, string> = {},
-): Promise<Result<TData>> {
-  return call<TData>(stack.gatewayUrl, print(doc), variables, headers);
-}
+const gql: TypedCall = (doc, variables, headers) => stack.gql(doc, variables, headers);
 
 const address = { name: 'Olga', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
 const stock = async (id: string) => (await gql(ProductDocument, { id }, admin)).data!.product!.availability.available;

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { print } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
 import { CheckoutDocument, CreateCartDocument, CreateProductDocument, OrderDocument, ProductDocument } from './__generated__/operations.js';
-import { bearer, call, startStack, type Result, type Stack } from './support/stack.js';
+import { bearer, startStack, type Stack, type TypedCall } from './support/stack.js';
 
 // Its own nats-server: the stack's consumers use the production durable names (see order.e2e.ts).
 // A short payment timeout so the sweeper's cancellation is observable within the test.
@@ -12,13 +10,7 @@ let nats: NatsInstance;
 let stack: Stack;
 let admin: Record<string, string>;
 
-function gql<TData, TVars extends Record<string, unknown>>(
-  doc: TypedDocumentNode<TData, TVars>,
-  variables: TVars,
-  headers: Record<string, string> = {},
-): Promise<Result<TData>> {
-  return call<TData>(stack.gatewayUrl, print(doc), variables, headers);
-}
+const gql: TypedCall = (doc, variables, headers) => stack.gql(doc, variables, headers);
 const stock = async (id: string) => (await gql(ProductDocument, { id }, admin)).data!.product!.availability.available;
 const address = { name: 'Ravi', line1: '2 Loop Lane', city: 'Pune', postalCode: '411001', country: 'IN' };
 

@@ -1,6 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
-import { createLogger } from '@shop/kit';
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { connectMongo, createLogger } from '@shop/kit';
 import { testDbName } from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
@@ -9,7 +11,6 @@ import * as payment from '@shop/payment';
 import * as invoice from '@shop/invoice';
 import * as psp from '@shop/payment-sandbox';
 import * as gateway from '@shop/gateway';
-import { connectMongo } from '@shop/kit';
 import { countCalls, type CallCounter } from './call-counter.js';
 
 export const JWT_SECRET = 'e2e-only-jwt-secret-0123456789';
@@ -45,6 +46,8 @@ export interface Stack {
   /** Counts the calls the product subgraph receives (the cart's and the gateway's), per client request. */
   productCalls: CallCounter;
   token: (sub: string, role: 'customer' | 'admin') => Promise<string>;
+  /** A typed operation (from e2e/__generated__/operations.ts) through the gateway, as a client sends it. */
+  gql: TypedCall;
   /** Registers a partner (as `npm run partner -- add` does) and returns its API key. */
   addPartner: (name: string, ops: string[] | 'all') => Promise<string>;
   revokePartner: (name: string) => Promise<void>;
@@ -173,13 +176,14 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
   };
   const gw = await gateway.buildGateway(gateway.loadConfig(gatewayEnv), log('gateway'), { limits: opts.gatewayLimits });
   const running = await gw.listen(0);
+  const gatewayUrl = `${running.url}/graphql`;
   const partnerConn = await connectMongo(mongoUrl, gatewayDb);
   const partners = await gateway.partnerModels(partnerConn);
   const safelist = gateway.loadSafelist();
   // `Invoice.pdfUrl` points at this gateway (its port is known only now; the link is built per request).
   invoiceConfig.PUBLIC_BASE_URL = running.url;
   return {
-    gatewayUrl: `${running.url}/graphql`,
+    gatewayUrl,
     productUrl: productService.url,
     cartUrl: cartService.url,
     orderUrl: orderService.url,
@@ -194,6 +198,7 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     productCalls,
     signingSecret: SIGNING_SECRET,
     token: (sub, role) => gateway.signDevToken(JWT_SECRET, sub, [role]),
+    gql: (doc, variables, headers = {}) => call(gatewayUrl, print(doc), variables, headers),
     addPartner: async (name, ops) => gateway.addPartner(partners, name, safelist.resolve(ops)),
     revokePartner: async (name) => {
       await gateway.revokePartner(partners, name);
@@ -222,6 +227,12 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     },
   };
 }
+
+export type TypedCall = <TData, TVars extends Record<string, unknown>>(
+  doc: TypedDocumentNode<TData, TVars>,
+  variables: TVars,
+  headers?: Record<string, string>,
+) => Promise<Result<TData>>;
 
 export interface Result<T> {
   status: number;

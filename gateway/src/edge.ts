@@ -26,24 +26,27 @@ const tooMany = (res: Response, v: Extract<Verdict, { ok: false }>) =>
 export function admission(opts: { directory: PartnerDirectory; limiter: RateLimiter; log: Logger }): RequestHandler {
   return (req, res, next) => {
     void (async () => {
+      /** Spends one request of a budget; when it is used up, answers 429 and says false. */
+      const spend = async (budget: Promise<Verdict>) => {
+        const v = await budget;
+        if (!v.ok) tooMany(res, v);
+        return v.ok;
+      };
       const key = req.header(API_KEY_HEADER);
       const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       if (key === undefined) {
-        const v = await opts.limiter.byIp(ip);
-        if (!v.ok) return tooMany(res, v);
-        return next();
+        if (await spend(opts.limiter.byIp(ip))) next();
+        return;
       }
       if (req.header('authorization') !== undefined) {
         return sendGraphQLError(res, 400, 'BAD_REQUEST', `Send either an ${API_KEY_HEADER} header or a bearer token, not both`);
       }
       const partner = await opts.directory.byKey(key.trim());
       if (!partner) {
-        const v = await opts.limiter.byIp(ip);
-        if (!v.ok) return tooMany(res, v);
-        return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Unknown or revoked API key');
+        if (await spend(opts.limiter.byIp(ip))) sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Unknown or revoked API key');
+        return;
       }
-      const v = await opts.limiter.byPartner(partner.name);
-      if (!v.ok) return tooMany(res, v);
+      if (!(await spend(opts.limiter.byPartner(partner.name)))) return;
       res.locals.partner = partner;
       next();
     })().catch((err: unknown) => {
