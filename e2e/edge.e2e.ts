@@ -234,7 +234,8 @@ describe('query limits', () => {
     expect(tooMany.errors?.map((e) => e.message).join('\n')).toMatch(/aliases limit of 15 exceeded, found 100/i);
   });
 
-  it('refuse too many tokens and directives with their own messages', async () => {
+  it('refuse too many tokens, too many directives and too high a cost, each with its own message', async () => {
+    const callsBefore = stack.productCalls.calls().gateway;
     const tokens = await call(stack.gatewayUrl, `{ categories { ${'slug '.repeat(3000)} } }`);
     expect(tokens.status).toBe(400);
     expect(tokens.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
@@ -242,6 +243,12 @@ describe('query limits', () => {
     const directives = await call(stack.gatewayUrl, `{ categories { slug ${'@include(if: true) '.repeat(60)} } }`);
     expect(directives.status).toBe(400);
     expect(directives.errors?.[0]?.message).toMatch(/directives limit of 50 exceeded/i);
+    // One query within depth, aliases and tokens, but 100 products with nested category parents each.
+    const node = 'id sku slug name description images status price { amount currency } categories { slug parent { slug parent { slug } } }';
+    const costly = await call(stack.gatewayUrl, `{ products(first: 100) { totalCount edges { cursor node { ${node} } } } }`);
+    expect(costly.status).toBe(400);
+    expect(costly.errors?.map((e) => e.message)).toEqual([expect.stringMatching(/Query Cost limit of 5000 exceeded, found \d+/)]);
+    expect(stack.productCalls.calls().gateway).toBe(callsBefore);
   });
 
   it('answer broken JSON with a GraphQL-shaped 400', async () => {
