@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { forbidden } from '@shop/kit';
 import type { GatewayContext } from '../context.js';
-import type { UsageCounter } from './directory.js';
+import type { UsageCounter } from './usage.js';
 
 /**
  * For partner requests: checks that what resolved is exactly the admitted persisted operation (the
