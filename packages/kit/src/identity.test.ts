@@ -95,7 +95,6 @@ describe('ReplayGuard', () => {
     expect(acceptContext(SECRET, header, guard, T0)).toMatchObject({ ok: true, context: { caller: ADMIN, requestId: 'r' } });
     expect(acceptContext(SECRET, header, guard, T0 + 1000)).toEqual({ ok: false, reason: 'signed context already used' });
     expect(guard.tryClaim(contextOf(header), T0 + 2000)).toBe('replayed');
-    expect(guard.claim(contextOf(header), T0 + 2000)).toBe(false);
     expect(guard.size).toBe(1);
   });
 
@@ -112,7 +111,7 @@ describe('ReplayGuard', () => {
 
   it('accepts distinct signatures of the same caller and request id', () => {
     const guard = new ReplayGuard();
-    for (let i = 0; i < 50; i++) expect(guard.claim(contextOf(signContext(SECRET, ADMIN, 'same', T0)), T0)).toBe(true);
+    for (let i = 0; i < 50; i++) expect(guard.tryClaim(contextOf(signContext(SECRET, ADMIN, 'same', T0)), T0)).toBe('claimed');
     expect(guard.size).toBe(50);
   });
 
@@ -129,8 +128,8 @@ describe('ReplayGuard', () => {
     const guard = new ReplayGuard();
     const early = contextOf(signContext(SECRET, ADMIN, 'early', T0));
     const later = contextOf(signContext(SECRET, ADMIN, 'later', T0 + 10_000), T0 + 10_000);
-    expect(guard.claim(early, T0)).toBe(true);
-    expect(guard.claim(later, T0 + 10_000)).toBe(true);
+    expect(guard.tryClaim(early, T0)).toBe('claimed');
+    expect(guard.tryClaim(later, T0 + 10_000)).toBe('claimed');
     const lastHeld = T0 + (CONTEXT_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
     expect(guard.tryClaim(early, lastHeld)).toBe('replayed');
     expect(guard.size).toBe(2);
@@ -153,7 +152,7 @@ describe('ReplayGuard', () => {
   it('refuses new contexts when full rather than forgetting live nonces, and recovers as they expire', () => {
     const guard = new ReplayGuard({ maxEntries: 3 });
     const held = [1, 2, 3].map((i) => contextOf(signContext(SECRET, ADMIN, `r${i}`, T0)));
-    for (const ctx of held) expect(guard.claim(ctx, T0)).toBe(true);
+    for (const ctx of held) expect(guard.tryClaim(ctx, T0)).toBe('claimed');
     const fourth = signContext(SECRET, ADMIN, 'r4', T0 + 1000);
     expect(acceptContext(SECRET, fourth, guard, T0 + 1000)).toEqual({ ok: false, reason: 'too many signed contexts in flight' });
     expect(guard.size).toBe(3);

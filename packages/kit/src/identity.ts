@@ -76,7 +76,7 @@ export type VerifyResult = { ok: true; context: SignedContext } | { ok: false; r
 /**
  * Checks signature first (constant time), then shape, then expiry. Pure: it does not consume the
  * nonce (observers such as test call counters verify too); whoever acts on the request also calls
- * {@link acceptContext} or {@link ReplayGuard.claim}.
+ * {@link acceptContext} or {@link ReplayGuard.tryClaim}.
  */
 export function verifyContext(secret: string, header: string | undefined, now: number = Date.now()): VerifyResult {
   if (!header) return { ok: false, reason: 'missing signed context' };
@@ -140,12 +140,7 @@ export class ReplayGuard {
     return this.seen.size;
   }
 
-  /** True when this context's nonce was not used before (it is now); false for a replay, a full guard or an expired context. */
-  claim(ctx: Pick<SignedContext, 'n' | 'exp'>, now: number = Date.now()): boolean {
-    return this.tryClaim(ctx, now) === 'claimed';
-  }
-
-  /** {@link claim}, telling why it refused. */
+  /** Claims this context's nonce: 'claimed' the first time, else why not (a replay, a full guard, an expired context). */
   tryClaim(ctx: Pick<SignedContext, 'n' | 'exp'>, now: number = Date.now()): ClaimOutcome {
     const nowSec = Math.floor(now / 1000);
     this.prune(nowSec);
