@@ -1,24 +1,15 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { canConnect, freePort, ROOT, testTmpDir, waitFor } from '@shop/harness';
-
-/** A gateway port whose subgraph neighbours (base+1…base+5) are free too. */
-async function freeBasePort(): Promise<number> {
-  for (;;) {
-    const base = await freePort();
-    if (base > 60_000) continue;
-    const taken = await Promise.all([1, 2, 3, 4, 5].map((i) => canConnect(base + i)));
-    if (!taken.some(Boolean)) return base;
-  }
-}
+import { canConnect, freePortBlock, ROOT, testTmpDir, waitFor } from '@shop/harness';
 
 const stateDir = testTmpDir('shop-start-');
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 describe('npm start', () => {
   it('brings up a seeded supergraph, answers products(first: 3) and stops everything on Ctrl-C', async () => {
-    const base = await freeBasePort();
+    // The gateway port and every offset `npm start` derives from it (subgraphs +1…+5, workers +10/+11, sandboxes +20/+21).
+    const base = await freePortBlock(22);
     const { NODE_OPTIONS: _ignored, ...env } = process.env;
     const child = spawn(process.execPath, ['scripts/bootstrap.mjs', 'start'], {
       cwd: ROOT,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
 /**
@@ -39,6 +40,43 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Whether 127.0.0.1:`port` can be bound right now. */
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The low end of the kernel's ephemeral range (Linux default 32768). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 2048 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A base port such that base … base+span-1 are all free, for programs that derive fixed offsets from one
+ * port (`npm start`). It is taken below the ephemeral range: ports there are never handed to listen(0)
+ * or to outgoing connections by the kernel, so busy parallel tests cannot take a neighbour between this
+ * check and the program binding it. `range` narrows the search (tests): the block lies within [from, to).
+ */
+export async function freePortBlock(span: number, range: { from?: number; to?: number } = {}): Promise<number> {
+  const high = (range.to ?? ephemeralLow()) - span;
+  const low = range.from ?? Math.min(10_000, high - 1);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = low + Math.floor(Math.random() * (high - low + 1));
+    const free = await Promise.all(Array.from({ length: span }, (_, i) => canBind(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no block of ${span} free ports found below ${high + span}`);
 }
 
 export function canConnect(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
