@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createLogger } from '@shop/kit';
-import { freePort, startRedis, testTmpDir, type RedisInstance } from '@shop/harness';
+import { connectMongo, createLogger } from '@shop/kit';
+import { freePort, startFerretDb, startRedis, testTmpDir, waitFor, type RedisInstance } from '@shop/harness';
 import * as gateway from '@shop/gateway';
 import { bearer, call, partnerCall, startStack, type Stack } from './support/stack.js';
 
@@ -20,13 +20,14 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const QUERY = 'query Cats { categories { slug } }';
 
 /** One more gateway over the stack's subgraphs, with `env` on top of the stack gateway's settings. */
-async function replica(env: Record<string, string>): Promise<string> {
+async function startReplica(env: Record<string, string>) {
   const config = gateway.loadConfig({ ...stack.gatewayEnv, ...env });
   const gw = await gateway.buildGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
   const r = await gw.listen(0);
   running.push(r);
-  return `${r.url}/graphql`;
+  return { url: `${r.url}/graphql`, gw };
 }
+const replica = async (env: Record<string, string>): Promise<string> => (await startReplica(env)).url;
 
 const apq = (url: string, withQuery: boolean) =>
   fetch(url, {
@@ -137,6 +138,55 @@ describe('automatic persisted queries', () => {
     expect((await call(url, QUERY)).status).toBe(200);
     // Degraded, not down: the replica stays in rotation.
     expect((await fetch(url.replace(/\/graphql$/, '/readyz'))).status).toBe(200);
+  });
+});
+
+describe('a MongoDB outage', () => {
+  it('fails only requests with an unknown key (503), and usage counted meanwhile is written once it is back', async () => {
+    // The gateway's own database, so that stopping it disturbs nobody else.
+    const dir = testTmpDir('shop-gwdb-');
+    const port = await freePort();
+    let db = await startFerretDb({ dataDir: `${dir}/data`, logFile: `${dir}/ferretdb.log`, port });
+    const conn = await connectMongo(db.url, 'gateway_outage');
+    try {
+      const models = await gateway.partnerModels(conn);
+      const key = await gateway.addPartner(models, 'outage-co', [stack.partnerOps.PartnerCategories!]);
+      const { url, gw } = await startReplica({ MONGODB_URL: db.url, MONGODB_DB: 'gateway_outage', PARTNER_CACHE_TTL: '10m' });
+      const categories = () => partnerCall(url, key, { id: stack.partnerOps.PartnerCategories! });
+      expect((await categories()).status).toBe(200);
+
+      await db.stop();
+      // A key looked up before the outage is still known; a key never seen cannot be checked.
+      const during = await categories();
+      expect(during.status).toBe(200);
+      expect(during.errors).toBeUndefined();
+      expect(during.data?.categories).toEqual(expect.any(Array));
+      const unknown = await partnerCall(url, `shp_${'a'.repeat(43)}`, { id: stack.partnerOps.PartnerCategories! });
+      expect(unknown.status).toBe(503);
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      // First-party traffic and readiness do not depend on the gateway's database.
+      expect((await call(url, QUERY)).data?.categories).toBeDefined();
+      expect((await fetch(url.replace(/\/graphql$/, '/readyz'))).status).toBe(200);
+      await gw.flushUsage(); // fails and keeps the records for the next flush
+
+      db = await startFerretDb({ dataDir: `${dir}/data`, logFile: `${dir}/ferretdb.log`, port });
+      const rows = await waitFor(
+        'the usage counted during the outage to be written',
+        async () => {
+          await gw.flushUsage();
+          const report = await gateway.usageReport(models, { partner: 'outage-co' });
+          return report.length > 0 && report;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+      expect(rows).toEqual([expect.objectContaining({ operationName: 'PartnerCategories', requests: 2, failures: 0 })]);
+      // Flushing again adds nothing: each record was written once.
+      await gw.flushUsage();
+      expect((await gateway.usageReport(models, { partner: 'outage-co' }))[0]?.requests).toBe(2);
+    } finally {
+      await conn.close();
+      await db.stop();
+    }
   });
 });
 

@@ -64,7 +64,8 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     },
   });
 
-  const conn = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  // Partner admission waits on this database: in an outage, answer 503 within 2 s rather than hold requests for 10.
+  const conn = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { timeoutMs: 2_000 });
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : undefined;
   const models = await partnerModels(conn);
   const directory = new PartnerDirectory(models, config.PARTNER_CACHE_TTL);

@@ -3,14 +3,15 @@ import mongoose, { type Connection, type Model } from 'mongoose';
 /**
  * Opens one connection to the service's own database. `autoIndex` is off: indexes are created by
  * `ensureIndexes` at start-up, and only kinds both MongoDB and FerretDB support (ARCHITECTURE §6).
+ * `timeoutMs` bounds server selection: how long an operation waits for an unreachable database.
  */
-export async function connectMongo(url: string, dbName: string): Promise<Connection> {
+export async function connectMongo(url: string, dbName: string, opts: { timeoutMs?: number } = {}): Promise<Connection> {
   mongoose.set('strictQuery', true);
   const conn = mongoose.createConnection(url, {
     dbName,
     autoIndex: false,
     autoCreate: true,
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: opts.timeoutMs ?? 10_000,
     maxPoolSize: 20,
   });
   await conn.asPromise();
