@@ -1,10 +1,15 @@
 import {
+  createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
+  jwksCache,
   errors,
   jwtVerify,
   SignJWT,
+  type ExportedJWKSCache,
   type FetchImplementation,
+  type JSONWebKeySet,
+  type JWKSCacheInput,
   type JWTPayload,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
@@ -32,7 +37,10 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 /** What a client sees when the key set cannot be fetched; the cause goes to `onKeysUnavailable`. */
 export const KEYS_UNAVAILABLE_MESSAGE = 'Cannot verify the token: identity provider keys unavailable, try again later';
 
-export type AuthConfig = Pick<GatewayConfig, 'JWT_SECRET' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWKS_CACHE_MAX_AGE' | 'NODE_ENV'>;
+export type AuthConfig = Pick<
+  GatewayConfig,
+  'JWT_SECRET' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWKS_CACHE_MAX_AGE' | 'JWKS_STALE_IF_ERROR' | 'NODE_ENV'
+>;
 
 export interface AuthenticatorOptions {
   /** Replaces the global fetch for key-set requests (jose `customFetch`). */
@@ -41,8 +49,13 @@ export interface AuthenticatorOptions {
   cooldownDuration?: number;
   /** How long a key-set request may take (ms, default 5 s). */
   timeoutDuration?: number;
-  /** Called with the underlying error when the key set cannot be fetched or used; the client only gets UNAUTHENTICATED. */
-  onKeysUnavailable?: (cause: unknown) => void;
+  /** After a failed key-set fetch, how long no other fetch is attempted (ms, default 5 s). */
+  retryAfterFailure?: number;
+  /**
+   * Called once per failed key-set fetch with the underlying error, and whether tokens are meanwhile
+   * verified with the last fetched set (`stale`) or refused (the client only gets UNAUTHENTICATED).
+   */
+  onKeysUnavailable?: (cause: unknown, fallback: 'stale' | 'refuse') => void;
 }
 
 export interface Authenticator {
@@ -67,7 +80,13 @@ type Key = JWTVerifyGetKey | Uint8Array;
 
 /**
  * Wraps jose's remote key set so that failures to fetch or import keys (unreachable, timeout, non-200,
- * not JSON, not a key set) are told apart from tokens whose key is simply not in the set.
+ * not JSON, not a key set) are told apart from tokens whose key is simply not in the set, and so that
+ * an outage of the identity provider neither stalls every request nor signs everybody out at once:
+ * - after a failed fetch, no other fetch is tried for `retryAfterFailure` (requests meanwhile do not
+ *   wait for a timeout each);
+ * - while fetches fail, tokens are verified with the last key set fetched, for up to
+ *   JWKS_STALE_IF_ERROR past JWKS_CACHE_MAX_AGE; only after that, or with no set fetched yet, are they
+ *   refused as "keys unavailable".
  */
 function remoteKeys(config: AuthConfig & { JWKS_URL: string }, opts: AuthenticatorOptions): JWTVerifyGetKey {
   let url: URL;
@@ -76,19 +95,40 @@ function remoteKeys(config: AuthConfig & { JWKS_URL: string }, opts: Authenticat
   } catch {
     throw new ConfigError('gateway', ['JWKS_URL: must be an http(s) URL']);
   }
+  // jose records the last successful fetch here: its time (`uat`) and the key set.
+  const cache: JWKSCacheInput = {};
   const jwks = createRemoteJWKSet(url, {
     cacheMaxAge: config.JWKS_CACHE_MAX_AGE,
     cooldownDuration: opts.cooldownDuration ?? 30_000,
     timeoutDuration: opts.timeoutDuration ?? 5_000,
+    [jwksCache]: cache,
     ...(opts.fetch ? { [customFetch]: opts.fetch } : {}),
   });
+  const retryAfterFailure = opts.retryAfterFailure ?? 5_000;
+  let retryAt = 0;
+  let failure: unknown;
+  let stale: { set: JSONWebKeySet; keys: JWTVerifyGetKey } | undefined;
+  /** The last key set fetched, while it may still stand in for a fresh one. */
+  const lastSet = (): JSONWebKeySet | undefined => {
+    const { jwks: set, uat } = cache as Partial<ExportedJWKSCache>;
+    return set && uat !== undefined && Date.now() - uat <= config.JWKS_CACHE_MAX_AGE + config.JWKS_STALE_IF_ERROR ? set : undefined;
+  };
+
   return async (header, token) => {
-    try {
-      return await jwks(header, token);
-    } catch (err) {
-      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
-      throw new KeysUnavailable(err);
+    if (Date.now() >= retryAt) {
+      try {
+        return await jwks(header, token);
+      } catch (err) {
+        if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
+        retryAt = Date.now() + retryAfterFailure;
+        failure = err;
+        opts.onKeysUnavailable?.(err, lastSet() ? 'stale' : 'refuse');
+      }
     }
+    const set = lastSet();
+    if (!set) throw new KeysUnavailable(failure);
+    const local = stale?.set === set ? stale : (stale = { set, keys: createLocalJWKSet(set) });
+    return local.keys(header, token);
   };
 }
 
@@ -130,10 +170,7 @@ export function createAuthenticator(config: AuthConfig, opts: AuthenticatorOptio
     try {
       return (await jwtVerify(token, key, options)).payload;
     } catch (err) {
-      if (err instanceof KeysUnavailable) {
-        opts.onKeysUnavailable?.(err.cause);
-        throw unauthenticated(KEYS_UNAVAILABLE_MESSAGE);
-      }
+      if (err instanceof KeysUnavailable) throw unauthenticated(KEYS_UNAVAILABLE_MESSAGE);
       throw unauthenticated(err instanceof errors.JWTExpired ? 'Token expired' : 'Invalid or expired token');
     }
   }

@@ -20,6 +20,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       JWT_AUDIENCE: production ? z.string().min(1) : z.string().min(1).optional(),
       /** How long a fetched key set is trusted before it is fetched again (an unknown `kid` refetches sooner). */
       JWKS_CACHE_MAX_AGE: duration('10m'),
+      /** While the identity provider cannot be reached, how much longer the last fetched key set is used (0 = not at all). */
+      JWKS_STALE_IF_ERROR: duration('1h'),
       /** Partner registry and usage counts (database `shop_gateway`). */
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017'),
       MONGODB_DB: z

@@ -48,7 +48,10 @@ export interface GatewayOptions {
 export async function buildGateway(config: GatewayConfig, log: Logger, opts: GatewayOptions = {}): Promise<Gateway> {
   const production = config.NODE_ENV === 'production';
   const auth = createAuthenticator(config, {
-    onKeysUnavailable: (err) => log.warn({ err }, 'identity provider keys unavailable; refusing signed-in requests'),
+    onKeysUnavailable: (err, fallback) =>
+      fallback === 'stale'
+        ? log.warn({ err }, 'identity provider keys unavailable; verifying tokens with the last key set fetched')
+        : log.error({ err }, 'identity provider keys unavailable; refusing signed-in requests'),
   });
   const safelist = loadSafelist(config.PERSISTED_QUERIES_PATH ?? DEFAULT_MANIFEST);
   const overrides = subgraphUrlOverrides(config);

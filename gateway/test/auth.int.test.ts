@@ -89,6 +89,7 @@ const jwksConfig = (url: string, over: Partial<AuthConfig> = {}): AuthConfig => 
   JWT_ISSUER: ISSUER,
   JWT_AUDIENCE: AUDIENCE,
   JWKS_CACHE_MAX_AGE: 600_000,
+  JWKS_STALE_IF_ERROR: 3_600_000,
   ...over,
 });
 
@@ -262,7 +263,7 @@ describe('JWKS mode (identity provider tokens)', () => {
     const flaky = await startIdp([rsa.jwk]);
     try {
       flaky.down = true;
-      const auth = createAuthenticator(jwksConfig(flaky.url), { onKeysUnavailable });
+      const auth = createAuthenticator(jwksConfig(flaky.url), { onKeysUnavailable, retryAfterFailure: 0 });
       expect((await refusal(auth.authenticate(token))).message).toBe(KEYS_UNAVAILABLE_MESSAGE);
       flaky.down = false;
       expect(await auth.authenticate(token)).toEqual({ kind: 'user', sub: 'alice', roles: ['customer'] });
@@ -270,6 +271,79 @@ describe('JWKS mode (identity provider tokens)', () => {
       expect(causes).toHaveLength(2);
     } finally {
       await flaky.close();
+    }
+  });
+
+  it('after a failed fetch, refuses at once without refetching until retryAfterFailure has passed', async () => {
+    const down = await startIdp([rsa.jwk]);
+    try {
+      down.down = true;
+      const fallbacks: string[] = [];
+      const auth = createAuthenticator(jwksConfig(down.url), {
+        retryAfterFailure: 60_000,
+        onKeysUnavailable: (_cause, fallback) => fallbacks.push(fallback),
+      });
+      const token = `Bearer ${await sign(rsa)}`;
+      for (let i = 0; i < 10; i++) expect((await refusal(auth.authenticate(token))).message).toBe(KEYS_UNAVAILABLE_MESSAGE);
+      await Promise.all(Array.from({ length: 10 }, () => refusal(auth.authenticate(token))));
+      expect(down.fetches).toBe(1);
+      expect(fallbacks).toEqual(['refuse']);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('keeps verifying with the last key set while the provider is down, for JWKS_STALE_IF_ERROR past the cache age', async () => {
+    const outage = await startIdp([rsa.jwk]);
+    try {
+      const fallbacks: string[] = [];
+      const auth = createAuthenticator(jwksConfig(outage.url, { JWKS_CACHE_MAX_AGE: 200, JWKS_STALE_IF_ERROR: 1_500 }), {
+        retryAfterFailure: 0,
+        onKeysUnavailable: (_cause, fallback) => fallbacks.push(fallback),
+      });
+      const token = `Bearer ${await sign(rsa)}`;
+      expect((await auth.authenticate(token)).kind).toBe('user');
+      outage.down = true;
+      // Once the cached set is stale, a refetch is tried and fails, and the token is still accepted.
+      await vi.waitFor(
+        async () => {
+          expect(await auth.authenticate(token)).toEqual({ kind: 'user', sub: 'alice', roles: ['customer'] });
+          expect(outage.fetches).toBeGreaterThan(1);
+        },
+        { timeout: 5_000, interval: 25 },
+      );
+      expect(fallbacks[0]).toBe('stale');
+      // The stale set is still a set: keys outside it and bad tokens are refused as before.
+      expect((await refusal(auth.authenticate(`Bearer ${await sign(ec)}`))).message).not.toBe(KEYS_UNAVAILABLE_MESSAGE);
+      await refusal(auth.authenticate(`Bearer ${await sign(rsa, { aud: 'someone-else' })}`));
+      // Past JWKS_STALE_IF_ERROR the old set is no longer used.
+      await vi.waitFor(async () => expect((await refusal(auth.authenticate(token))).message).toBe(KEYS_UNAVAILABLE_MESSAGE), {
+        timeout: 5_000,
+        interval: 50,
+      });
+      expect(fallbacks.at(-1)).toBe('refuse');
+      outage.down = false;
+      expect((await auth.authenticate(token)).kind).toBe('user');
+    } finally {
+      await outage.close();
+    }
+  });
+
+  it('with JWKS_STALE_IF_ERROR 0, refuses as soon as the cached set is stale and cannot be refetched', async () => {
+    const outage = await startIdp([rsa.jwk]);
+    try {
+      const auth = createAuthenticator(jwksConfig(outage.url, { JWKS_CACHE_MAX_AGE: 200, JWKS_STALE_IF_ERROR: 0 }), {
+        retryAfterFailure: 0,
+      });
+      const token = `Bearer ${await sign(rsa)}`;
+      expect((await auth.authenticate(token)).kind).toBe('user');
+      outage.down = true;
+      await vi.waitFor(async () => expect((await refusal(auth.authenticate(token))).message).toBe(KEYS_UNAVAILABLE_MESSAGE), {
+        timeout: 5_000,
+        interval: 25,
+      });
+    } finally {
+      await outage.close();
     }
   });
 
@@ -299,6 +373,7 @@ describe('HS256 mode (development tokens)', () => {
     JWT_ISSUER: undefined,
     JWT_AUDIENCE: undefined,
     JWKS_CACHE_MAX_AGE: 600_000,
+    JWKS_STALE_IF_ERROR: 3_600_000,
   };
 
   it('accepts tokens from signDevToken and treats no header as a guest', async () => {
