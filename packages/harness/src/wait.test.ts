@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { freePortBlock } from './wait.js';
+import { freePort, freePortBlock } from './wait.js';
 
 const ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
 
@@ -19,6 +19,13 @@ describe('freePortBlock', () => {
     expect(base + 22).toBeLessThanOrEqual(ephemeralLow);
     const servers = await Promise.all(Array.from({ length: 22 }, (_, i) => listen(base + i)));
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  });
+
+  it('gives freePort a single such port, which can be bound', async () => {
+    const port = await freePort();
+    expect(port).toBeLessThan(ephemeralLow);
+    const srv = await listen(port);
+    await new Promise((r) => srv.close(r));
   });
 
   it('never returns a block that contains a port in use', async () => {

@@ -29,19 +29,6 @@ export async function waitFor<T>(
   }
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** Whether 127.0.0.1:`port` can be bound right now. */
 function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -63,10 +50,12 @@ function ephemeralLow(): number {
 }
 
 /**
- * A base port such that base … base+span-1 are all free, for programs that derive fixed offsets from one
- * port (`npm start`). It is taken below the ephemeral range: ports there are never handed to listen(0)
- * or to outgoing connections by the kernel, so busy parallel tests cannot take a neighbour between this
- * check and the program binding it. `range` narrows the search (tests): the block lies within [from, to).
+ * A base port such that base … base+span-1 are all free on 127.0.0.1, for a program that is given a
+ * port (or derives fixed offsets from one, like `npm start`) and binds it later, perhaps more than once
+ * (a server stopped and started again on its port). The block lies below the kernel's ephemeral range:
+ * ports there are never handed to listen(0) or to outgoing connections, so the busy parallel test suite
+ * cannot take one between this check and the program binding it, which listen(0)-then-close cannot
+ * promise. `range` narrows the search (tests): the block lies within [from, to).
  */
 export async function freePortBlock(span: number, range: { from?: number; to?: number } = {}): Promise<number> {
   const high = (range.to ?? ephemeralLow()) - span;
@@ -78,6 +67,9 @@ export async function freePortBlock(span: number, range: { from?: number; to?: n
   }
   throw new Error(`no block of ${span} free ports found below ${high + span}`);
 }
+
+/** A free TCP port on 127.0.0.1, for a program that binds it later (see freePortBlock). */
+export const freePort = (): Promise<number> => freePortBlock(1);
 
 export function canConnect(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
