@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { durationMs, type Logger } from '@shop/kit';
+import { durationMs, type Logger, type Readiness } from '@shop/kit';
 import type { RetryPolicy } from './retry.js';
 
 /**
@@ -36,3 +36,9 @@ export async function connectNats(url: string, name: string, log: Logger): Promi
   })().catch(() => {});
   return nc;
 }
+
+/**
+ * The /readyz check on a broker connection. It fails only once the connection is closed for good: while
+ * it reconnects, the service keeps serving (its outbox holds what it publishes meanwhile).
+ */
+export const natsReadiness = (nc: NatsConnection): Readiness => ({ name: 'nats', check: () => !nc.isClosed() });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { natsReadiness } from '@shop/events';
 import {
   createSubgraphServer,
   isConnected,
@@ -106,6 +107,6 @@ export async function attachInvoiceEvents(
   opts: { concurrency?: number } = {},
 ): Promise<InvoiceEvents> {
   const events = await startInvoiceEvents(service, { nc, config, log, ...opts });
-  service.readiness.push({ name: 'nats', check: () => !nc.isClosed() });
+  service.readiness.push(natsReadiness(nc));
   return events;
 }

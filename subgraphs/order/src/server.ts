@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { natsReadiness } from '@shop/events';
 import {
   createSubgraphServer,
   isConnected,
@@ -94,7 +95,7 @@ export function startOrderService(config: OrderConfig, log: Logger): Promise<Sta
  */
 export async function attachOrderEvents(service: OrderService, nc: NatsConnection, config: OrderConfig, log: Logger): Promise<OrderEvents> {
   const events = await startOrderEvents(service, { nc, config, log });
-  service.readiness.push({ name: 'nats', check: () => !nc.isClosed() });
+  service.readiness.push(natsReadiness(nc));
   return events;
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { natsReadiness } from '@shop/events';
 import {
   createSubgraphServer,
   isConnected,
@@ -99,6 +100,6 @@ export async function attachPaymentEvents(
   log: Logger,
 ): Promise<PaymentEvents> {
   const events = await startPaymentEvents(service, { nc, config, log });
-  service.readiness.push({ name: 'nats', check: () => !nc.isClosed() });
+  service.readiness.push(natsReadiness(nc));
   return events;
 }

@@ -2,6 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import {
   consumerEvents,
   ensureStreams,
+  natsReadiness,
   PermanentError,
   startServiceConsumers,
   type ConsumerEvents,
@@ -54,6 +55,6 @@ export async function startProductEvents(
     'shop.order.placed.v1': (event) => onOrderPlaced(service.reservations, event),
     'shop.order.cancelled.v1': (event) => onOrderCancelled(service.reservations, event),
   });
-  service.readiness.push({ name: 'nats', check: () => !o.nc.isClosed() });
+  service.readiness.push(natsReadiness(o.nc));
   return consumerEvents(consumers);
 }

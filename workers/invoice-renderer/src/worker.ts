@@ -1,6 +1,6 @@
 import express from 'express';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { consumerName, ensureStreams, retryPolicyFrom, startConsumer, type RunningConsumer } from '@shop/events';
+import { consumerName, ensureStreams, natsReadiness, retryPolicyFrom, startConsumer, type RunningConsumer } from '@shop/events';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { listen, mountHealth, offlineChromium, type Logger, type RunningServer } from '@shop/kit';
 import type { RendererConfig } from './config.js';
@@ -53,7 +53,7 @@ export async function startRenderer(
   });
   const app = express();
   app.disable('x-powered-by');
-  mountHealth(app, [{ name: 'nats', check: () => !nc.isClosed() }]);
+  mountHealth(app, [natsReadiness(nc)]);
   const health = await listen((await import('node:http')).createServer(app), config.PORT, config.HOST);
   return {
     pool,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import express from 'express';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ensureStreams, startServiceConsumers, type RunningConsumer } from '@shop/events';
+import { ensureStreams, natsReadiness, startServiceConsumers, type RunningConsumer } from '@shop/events';
 import { connectMongo, ensureIndexes, isConnected, listen, mountHealth, type Logger } from '@shop/kit';
 import type { Model } from 'mongoose';
 import type { MessagingConfig } from './config.js';
@@ -82,11 +82,7 @@ export async function startMessaging(
   let stopping = false;
   const app = express();
   app.disable('x-powered-by');
-  mountHealth(app, [
-    { name: 'mongo', check: () => isConnected(conn) },
-    { name: 'nats', check: () => !nc.isClosed() },
-    { name: 'consumers', check: () => !stopping },
-  ]);
+  mountHealth(app, [{ name: 'mongo', check: () => isConnected(conn) }, natsReadiness(nc), { name: 'consumers', check: () => !stopping }]);
   const server = await listen(http.createServer(app), config.PORT, config.HOST);
 
   return {
