@@ -120,13 +120,7 @@ const someone = async (role: 'customer' | 'admin' = 'customer') => bearer(await 
 // ---------- catalog fixtures ----------
 
 async function newProduct(initialStock = 5, categorySlugs: string[] = [], name = `Access item ${randomUUID().slice(0, 8)}`) {
-  const sku = `ACC-${randomUUID().slice(0, 8).toUpperCase()}`;
-  const res = await gql(
-    CreateProductDocument,
-    { input: { sku, name, description: 'e2e', price: 1000, categorySlugs, initialStock } },
-    admin,
-  );
-  return expectDone(res, 'createProduct').product.id as string;
+  return (await stack.createProduct({ name, categorySlugs, initialStock })).id;
 }
 /** The truth about a product, as an admin sees it. */
 const productAsAdmin = async (id: string) => (await gql(ProductDocument, { id }, admin)).data!.product!;

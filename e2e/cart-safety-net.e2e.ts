@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
-import { CartDocument, CheckoutDocument, CreateCartDocument, CreateProductDocument, MyOrdersDocument } from './__generated__/operations.js';
+import { CartDocument, CheckoutDocument, CreateCartDocument, MyOrdersDocument } from './__generated__/operations.js';
 import { bearer, startStack, type Result, type Stack, type TypedCall } from './support/stack.js';
 
 // A nats-server of this file's own, for the same reason as in order.e2e.ts (production durable names).
 let nats: NatsInstance;
 let stack: Stack;
-let admin: Record<string, string>;
 let mug = '';
 
 const gql: TypedCall = (doc, variables, headers) => stack.gql(doc, variables, headers);
@@ -17,13 +16,7 @@ const address = { name: 'Nina', line1: 'Hauptstr. 1', city: 'Berlin', postalCode
 beforeAll(async () => {
   nats = await startBroker('test');
   stack = await startStack(inject('mongoUrl'), nats.url);
-  admin = bearer(await stack.token('ada', 'admin'));
-  const res = await gql(
-    CreateProductDocument,
-    { input: { sku: 'E2E-NET-MUG', name: 'Safety net mug', description: 'e2e', price: 1250, categorySlugs: [], initialStock: 10 } },
-    admin,
-  );
-  mug = res.data!.createProduct.product!.id;
+  mug = (await stack.createProduct({ sku: 'E2E-NET-MUG', name: 'Safety net mug', price: 1250, initialStock: 10 })).id;
 });
 afterAll(async () => {
   await stack?.close();

@@ -8,7 +8,6 @@ import {
   ClaimCartDocument,
   CreateCartDocument,
   CreateCategoryDocument,
-  CreateProductDocument,
   MyCartDocument,
   RemoveCartLinesDocument,
   UpdateCartLinesDocument,
@@ -36,10 +35,7 @@ function gql<TData, TVars extends Record<string, unknown>>(
 }
 
 async function product(sku: string, price: number, initialStock: number): Promise<string> {
-  const input = { sku, name: `Item ${sku}`, description: 'e2e', price, categorySlugs: ['cart-e2e'], initialStock };
-  const res = await gql(CreateProductDocument, { input }, admin);
-  const id = res.data?.createProduct.product?.id;
-  if (!id) throw new Error(JSON.stringify(res));
+  const { id } = await stack.createProduct({ sku, name: `Item ${sku}`, price, categorySlugs: ['cart-e2e'], initialStock });
   prices.set(id, price);
   return id;
 }

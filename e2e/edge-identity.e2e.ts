@@ -84,9 +84,16 @@ beforeAll(async () => {
   expect(
     (await gql(print(CreateCategoryDocument), { input: { slug: 'edge', name: 'Edge' } }, admin)).data.createCategory.userErrors,
   ).toEqual([]);
-  const input = { sku: 'EDGE-MUG', name: 'Blue mug', description: 'Stoneware', price: 1299, categorySlugs: ['edge'], initialStock: 10 };
-  const created = await gql(print(CreateProductDocument), { input }, admin);
-  mugId = created.data.createProduct.product.id;
+  mugId = (
+    await stack.createProduct({
+      sku: 'EDGE-MUG',
+      name: 'Blue mug',
+      description: 'Stoneware',
+      price: 1299,
+      categorySlugs: ['edge'],
+      initialStock: 10,
+    })
+  ).id;
   expect(mugId).toMatch(/^[0-9a-f]{24}$/);
 });
 afterAll(() => stack?.close());

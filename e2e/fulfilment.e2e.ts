@@ -14,7 +14,6 @@ import { loadConfig as loadSmsConfig, startSandbox as startSmsSandbox, type Runn
 import {
   CheckoutDocument,
   CreateCartDocument,
-  CreateProductDocument,
   InvoiceDocument,
   OrderInvoiceDocument,
   PayOrderDocument,
@@ -41,7 +40,6 @@ let renderer: Renderer;
 let messaging: RunningMessaging;
 let smtp: SmtpCatcher;
 let sms: RunningSandbox;
-let admin: Record<string, string>;
 let olga: Record<string, string>;
 let bob: Record<string, string>;
 
@@ -53,7 +51,6 @@ const invoiceBase = () => stack.invoice.url.replace(/\/graphql\/?$/, '');
 beforeAll(async () => {
   nats = await startBroker('test');
   stack = await startStack(inject('mongoUrl'), nats.url);
-  admin = bearer(await stack.token('ada', 'admin'));
   olga = bearer(await stack.token('olga', 'customer'));
   bob = bearer(await stack.token('bob', 'customer'));
   nc = await connectNats(nats.url, 'e2e-fulfilment', log('nats'));
@@ -101,16 +98,7 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-async function newProduct(name: string, price: number): Promise<{ id: string; sku: string; name: string }> {
-  const sku = `INV-${randomUUID().slice(0, 8).toUpperCase()}`;
-  const res = await gql(
-    CreateProductDocument,
-    { input: { sku, name, description: 'e2e', price, categorySlugs: [], initialStock: 50 } },
-    admin,
-  );
-  expect(res.errors).toBeUndefined();
-  return { id: res.data!.createProduct.product!.id, sku, name };
-}
+const newProduct = (name: string, price: number) => stack.createProduct({ name, price, initialStock: 50 });
 
 /** The PDF's text through poppler's pdftotext. */
 function pdfText(pdf: Buffer): string {

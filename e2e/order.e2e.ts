@@ -7,7 +7,6 @@ import {
   CheckoutDocument,
   CreateCartDocument,
   CreateCategoryDocument,
-  CreateProductDocument,
   MyOrdersDocument,
   OrderDocument,
   OrdersDocument,
@@ -36,12 +35,9 @@ beforeAll(async () => {
   admin = bearer(await stack.token('ada', 'admin'));
   olga = bearer(await stack.token('olga', 'customer'));
   await gql(CreateCategoryDocument, { input: { slug: 'order-e2e', name: 'Order e2e' } }, admin);
-  const res = await gql(
-    CreateProductDocument,
-    { input: { sku: 'E2E-ORDER-MUG', name: 'Order mug', description: 'e2e', price: 1250, categorySlugs: ['order-e2e'], initialStock: 10 } },
-    admin,
-  );
-  mug = res.data!.createProduct.product!.id;
+  mug = (
+    await stack.createProduct({ sku: 'E2E-ORDER-MUG', name: 'Order mug', price: 1250, categorySlugs: ['order-e2e'], initialStock: 10 })
+  ).id;
 });
 afterAll(async () => {
   await stack?.close();

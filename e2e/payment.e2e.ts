@@ -6,7 +6,6 @@ import {
   CancelOrderDocument,
   CheckoutDocument,
   CreateCartDocument,
-  CreateProductDocument,
   OrderPaymentsDocument,
   PayOrderDocument,
   ProductDocument,
@@ -27,21 +26,7 @@ const address = { name: 'Olga', line1: 'Hauptstr. 1', city: 'Berlin', postalCode
 const stock = async (id: string) => (await gql(ProductDocument, { id }, admin)).data!.product!.availability.available;
 
 async function newProduct(price = 1000, initialStock = 50): Promise<string> {
-  const res = await gql(
-    CreateProductDocument,
-    {
-      input: {
-        sku: `PAY-${randomUUID().slice(0, 8).toUpperCase()}`,
-        name: `Pay mug ${randomUUID().slice(0, 8)}`,
-        description: 'e2e',
-        price,
-        categorySlugs: [],
-        initialStock,
-      },
-    },
-    admin,
-  );
-  return res.data!.createProduct.product!.id;
+  return (await stack.createProduct({ price, initialStock })).id;
 }
 
 /** Cart → checkout as `who`; returns the order id and total. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
-import { CheckoutDocument, CreateCartDocument, CreateProductDocument, OrderDocument, ProductDocument } from './__generated__/operations.js';
+import { CheckoutDocument, CreateCartDocument, OrderDocument, ProductDocument } from './__generated__/operations.js';
 import { bearer, startStack, type Stack, type TypedCall } from './support/stack.js';
 
 // Its own nats-server: the stack's consumers use the production durable names (see order.e2e.ts).
@@ -15,21 +15,7 @@ const stock = async (id: string) => (await gql(ProductDocument, { id }, admin)).
 const address = { name: 'Ravi', line1: '2 Loop Lane', city: 'Pune', postalCode: '411001', country: 'IN' };
 
 async function newProduct(initialStock: number): Promise<string> {
-  const res = await gql(
-    CreateProductDocument,
-    {
-      input: {
-        sku: `SAGA-${randomUUID().slice(0, 8).toUpperCase()}`,
-        name: `Saga item ${randomUUID()}`,
-        description: 'e2e',
-        price: 500,
-        categorySlugs: [],
-        initialStock,
-      },
-    },
-    admin,
-  );
-  return res.data!.createProduct.product!.id;
+  return (await stack.createProduct({ price: 500, initialStock })).id;
 }
 
 async function guestCheckout(productId: string) {

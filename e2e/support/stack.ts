@@ -11,6 +11,8 @@ import * as payment from '@shop/payment';
 import * as invoice from '@shop/invoice';
 import * as psp from '@shop/payment-sandbox';
 import * as gateway from '@shop/gateway';
+import { randomUUID } from 'node:crypto';
+import { CreateProductDocument, type CreateProductInput } from '../__generated__/operations.js';
 import { countCalls, type CallCounter } from './call-counter.js';
 
 export const JWT_SECRET = 'e2e-only-jwt-secret-0123456789';
@@ -48,6 +50,11 @@ export interface Stack {
   token: (sub: string, role: 'customer' | 'admin') => Promise<string>;
   /** A typed operation (from e2e/__generated__/operations.ts) through the gateway, as a client sends it. */
   gql: TypedCall;
+  /**
+   * Creates a product through the gateway as an admin; fields not given get unique or neutral values
+   * (sku `E2E-…`, price 1000, stock 10, no categories). Throws with the answer unless it was created.
+   */
+  createProduct: (fields?: Partial<CreateProductInput>) => Promise<{ id: string; sku: string; name: string }>;
   /** Registers a partner (as `npm run partner -- add` does) and returns its API key. */
   addPartner: (name: string, ops: string[] | 'all') => Promise<string>;
   revokePartner: (name: string) => Promise<void>;
@@ -182,6 +189,7 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
   const safelist = gateway.loadSafelist();
   // `Invoice.pdfUrl` points at this gateway (its port is known only now; the link is built per request).
   invoiceConfig.PUBLIC_BASE_URL = running.url;
+  const gql: TypedCall = (doc, variables, headers = {}) => call(gatewayUrl, print(doc), variables, headers);
   return {
     gatewayUrl,
     productUrl: productService.url,
@@ -198,7 +206,25 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     productCalls,
     signingSecret: SIGNING_SECRET,
     token: (sub, role) => gateway.signDevToken(JWT_SECRET, sub, [role]),
-    gql: (doc, variables, headers = {}) => call(gatewayUrl, print(doc), variables, headers),
+    gql,
+    createProduct: async (fields = {}) => {
+      const tag = randomUUID().slice(0, 8);
+      const input = {
+        sku: `E2E-${tag.toUpperCase()}`,
+        name: `E2E item ${tag}`,
+        description: 'e2e',
+        price: 1000,
+        categorySlugs: [],
+        initialStock: 10,
+        ...fields,
+      };
+      const admin = { authorization: `Bearer ${await gateway.signDevToken(JWT_SECRET, 'e2e-fixtures', ['admin'])}` };
+      const res = await gql(CreateProductDocument, { input }, admin);
+      const created = res.data?.createProduct;
+      if (res.errors || created?.userErrors.length || !created?.product)
+        throw new Error(`createProduct ${input.sku}: ${JSON.stringify(res)}`);
+      return { id: created.product.id, sku: input.sku, name: input.name };
+    },
     addPartner: async (name, ops) => gateway.addPartner(partners, name, safelist.resolve(ops)),
     revokePartner: async (name) => {
       await gateway.revokePartner(partners, name);
