@@ -39,15 +39,15 @@ function canBind(port: number): Promise<boolean> {
   });
 }
 
-/** The low end of the kernel's ephemeral range (Linux default 32768). */
-function ephemeralLow(): number {
+/** The low end of the kernel's ephemeral range (Linux default 32768), read once. */
+const EPHEMERAL_LOW = ((): number => {
   try {
     const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
     return Number.isInteger(low) && low > 2048 ? low : 32_768;
   } catch {
     return 32_768;
   }
-}
+})();
 
 /**
  * A base port such that base … base+span-1 are all free on 127.0.0.1, for a program that is given a
@@ -58,7 +58,7 @@ function ephemeralLow(): number {
  * promise. `range` narrows the search (tests): the block lies within [from, to).
  */
 export async function freePortBlock(span: number, range: { from?: number; to?: number } = {}): Promise<number> {
-  const high = (range.to ?? ephemeralLow()) - span;
+  const high = (range.to ?? EPHEMERAL_LOW) - span;
   const low = range.from ?? Math.min(10_000, high - 1);
   for (let attempt = 0; attempt < 100; attempt++) {
     const base = low + Math.floor(Math.random() * (high - low + 1));
