@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestHandler } from 'express';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext, type Logger } from '@shop/kit';
 import type { GatewayConfig } from './config.js';
@@ -37,8 +39,21 @@ export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invo
     }
     const base = (opts.invoiceUrl() ?? DEFAULT_INVOICE_URL).replace(/\/graphql\/?$/, '');
     const requestId = requestIdOf(req.header(REQUEST_ID_HEADER));
+    // One signal for the upstream request: the timeout bounds the wait for its headers only (a slow
+    // client may take longer to read the body), and a client that goes away cancels it.
+    const upstreamCall = new AbortController();
+    const headersTimeout = setTimeout(
+      () => upstreamCall.abort(new Error('no answer from the invoice service in time')),
+      opts.config.SUBGRAPH_TIMEOUT_MS,
+    );
+    let clientLeft = false;
+    res.once('close', () => {
+      clientLeft = !res.writableFinished;
+      if (clientLeft) upstreamCall.abort(new Error('the client went away'));
+    });
+    let upstream: Response;
     try {
-      const upstream = await fetch(`${base}/internal/invoices/${id}/pdf`, {
+      upstream = await fetch(`${base}/internal/invoices/${id}/pdf`, {
         headers: {
           [CONTEXT_HEADER]: signContext(
             opts.config.GATEWAY_SIGNING_SECRET,
@@ -49,27 +64,40 @@ export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invo
           ),
           [REQUEST_ID_HEADER]: requestId,
         },
-        signal: AbortSignal.timeout(opts.config.SUBGRAPH_TIMEOUT_MS),
+        signal: upstreamCall.signal,
       });
+    } catch (err) {
+      if (clientLeft) return;
+      opts.log.error({ err, invoiceId: id }, 'fetching an invoice PDF failed');
+      if (!res.headersSent) res.status(502).json({ error: 'the invoice could not be fetched' });
+      return;
+    } finally {
+      clearTimeout(headersTimeout);
+    }
+    if (!upstream.ok || !upstream.body) {
+      await upstream.body?.cancel();
       if (upstream.status === 404) {
         res.status(404).json({ error: 'not found' });
         return;
       }
-      if (!upstream.ok || !upstream.body) {
-        opts.log.error({ status: upstream.status, invoiceId: id }, 'invoice service refused a PDF');
-        res.status(502).json({ error: 'the invoice could not be fetched' });
-        return;
-      }
-      res.status(200);
-      res.setHeader('content-type', 'application/pdf');
-      const length = upstream.headers.get('content-length');
-      if (length) res.setHeader('content-length', length);
-      res.setHeader('content-disposition', `inline; filename="invoice-${id}.pdf"`);
-      res.setHeader('cache-control', 'private, no-store');
-      Readable.fromWeb(upstream.body as never).pipe(res);
+      opts.log.error({ status: upstream.status, invoiceId: id }, 'invoice service refused a PDF');
+      res.status(502).json({ error: 'the invoice could not be fetched' });
+      return;
+    }
+    res.status(200);
+    res.setHeader('content-type', 'application/pdf');
+    const length = upstream.headers.get('content-length');
+    if (length) res.setHeader('content-length', length);
+    res.setHeader('content-disposition', `inline; filename="invoice-${id}.pdf"`);
+    res.setHeader('cache-control', 'private, no-store');
+    try {
+      // Backpressure both ways; on any failure both ends are destroyed, so the client sees a cut
+      // connection (never a short body that looks complete) and the upstream request is released.
+      await pipeline(Readable.fromWeb(upstream.body as WebReadableStream), res);
     } catch (err) {
-      opts.log.error({ err, invoiceId: id }, 'fetching an invoice PDF failed');
-      if (!res.headersSent) res.status(502).json({ error: 'the invoice could not be fetched' });
+      if ((err as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE')
+        opts.log.info({ invoiceId: id }, 'the client left during an invoice PDF download');
+      else opts.log.warn({ err, invoiceId: id }, 'an invoice PDF download broke off: the invoice service stopped sending');
     }
   };
 }
