@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '@shop/kit';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext, type Logger } from '@shop/kit';
 import type { GatewayContext } from './context.js';
+import { subgraphHttpError } from './subgraph-errors.js';
 
 /**
  * Sends every subgraph request with a freshly signed context. Nothing a client sent is forwarded:
@@ -9,15 +10,17 @@ import type { GatewayContext } from './context.js';
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(opts: { name: string; url: string; fetcher: Fetcher; secret: string }) {
+  constructor(opts: { name: string; url: string; fetcher: Fetcher; secret: string; log: Logger }) {
     super({ url: opts.url, fetcher: opts.fetcher });
     this.secret = opts.secret;
     this.audience = opts.name;
+    this.log = opts.log;
   }
 
   private readonly secret: string;
   /** The subgraph's name: the context is signed for it alone, so no other subgraph accepts it. */
   private readonly audience: string;
+  private readonly log: Logger;
 
   override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = opts.request.http!.headers;
@@ -30,5 +33,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       // health checks and schema loading
       headers.set(CONTEXT_HEADER, signContext(this.secret, { kind: 'service', service: 'gateway' }, undefined, Date.now(), this.audience));
     }
+  }
+
+  /** A non-2xx answer: the subgraph's own refusal of a field, or an internal error (see subgraphHttpError). */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    return subgraphHttpError(this.log, this.audience, response.status, await this.parseBody(response).catch(() => undefined));
   }
 }

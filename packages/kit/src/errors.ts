@@ -51,16 +51,26 @@ const PUBLIC_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+/** The extensions a client may see besides `code`: which input was wrong (`badInput`). */
+const PUBLIC_EXTENSIONS = ['field'] as const;
+
 /**
- * Apollo `formatError`: passes public errors through, replaces everything else by a generic
- * INTERNAL_SERVER_ERROR (no message, no stack) after logging the original.
+ * Apollo `formatError`: a public error reaches the client as its message, `extensions.code` (and
+ * `field`), path and locations, nothing else (a gateway would otherwise pass on a subgraph's
+ * `serviceName` or `response` with its URL and body); everything else becomes a generic
+ * INTERNAL_SERVER_ERROR (no message, no stack) after the original is logged.
  */
 export function maskErrors(log: (err: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
+    const where = {
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+    };
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-      const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      const extensions: Record<string, unknown> = { code };
+      for (const key of PUBLIC_EXTENSIONS) if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+      return { message: formatted.message, ...where, extensions };
     }
     log(unwrapResolverError(error));
     return {

@@ -1,0 +1,36 @@
+import { GraphQLError } from 'graphql';
+import type { Logger } from '@shop/kit';
+
+/** Codes of a subgraph's own refusal of a field that the client may see, with the subgraph's message. */
+const CALLER_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT']);
+
+interface SubgraphErrorBody {
+  message?: unknown;
+  path?: unknown;
+  extensions?: { code?: unknown };
+}
+
+function firstError(body: unknown): SubgraphErrorBody | undefined {
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  return Array.isArray(errors) ? (errors[0] as SubgraphErrorBody | undefined) : undefined;
+}
+
+/**
+ * The error a client gets for a subgraph's non-2xx answer (Apollo's default copies the subgraph's URL,
+ * HTTP status and whole body into `extensions.response`). A resolver's refusal carries the field's path
+ * (e.g. FORBIDDEN "Admins only" for a customer's `shipOrder`): the client gets its message and code.
+ * Anything else is the gateway's problem, not the caller's: most of all a 401 without a path, which is
+ * the subgraph refusing the gateway's signed context. That is logged and answered as an internal error
+ * (masked), never as UNAUTHENTICATED, which would make clients sign their users out.
+ */
+export function subgraphHttpError(log: Logger, subgraph: string, status: number, body: unknown): GraphQLError {
+  const first = firstError(body);
+  const code = first?.extensions?.code;
+  if (typeof code === 'string' && CALLER_CODES.has(code) && Array.isArray(first?.path) && typeof first.message === 'string') {
+    return new GraphQLError(first.message, { extensions: { code } });
+  }
+  const reason = typeof first?.message === 'string' ? first.message : undefined;
+  if (status === 401) log.error({ subgraph, status, reason }, "a subgraph refused the gateway's signed context");
+  else log.error({ subgraph, status, reason, body: reason ? undefined : body }, 'a subgraph failed a request');
+  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
