@@ -10,11 +10,15 @@ import type { Safelist } from './partners/manifest.js';
  * The persisted-query store behind Apollo Server's APQ (keys arrive as `apq:<sha256>`): the partner
  * safelist answers first — so partners can send ids only and nobody can overwrite a safelisted body —
  * then what first-party clients registered, in memory or, with REDIS_URL, in Redis for all replicas.
+ * A document longer than `maxBytes` (UTF-8) is not registered: the request that sent it is still
+ * answered, and its hash alone stays PERSISTED_QUERY_NOT_FOUND, so clients keep sending its text
+ * (Apollo clients do so on that error) and nobody can fill the store with near-1 MB documents.
  */
 export class ManifestFirstCache implements KeyValueCache<string> {
   constructor(
     private readonly safelist: Safelist,
     private readonly registered: KeyValueCache<string>,
+    private readonly maxBytes: number,
   ) {}
 
   private listed(key: string): string | undefined {
@@ -26,7 +30,8 @@ export class ManifestFirstCache implements KeyValueCache<string> {
   }
 
   async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
-    if (this.listed(key) === undefined) await this.registered.set(key, value, options);
+    if (this.listed(key) !== undefined || Buffer.byteLength(value) > this.maxBytes) return;
+    await this.registered.set(key, value, options);
   }
 
   async delete(key: string): Promise<boolean | void> {

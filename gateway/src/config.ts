@@ -32,6 +32,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
       /** How long an automatically persisted query stays registered. */
       APQ_TTL: duration('24h'),
+      /**
+       * Longest document (UTF-8 bytes) registered as an automatically persisted query; longer ones are
+       * answered but not stored. 32 KiB is ten times the largest operation of this API and more than
+       * MAX_TOKENS tokens take in ordinary formatting.
+       */
+      APQ_MAX_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1_024)
+        .max(1_000_000)
+        .default(32 * 1024),
       /** The partner safelist (Apollo persisted-query manifest); defaults to schema/persisted-queries/partner.json. */
       PERSISTED_QUERIES_PATH: z.string().optional(),
       /** How long a partner key lookup is cached; a revocation takes effect within this time. */

@@ -93,7 +93,10 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     introspection: !production,
     // A partner's GET carries x-api-key, which a browser cannot add to a simple (CSRF-able) request.
     csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', API_KEY_HEADER] },
-    persistedQueries: { cache: new ManifestFirstCache(safelist, apqStore(redis, log)), ttl: Math.round(config.APQ_TTL / 1000) },
+    persistedQueries: {
+      cache: new ManifestFirstCache(safelist, apqStore(redis, log), config.APQ_MAX_BYTES),
+      ttl: Math.round(config.APQ_TTL / 1000),
+    },
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: false,
