@@ -53,7 +53,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(10_000_000).default(600),
       RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
       RATE_LIMIT_WINDOW: duration('1m'),
-      /** Express `trust proxy` (e.g. 1 behind one load balancer), so per-IP limits see the client's address. */
+      /**
+       * How many proxies in front append to X-Forwarded-For (Express `trust proxy` as a hop count): 0 =
+       * clients connect directly and the header is ignored; N = the client is the N-th entry from the
+       * right. Set it higher than the real number of proxies and clients choose their own address.
+       */
       TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
       /** GraphQL Armor limits, checked before anything runs. */
       MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(10),

@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Redis } from './redis.js';
 
 export interface RateLimits {
@@ -30,8 +31,9 @@ export class RateLimiter {
     this.key = make(limits.perKey, 'rl-key');
   }
 
+  /** Spends one request of the budget of `ip`'s bucket (see rateLimitBucket). */
   byIp(ip: string): Promise<Verdict> {
-    return verdict(this.ip, ip);
+    return verdict(this.ip, rateLimitBucket(ip));
   }
 
   byPartner(name: string): Promise<Verdict> {
@@ -47,4 +49,32 @@ async function verdict(limiter: RateLimiterAbstract, key: string): Promise<Verdi
     if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
     throw rejection;
   }
+}
+
+/**
+ * Whose budget a client address spends: an IPv4 address its own; an IPv6 address that of its /64,
+ * because one subscriber line or host is routinely given a whole /64 and could otherwise take 2^64
+ * budgets by changing the low bits; an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, how dual-stack
+ * sockets and some proxies write IPv4 clients) that of its IPv4 address. Anything else is kept as is.
+ */
+export function rateLimitBucket(address: string): string {
+  const ip = address.replace(/%.*$/, ''); // an IPv6 zone index (`fe80::1%eth0`)
+  if (isIPv4(ip)) return ip;
+  if (!isIPv6(ip)) return address;
+  const g = hextets(ip);
+  if (g.slice(0, 5).every((h) => h === 0) && g[5] === 0xffff) return [g[6]! >> 8, g[6]! & 255, g[7]! >> 8, g[7]! & 255].join('.');
+  const prefix = g.slice(0, 4).map((h) => h.toString(16));
+  return `${prefix.join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail as two groups). */
+function hextets(ip: string): number[] {
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const hex = tail
+    ? `${ip.slice(0, tail.index)}${((+tail[1]! << 8) | +tail[2]!).toString(16)}:${((+tail[3]! << 8) | +tail[4]!).toString(16)}`
+    : ip;
+  const [head = '', rest] = hex.split('::');
+  const groups = (part: string) => (part ? part.split(':').map((h) => parseInt(h, 16)) : []);
+  const [before, after] = [groups(head), groups(rest ?? '')];
+  return rest === undefined ? before : [...before, ...new Array<number>(8 - before.length - after.length).fill(0), ...after];
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@redis/client';
-import { createLogger, type RunningServer } from '@shop/kit';
-import { startRedis, testDbName, testTmpDir, waitFor, type RedisInstance } from '@shop/harness';
-import { buildGateway, loadConfig } from '../src/lib.js';
+import { startRedis, testTmpDir, waitFor, type RedisInstance } from '@shop/harness';
+import { closeGateways, post, startEdgeGateway, type Answer } from './helpers.js';
 
 /**
  * Automatic persisted queries store nothing big: a document above APQ_MAX_BYTES is answered but not
@@ -16,38 +15,17 @@ const BIG = `query Big { __typename }\n# ${'x'.repeat(600_000)}\n`;
 const SMALL = 'query Small { __typename }';
 
 let redis: RedisInstance;
-const running: RunningServer[] = [];
 
 beforeAll(async () => {
   const dir = testTmpDir('shop-redis-');
   redis = await startRedis({ dir, logFile: `${dir}/redis.log` });
 });
 afterAll(async () => {
-  for (const r of running) await r.close();
+  await closeGateways();
   await redis?.stop();
 });
 
-async function startGateway(env: Record<string, string>): Promise<string> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    APOLLO_TELEMETRY_DISABLED: '1',
-    GATEWAY_SIGNING_SECRET: 'test-only-gateway-signing-secret-apq',
-    MONGODB_URL: inject('mongoUrl'),
-    MONGODB_DB: testDbName('gw_apq'),
-    ...env,
-  });
-  const r = await (await buildGateway(config, createLogger('gateway', 'silent'))).listen(0);
-  running.push(r);
-  return `${r.url}/graphql`;
-}
-
-type Answer = { status: number; data?: unknown; errors?: { extensions?: { code?: string } }[] };
 const pq = (query: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256(query) } });
-
-async function post(url: string, body: object): Promise<Answer> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, ...((await res.json()) as object) };
-}
 
 async function getByHash(url: string, query: string): Promise<Answer> {
   const res = await fetch(`${url}?${new URLSearchParams({ extensions: JSON.stringify(pq(query)) }).toString()}`, {
@@ -74,7 +52,7 @@ describe.each([
   ['in Redis', () => ({ REDIS_URL: redis.url })],
 ])('APQ registrations %s', (where, env) => {
   it('answer a 600 kB document but do not register it: its hash alone stays PERSISTED_QUERY_NOT_FOUND', async () => {
-    const url = await startGateway(env());
+    const url = await startEdgeGateway(env());
     const registered = await post(url, { query: BIG, extensions: pq(BIG) });
     expect(registered.errors).toBeUndefined();
     expect(registered.data).toEqual({ __typename: 'Query' });
