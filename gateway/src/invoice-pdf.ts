@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestHandler } from 'express';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext, type Logger } from '@shop/kit';
 import type { GatewayConfig } from './config.js';
@@ -93,7 +92,7 @@ export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invo
     try {
       // Backpressure both ways; on any failure both ends are destroyed, so the client sees a cut
       // connection (never a short body that looks complete) and the upstream request is released.
-      await pipeline(Readable.fromWeb(upstream.body as WebReadableStream), res);
+      await pipeline(Readable.fromWeb(upstream.body), res);
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE')
         opts.log.info({ invoiceId: id }, 'the client left during an invoice PDF download');

@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectMongo, createLogger } from '@shop/kit';
-import { freePort, startBroker, testDbName, type NatsInstance } from '@shop/harness';
+import { freePort, startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
 import * as invoice from '@shop/invoice';
-import { multiPagePdf } from './pdf.js';
-import { startServiceProcess, type ServiceProcess } from './processes.js';
+import { multiPagePdf } from './support/pdf.js';
+import { startServiceProcess, type ServiceProcess } from './support/processes.js';
 
 /**
  * Signed PDF links through a real gateway process to a real invoice subgraph process: a client that
@@ -132,6 +133,16 @@ describe('GET /invoices/<id>.pdf', () => {
     // While the invoice service is down, a link answers 502 at once.
     expect((await fetch(link(bigId))).status).toBe(502);
     invoiceProc = await invoiceProc.restart();
+    await expectGatewayServing();
+  });
+
+  it('ends the upstream download when the client goes away mid-body, and keeps serving', async () => {
+    const download = await pausedDownload(link(bigId));
+    expect(download.res.statusCode).toBe(200);
+    download.res.destroy();
+    await waitFor('the gateway to end the download of a client that left', () =>
+      readFileSync(gatewayProc.proc.logFile, 'utf8').includes('the client left during an invoice PDF download'),
+    );
     await expectGatewayServing();
   });
 });
