@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { Connection, Model } from 'mongoose';
 import { ensureIndexes } from '@shop/kit';
-import { waitFor, type NatsInstance } from '@shop/harness';
+import { runScript, waitFor, type NatsInstance } from '@shop/harness';
 import {
   createOutboxModel,
   listQuarantined,
@@ -164,6 +164,13 @@ describe('outbox relay', () => {
           .map((q) => q.id)
           .sort(),
       ).toEqual(bad.map((b) => b._id).sort());
+      // What an operator runs: `npm run outbox -- quarantined` against the service's database.
+      const cli = await runScript('packages/events/src/outbox-cli.ts', ['quarantined'], {
+        env: { MONGODB_URL: inject('mongoUrl'), MONGODB_DB: conn.name },
+      });
+      expect(cli.code).toBe(0);
+      expect(cli.stdout).toContain(bad[0]!._id);
+      expect(cli.stdout).toContain('shop.order.paid.v1');
     } finally {
       await relay.stop();
       await Outbox.deleteMany({ _id: { $in: bad.map((b) => b._id) } });
