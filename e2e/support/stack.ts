@@ -93,7 +93,7 @@ const GATEWAY_TEST_ENV = { RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_KEY: '10
 
 export async function startStack(mongoUrl: string, natsUrl?: string, opts: StackOptions = {}): Promise<Stack> {
   const common = { NODE_ENV: 'test', PORT: '0', GATEWAY_SIGNING_SECRET: SIGNING_SECRET };
-  const events = natsUrl ? { NATS_URL: natsUrl, RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '1000', MAX_DELIVER: '5' } : {};
+  const events = natsUrl ? { NATS_URL: natsUrl, RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '1000', RETRY_BUDGET: '1500ms' } : {};
   const productConfig = product.loadConfig({ ...common, ...events, MONGODB_URL: mongoUrl, MONGODB_DB: testDbName('e2e_product') });
   const productService = await product.startProductService(productConfig, log('product'));
   const productCalls = countCalls(productService.server.httpServer, SIGNING_SECRET);

@@ -106,7 +106,7 @@ interface Setting {
 }
 
 const kitConfigSource = readFileSync(join(ROOT, 'packages/kit/src/config.ts'), 'utf8');
-/** `eventsConfig` (NATS_URL, RETRY_*, MAX_DELIVER), spread by every service that publishes or consumes events. */
+/** `eventsConfig` (NATS_URL, RETRY_*, HANDLER_TIMEOUT), spread by every service that publishes or consumes events. */
 const eventsConfigSource = readFileSync(join(ROOT, 'packages/events/src/nats.ts'), 'utf8');
 
 /** The text defining `name` (`const name = …;` or `function name(…) {…}`) in one of the sources. */

@@ -4,7 +4,8 @@ import type { Logger } from '@shop/kit';
 import { decodeEvent, EventValidationError, type EventEnvelope, type EventSubject } from './contracts.js';
 import { publishDeadLetter } from './dlq.js';
 import { HEADERS, type DeadLetterKind } from './headers.js';
-import { checkRetryPolicy, PermanentError, retryDelayMs, type RetryPolicy } from './retry.js';
+import { classifyFailure } from './classify.js';
+import { checkRetryPolicy, retryDelayMs, type RetryPolicy } from './retry.js';
 import { startMaxDeliveriesListener, type SafetyNet } from './safety-net.js';
 import { ensureConsumer, streamFor } from './streams.js';
 
@@ -20,6 +21,8 @@ export interface MessageMeta {
   correlationId: string;
   /** Extends the ack deadline. Called for you every ackWait/3 while the handler runs. */
   working(): void;
+  /** Aborted when the handler's deadline passes: pass it to calls that accept one. */
+  signal: AbortSignal;
 }
 
 export type EventHandler<S extends EventSubject> = (event: EventEnvelope<S>, meta: MessageMeta) => Promise<void>;
@@ -38,6 +41,8 @@ export interface StartConsumerOptions<S extends EventSubject> {
   log: Logger;
   /** Ack wait of the consumer (default 30 s); long handlers are kept alive with `working()`. */
   ackWaitMs?: number;
+  /** Deadline of one handler run (default 2 min): past it the delivery is nak'd as a transient failure. */
+  handlerTimeoutMs?: number;
   maxAckPending?: number;
   /** Where a newly created consumer starts (default all). */
   deliverPolicy?: DeliverPolicy;
@@ -49,10 +54,14 @@ export interface ConsumerStats {
   acked: number;
   retried: number;
   deadLettered: number;
+  /** Deliveries given up on at the handler deadline (also counted in `retried` or `deadLettered`). */
+  timedOut: number;
   inFlight: number;
 }
 
 export interface RunningConsumer {
+  /** The durable consumer's name. */
+  readonly name: string;
   /** Stops pulling, finishes the messages already received, then stops the safety net. Drain NATS after. */
   stop(): Promise<void>;
   /** Settles when the loop ends: after stop(), or earlier if the subscription fails (treat that as fatal). */
@@ -63,10 +72,13 @@ export interface RunningConsumer {
 /**
  * A durable pull consumer loop with explicit acks (ARCHITECTURE §5, CONVENTIONS "Errors"):
  * - the body is decoded and validated against the subject's contract; a breach is dead-lettered at once;
- * - `PermanentError` (or an `EventValidationError` thrown by the handler) is dead-lettered at once;
- * - any other error is retried with `nak(delay)`, the delay doubling from `baseDelayMs` up to `maxDelayMs`;
+ * - a handler error that `classifyFailure` calls permanent is dead-lettered at once;
+ * - a transient one is retried with `nak(delay)`, the delay doubling from `baseDelayMs` up to `maxDelayMs`;
+ * - a handler still running at its deadline is a transient failure: its signal is aborted, the
+ *   keep-alive stops and the message is nak'd (the run is abandoned, its outcome only logged);
  * - the last allowed delivery that fails is dead-lettered, then terminated;
- * - a max-deliveries advisory listener catches what ran out of deliveries without a decision.
+ * - a max-deliveries advisory listener catches what ran out of deliveries without a decision;
+ * - a deleted consumer or stream ends the loop (`done` settles): the service treats that as fatal.
  * At most `concurrency` handlers run; no more than that many messages are pulled ahead.
  * Delivery is at least once: handlers must be idempotent by event id (ARCHITECTURE §6).
  */
@@ -75,6 +87,8 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
   const retry = checkRetryPolicy(opts.retry);
   const concurrency = opts.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be an integer ≥ 1');
+  const handlerTimeoutMs = opts.handlerTimeoutMs ?? 120_000;
+  if (!(handlerTimeoutMs > 0)) throw new Error('handlerTimeoutMs must be > 0');
   const stream = opts.stream ?? streamFor(subject);
   const log = opts.log.child({ consumer: durable, subject });
   const js: JetStreamClient = jetstream(nc);
@@ -103,7 +117,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
   // Listening before pulling: after a crash, the advisory comes when we pull again (see safety-net.ts).
   const safetyNet: SafetyNet = startMaxDeliveriesListener({ nc, js, jsm, stream, consumer: durable, log });
 
-  const stats = { acked: 0, retried: 0, deadLettered: 0 };
+  const stats = { acked: 0, retried: 0, deadLettered: 0, timedOut: 0 };
   const inflight = new Set<Promise<void>>();
 
   async function deadLetter(m: JsMsg, kind: DeadLetterKind, reason: string, mlog: Logger): Promise<void> {
@@ -136,6 +150,24 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     mlog.error({ kind, reason }, 'dead-lettering failed; message released for redelivery');
   }
 
+  async function failed(m: JsMsg, err: unknown, mlog: Logger): Promise<void> {
+    const failure = classifyFailure(err);
+    const reason = err instanceof Error ? err.message : String(err);
+    if (failure.kind === 'permanent') {
+      mlog.warn({ err, failure: failure.reason }, 'permanent failure');
+      return deadLetter(m, err instanceof EventValidationError ? 'invalid' : 'permanent', reason, mlog);
+    }
+    const deliveryCount = m.info.deliveryCount;
+    if (deliveryCount >= retry.maxDeliver) {
+      mlog.warn({ err, failure: failure.reason }, 'retry budget spent');
+      return deadLetter(m, 'exhausted', `failed ${deliveryCount} deliveries; last error: ${reason}`, mlog);
+    }
+    const delay = retryDelayMs(deliveryCount, retry);
+    m.nak(delay);
+    stats.retried++;
+    mlog.warn({ err, failure: failure.reason, delayMs: delay }, 'handler failed; retrying later');
+  }
+
   async function handle(m: JsMsg): Promise<void> {
     const deliveryCount = m.info.deliveryCount;
     const headerCorrelation = m.headers?.get(HEADERS.correlationId) ?? '';
@@ -148,6 +180,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     }
     const correlationId = headerCorrelation || event.correlationId;
     mlog = mlog.child({ eventId: event.id, correlationId });
+    const deadline = new AbortController();
     const meta: MessageMeta = {
       subject: m.subject,
       stream,
@@ -156,25 +189,30 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
       consumer: durable,
       correlationId,
       working: () => m.working(),
+      signal: deadline.signal,
     };
     const keepAlive = setInterval(() => m.working(), Math.max(100, Math.floor(ackWaitMs / 3)));
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HandlerTimeoutError(handlerTimeoutMs)), handlerTimeoutMs);
+    });
+    const run = Promise.resolve().then(() => handler(event, meta));
     try {
-      await handler(event, meta);
+      await Promise.race([run, expired]);
     } catch (err) {
-      clearInterval(keepAlive);
-      const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof PermanentError) return deadLetter(m, 'permanent', reason, mlog);
-      if (err instanceof EventValidationError) return deadLetter(m, 'invalid', reason, mlog);
-      if (deliveryCount >= retry.maxDeliver) {
-        return deadLetter(m, 'exhausted', `failed ${deliveryCount} deliveries; last error: ${reason}`, mlog);
+      if (err instanceof HandlerTimeoutError) {
+        deadline.abort(err);
+        stats.timedOut++;
+        // The abandoned run may still settle; its outcome no longer decides anything.
+        run.then(
+          () => mlog.warn('a handler abandoned at its deadline finished later'),
+          (late: unknown) => mlog.warn({ err: late }, 'a handler abandoned at its deadline failed later'),
+        );
       }
-      const delay = retryDelayMs(deliveryCount, retry);
-      m.nak(delay);
-      stats.retried++;
-      mlog.warn({ err, delayMs: delay }, 'handler failed; retrying later');
-      return;
+      return failed(m, err, mlog);
     } finally {
       clearInterval(keepAlive);
+      clearTimeout(timer);
     }
     m.ack();
     stats.acked++;
@@ -183,7 +221,9 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
   const consumer = await js.consumers.get(stream, durable);
   // Pulls are issued as the iterator advances, so pulling `concurrency` at a time and waiting for a
   // free slot before taking the next message keeps at most ~2×concurrency messages unacked here.
-  const messages = await consumer.consume({ max_messages: concurrency });
+  // A deleted consumer or stream ends the iterator instead of being waited for silently; the service
+  // exits and its restart provisions the consumer again.
+  const messages = await consumer.consume({ max_messages: concurrency, abort_on_missing_resource: true });
   void (async () => {
     for await (const s of messages.status()) {
       if (
@@ -217,6 +257,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
 
   let stopping: Promise<void> | null = null;
   return {
+    name: durable,
     done,
     stats: () => ({ ...stats, inFlight: inflight.size }),
     stop() {
@@ -228,4 +269,12 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
       return stopping;
     },
   };
+}
+
+/** A handler run that outlived its deadline; classified as a transient failure ("timed out"). */
+export class HandlerTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`handler still running after its ${timeoutMs} ms deadline`);
+    this.name = 'TimeoutError';
+  }
 }

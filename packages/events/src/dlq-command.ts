@@ -55,9 +55,9 @@ export function parseDlqArgs(argv: readonly string[]): DlqCommand {
   }
 }
 
-const oneLine = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+export const oneLine = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
 }

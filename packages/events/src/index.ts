@@ -6,6 +6,8 @@ export * from './headers.js';
 export * from './idempotency.js';
 export * from './nats.js';
 export * from './outbox.js';
+export * from './quarantine.js';
+export * from './classify.js';
 export * from './retry.js';
 export * from './safety-net.js';
 export * from './streams.js';

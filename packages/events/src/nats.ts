@@ -1,27 +1,41 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { durationMs, type Logger, type Readiness } from '@shop/kit';
-import type { RetryPolicy } from './retry.js';
+import { duration, durationMs, type Logger, type Readiness } from '@shop/kit';
+import { deliveriesForBudget, type RetryPolicy } from './retry.js';
 
 /**
  * Env vars every publisher/consumer shares, to spread into a service's config shape
- * (`parseConfig('order', { ...commonConfig(4003), ...eventsConfig })`).
+ * (`parseConfig('order', { ...commonConfig(4003), ...eventsConfig })`). See README "Retries".
  */
 export const eventsConfig = {
   NATS_URL: z
     .string()
     .regex(/^(nats|tls):\/\/\S+$/, 'must be a nats:// or tls:// URL')
     .default('nats://127.0.0.1:4222'),
+  /** First wait after a transient failure; doubled per attempt. */
   RETRY_BASE_DELAY_MS: durationMs(1_000),
+  /** Longest wait between two attempts. */
   RETRY_MAX_DELAY_MS: durationMs(60_000),
-  MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(6),
+  /** How long transient failures are retried before the message is dead-lettered (`exhausted`). */
+  RETRY_BUDGET: duration('30m'),
+  /** Deadline of one handler run; past it the delivery counts as a transient failure (nak). */
+  HANDLER_TIMEOUT: duration('2m'),
 };
 
-export const retryPolicyFrom = (c: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number; MAX_DELIVER: number }): RetryPolicy => ({
-  baseDelayMs: c.RETRY_BASE_DELAY_MS,
-  maxDelayMs: c.RETRY_MAX_DELAY_MS,
-  maxDeliver: c.MAX_DELIVER,
-});
+/** The retry and deadline settings a consumer reads (a subset of `eventsConfig`). */
+export interface ConsumerSettings {
+  RETRY_BASE_DELAY_MS: number;
+  RETRY_MAX_DELAY_MS: number;
+  RETRY_BUDGET: number;
+  /** Default 2 minutes. */
+  HANDLER_TIMEOUT?: number;
+}
+
+/** The consumer's retry policy: `maxDeliver` is derived from the budget (`deliveriesForBudget`). */
+export const retryPolicyFrom = (c: ConsumerSettings): RetryPolicy => {
+  const delays = { baseDelayMs: c.RETRY_BASE_DELAY_MS, maxDelayMs: c.RETRY_MAX_DELAY_MS };
+  return { ...delays, maxDeliver: deliveriesForBudget(c.RETRY_BUDGET, delays) };
+};
 
 /**
  * Connects for a long-lived process: reconnects forever (a broker restart must not end the service)

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Collection, type Connection, type Model } from 'mongoose';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '@shop/kit';
@@ -12,6 +12,10 @@ import { HEADERS } from './headers.js';
  * publish leaves the record pending; a crash between publish and mark makes the next relay publish it
  * again, and JetStream drops that copy as a duplicate (same `Nats-Msg-Id` within the stream's
  * duplicate window). Past the window, consumers still dedupe by event id.
+ *
+ * A record whose event breaks its contract can never be published: the relay quarantines it (sets
+ * `quarantinedAt` and `quarantineReason`, the relay being the only writer of those fields too), logs it at
+ * error level and goes on; `pending()` skips quarantined records. `listQuarantined` shows them.
  */
 
 /** One record waiting to be published. `id` is the record's key (not necessarily the event id). */
@@ -22,9 +26,19 @@ export interface OutboxEntry {
 }
 
 export interface OutboxStore {
-  /** Oldest unpublished records first, at most `limit`. */
+  /** Oldest unpublished, unquarantined records first, at most `limit`. */
   pending(limit: number): Promise<OutboxEntry[]>;
   markPublished(id: string): Promise<void>;
+  /** Takes a record that can never be published out of `pending()`, recording why. */
+  quarantine(id: string, reason: string): Promise<void>;
+}
+
+/** The filter of records still to publish: not published, not quarantined (a missing field counts as null). */
+export const pendingFilter = (publishedField = 'publishedAt') => ({ [publishedField]: null, quarantinedAt: null });
+
+/** Quarantines record `_id` of `collection` (see OutboxStore.quarantine). Only the relay writes these fields. */
+export async function quarantineRecord(collection: Collection, _id: unknown, reason: string): Promise<void> {
+  await collection.updateOne({ _id: _id as never }, { $set: { quarantinedAt: new Date(), quarantineReason: reason.slice(0, 2_000) } });
 }
 
 /**
@@ -34,6 +48,8 @@ export interface OutboxStore {
 export const outboxFields = {
   event: { type: Schema.Types.Mixed, default: null },
   publishedAt: { type: Date, default: null },
+  quarantinedAt: { type: Date, default: null },
+  quarantineReason: { type: String, default: null },
 } as const;
 
 /** A dedicated outbox collection for services whose state change is not an appended record. */
@@ -44,6 +60,8 @@ export interface OutboxDoc {
   event: AnyEvent;
   publishedAt: Date | null;
   createdAt: Date;
+  quarantinedAt?: Date | null;
+  quarantineReason?: string | null;
 }
 
 export function createOutboxModel(conn: Connection, collection = 'outbox', modelName = 'Outbox'): Model<OutboxDoc> {
@@ -54,6 +72,8 @@ export function createOutboxModel(conn: Connection, collection = 'outbox', model
       event: { type: Schema.Types.Mixed, required: true },
       publishedAt: { type: Date, default: null },
       createdAt: { type: Date, required: true },
+      quarantinedAt: { type: Date, default: null },
+      quarantineReason: { type: String, default: null },
     },
     { collection, versionKey: false, autoIndex: false, minimize: false },
   );
@@ -90,7 +110,7 @@ export function mongoOutboxStore<T>(model: Model<T>, opts: MongoOutboxOptions = 
   return {
     async pending(limit) {
       const docs = await model.collection
-        .find({ [publishedField]: null }, { projection: { _id: 1, [eventField]: 1 } })
+        .find(pendingFilter(publishedField), { projection: { _id: 1, [eventField]: 1 } })
         .sort({ [orderField]: 1, _id: 1 })
         .limit(limit)
         .toArray();
@@ -100,11 +120,15 @@ export function mongoOutboxStore<T>(model: Model<T>, opts: MongoOutboxOptions = 
       // Only the relay writes this field, so a plain update is safe on FerretDB (ARCHITECTURE §6).
       // The raw collection is used on purpose: with strictQuery, mongoose would drop a filter on a
       // field the schema does not declare and match every record. `_id` is cast to the schema's type.
-      const { _id } = model.castObject({ _id: id }) as { _id: unknown };
-      await model.collection.updateOne({ _id: _id as never }, { $set: { [publishedField]: new Date() } });
+      await model.collection.updateOne({ _id: castId(model, id) as never }, { $set: { [publishedField]: new Date() } });
+    },
+    async quarantine(id, reason) {
+      await quarantineRecord(model.collection, castId(model, id), reason);
     },
   };
 }
+
+const castId = <T>(model: Model<T>, id: string): unknown => (model.castObject({ _id: id }) as { _id: unknown })._id;
 
 export interface OutboxRelayOptions {
   store: OutboxStore;
@@ -118,7 +142,14 @@ export interface OutboxRelayOptions {
   publishTimeoutMs?: number;
 }
 
+export interface OutboxRelayStats {
+  published: number;
+  /** Records taken out of the outbox because their event breaks its contract. */
+  quarantined: number;
+}
+
 export interface OutboxRelay {
+  stats(): OutboxRelayStats;
   /** Publish soon, without waiting for the next poll (call after writing a record). */
   kick(): void;
   /** Resolves when a pass found nothing left to publish; rejects after `timeoutMs` (default 30 s). */
@@ -130,7 +161,7 @@ export interface OutboxRelay {
 /**
  * Publishes pending outbox records in order. A publish failure (NATS down, no stream) ends the pass and
  * the next one retries from the same record, so records never overtake each other. A record whose event
- * breaks its contract is logged and skipped (left pending, visible in every pass' log).
+ * breaks its contract is quarantined (see above) and the pass goes on with the records behind it.
  */
 export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const { store, js, log } = opts;
@@ -142,13 +173,17 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let running: Promise<boolean> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | null = null;
+  const stats: OutboxRelayStats = { published: 0, quarantined: 0 };
 
   async function publish(entry: OutboxEntry): Promise<void> {
     let event: AnyEvent;
     try {
       event = parseAnyEvent(entry.event);
     } catch (err) {
-      log.error({ err, outboxId: entry.id }, 'outbox record does not hold a valid event; left unpublished');
+      const reason = err instanceof Error ? err.message : String(err);
+      await store.quarantine(entry.id, reason);
+      stats.quarantined++;
+      log.error({ outboxId: entry.id, reason, quarantined: stats.quarantined }, 'outbox record does not hold a valid event; quarantined');
       return;
     }
     const h = natsHeaders();
@@ -157,6 +192,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     const ack = await js.publish(event.type, JSON.stringify(event), { msgID: event.id, headers: h, timeout });
     log.debug({ eventId: event.id, subject: event.type, seq: ack.seq, duplicate: ack.duplicate }, 'event published');
     await store.markPublished(entry.id);
+    stats.published++;
   }
 
   /** One pass over the backlog; true when it ended with nothing pending. */
@@ -203,6 +239,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   void run();
 
   return {
+    stats: () => ({ ...stats }),
     kick() {
       if (!stopped) void run();
     },

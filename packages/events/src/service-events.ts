@@ -1,16 +1,13 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '@shop/kit';
+import { exitWhenEnded, type Logger } from '@shop/kit';
 import type { EventSubject } from './contracts.js';
 import { startConsumer, type EventHandler, type RunningConsumer } from './consumer.js';
-import { retryPolicyFrom } from './nats.js';
+import { retryPolicyFrom, type ConsumerSettings } from './nats.js';
 import type { OutboxRelay } from './outbox.js';
 import { consumerName } from './streams.js';
 
 /** The settings a service's event side reads (spread `eventsConfig` and an OUTBOX_INTERVAL into its config). */
-export interface EventsSettings {
-  RETRY_BASE_DELAY_MS: number;
-  RETRY_MAX_DELAY_MS: number;
-  MAX_DELIVER: number;
+export interface EventsSettings extends ConsumerSettings {
   OUTBOX_INTERVAL: number;
 }
 
@@ -51,7 +48,7 @@ export type ServiceHandlers = { [S in EventSubject]?: EventHandler<S> };
 
 export interface ServiceConsumersOptions {
   nc: NatsConnection;
-  config: Pick<EventsSettings, 'RETRY_BASE_DELAY_MS' | 'RETRY_MAX_DELAY_MS' | 'MAX_DELIVER'>;
+  config: ConsumerSettings;
   log: Logger;
   /** Events handled at once per consumer (default 4). */
   concurrency?: number;
@@ -79,6 +76,7 @@ export async function startServiceConsumers(
           handler: handlers[subject] as EventHandler<EventSubject>,
           concurrency: o.concurrency ?? 4,
           ackWaitMs: o.ackWaitMs,
+          handlerTimeoutMs: o.config.HANDLER_TIMEOUT,
           retry: retryPolicyFrom(o.config),
           log: o.log,
         }),
@@ -105,4 +103,13 @@ export function consumerEvents(consumers: RunningConsumer[]): ConsumerEvents {
       await Promise.all(consumers.map((c) => c.stop()));
     },
   };
+}
+
+/**
+ * The rule every consuming service applies in its start path: a consumer loop that ends on its own
+ * (consumer deleted, subscription failed) is fatal — log, exit 1, let the supervisor restart the process,
+ * whose start provisions the consumer again. Ends during a shutdown (`onShutdown`) are expected.
+ */
+export function exitWhenConsumersEnd(log: Logger, consumers: readonly RunningConsumer[]): void {
+  for (const c of consumers) exitWhenEnded(log, `consumer ${c.name}`, c.done);
 }

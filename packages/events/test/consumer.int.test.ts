@@ -236,6 +236,34 @@ describe('consumer: graceful stop', () => {
   });
 });
 
+describe('consumer: handler deadline', () => {
+  it('naks a handler frozen past its deadline as a transient failure, aborts its signal, and the redelivery succeeds', async () => {
+    const tag = tagOf('frozen');
+    const deliveries: number[] = [];
+    let firstSignal: AbortSignal | undefined;
+    const c = await consume(
+      tag,
+      async (_e, meta) => {
+        deliveries.push(meta.deliveryCount);
+        if (meta.deliveryCount === 1) {
+          firstSignal = meta.signal;
+          // A dependency that never answers: only the consumer's deadline can end this delivery.
+          await new Promise<void>(() => {});
+        }
+      },
+      { ackWaitMs: 600, handlerTimeoutMs: 1_000 },
+    );
+    const { event } = await publish(tag);
+    await waitFor('the redelivery to succeed', () => settled(`test--${tag}`).then((info) => (deliveries.length === 2 ? info : undefined)), {
+      timeoutMs: 15_000,
+    });
+    expect(deliveries).toEqual([1, 2]);
+    expect(firstSignal?.aborted).toBe(true);
+    expect(c.stats()).toMatchObject({ acked: 1, retried: 1, deadLettered: 0, inFlight: 0 });
+    expect((await listDeadLetters(broker.jsm)).filter((d) => d.eventId === event.id)).toEqual([]);
+  });
+});
+
 describe('consumer: poison messages', () => {
   it('dead-letters a payload that breaks the contract at once, without calling the handler', async () => {
     const tag = tagOf('invalid');

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { Connection, Model } from 'mongoose';
 import { ensureIndexes } from '@shop/kit';
-import { waitFor, type NatsInstance } from '@shop/harness';
+import { runScript, waitFor, type NatsInstance } from '@shop/harness';
 import {
   createOutboxModel,
+  listQuarantined,
   mongoOutboxStore,
   outboxDoc,
   startConsumer,
@@ -84,6 +85,7 @@ describe('outbox relay', () => {
     const real = mongoOutboxStore(Outbox);
     let publishedByFirst = 0;
     const crashing: OutboxStore = {
+      ...real,
       pending: (n) => real.pending(n),
       markPublished: () => {
         publishedByFirst++;
@@ -130,20 +132,48 @@ describe('outbox relay', () => {
     }
   });
 
-  it('skips a record that breaks its contract without blocking the others', async () => {
+  it('quarantines 100 records that break their contract and publishes the valid one behind them', async () => {
     const tag = tagOf('bad');
+    const t0 = Date.now() - 60_000;
+    // A whole batch (the default 100) of invalid records at the head of the outbox, oldest first.
+    const bad = Array.from({ length: 100 }, (_, i) => {
+      const event = { ...orderPaid(tag), data: { orderId: 'not-a-uuid' } } as unknown as EventEnvelope<'shop.order.paid.v1'>;
+      return outboxDoc(event, new Date(t0 + i));
+    });
+    await Outbox.insertMany(bad);
     const good = orderPaid(tag);
-    const bad = { ...orderPaid(tag), data: { orderId: 'not-a-uuid' } } as unknown as EventEnvelope<'shop.order.paid.v1'>;
-    await Outbox.create({ ...outboxDoc(bad as never), createdAt: new Date(Date.now() - 1000) });
     await Outbox.create(outboxDoc(good));
     const relay = startOutboxRelay({ store: mongoOutboxStore(Outbox), js: broker.js, log, intervalMs: 50 });
     try {
-      await waitFor('the valid event', () => receivedIds(tag).includes(good.id));
+      await waitFor('the valid event behind 100 invalid ones', () => receivedIds(tag).includes(good.id), { timeoutMs: 15_000 });
       expect(receivedIds(tag)).toEqual([good.id]);
-      expect((await Outbox.findById(bad.id).lean())?.publishedAt).toBeNull();
+      const stored = await Outbox.collection.find({ _id: { $in: bad.map((b) => b._id) as never[] } }).toArray();
+      expect(stored).toHaveLength(100);
+      for (const doc of stored) {
+        expect(doc.publishedAt).toBeNull();
+        expect(doc.quarantinedAt).toBeInstanceOf(Date);
+        expect(doc.quarantineReason).toMatch(/orderId/);
+      }
+      expect(relay.stats().quarantined).toBe(100);
+      const pendingIds = (await mongoOutboxStore(Outbox).pending(1_000)).map((e) => e.id);
+      expect(pendingIds.filter((id) => bad.some((b) => b._id === id))).toEqual([]);
+      const listed = await listQuarantined(conn.db!);
+      expect(
+        listed
+          .filter((q) => q.collection === 'outbox')
+          .map((q) => q.id)
+          .sort(),
+      ).toEqual(bad.map((b) => b._id).sort());
+      // What an operator runs: `npm run outbox -- quarantined` against the service's database.
+      const cli = await runScript('packages/events/src/outbox-cli.ts', ['quarantined'], {
+        env: { MONGODB_URL: inject('mongoUrl'), MONGODB_DB: conn.name },
+      });
+      expect(cli.code).toBe(0);
+      expect(cli.stdout).toContain(bad[0]!._id);
+      expect(cli.stdout).toContain('shop.order.paid.v1');
     } finally {
       await relay.stop();
-      await Outbox.deleteOne({ _id: bad.id });
+      await Outbox.deleteMany({ _id: { $in: bad.map((b) => b._id) } });
     }
   });
 
@@ -155,6 +185,7 @@ describe('outbox relay', () => {
     onTestFinished(() => release());
     let marking = 0;
     const slow: OutboxStore = {
+      ...real,
       pending: (n) => real.pending(n),
       markPublished: async (id) => {
         marking++;

@@ -68,7 +68,7 @@ describe('NATS restart', () => {
     const store = mongoOutboxStore(Outbox);
     let publishFailures = 0;
     relay = startOutboxRelay({
-      store: { pending: (n) => store.pending(n), markPublished: (id) => store.markPublished(id) },
+      store: { ...store, pending: (n) => store.pending(n), markPublished: (id) => store.markPublished(id) },
       js: {
         publish: (...args: Parameters<Broker['js']['publish']>) =>
           broker.js.publish(...args).catch((err: unknown) => {

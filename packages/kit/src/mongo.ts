@@ -1,17 +1,33 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 
+/** How long a database call may wait at each stage; every call ends within these bounds (ARCHITECTURE §6). */
+export interface MongoTimeouts {
+  /** Waiting for a reachable server (default 10 s). */
+  timeoutMs?: number;
+  /** Waiting for a reply on an open socket (default 30 s): a frozen server fails the call instead of holding it. */
+  socketTimeoutMs?: number;
+  /** Waiting for a free pooled connection (default 10 s). */
+  waitQueueTimeoutMs?: number;
+  /** Opening a connection, TCP and handshake (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
 /**
  * Opens one connection to the service's own database. `autoIndex` is off: indexes are created by
  * `ensureIndexes` at start-up, and only kinds both MongoDB and FerretDB support (ARCHITECTURE §6).
- * `timeoutMs` bounds server selection: how long an operation waits for an unreachable database.
+ * Every stage of a call is bounded (`MongoTimeouts`), so a database that stops answering (SIGSTOP, a
+ * network partition) makes calls fail with a driver error the event consumers retry, never hang.
  */
-export async function connectMongo(url: string, dbName: string, opts: { timeoutMs?: number } = {}): Promise<Connection> {
+export async function connectMongo(url: string, dbName: string, opts: MongoTimeouts = {}): Promise<Connection> {
   mongoose.set('strictQuery', true);
   const conn = mongoose.createConnection(url, {
     dbName,
     autoIndex: false,
     autoCreate: true,
     serverSelectionTimeoutMS: opts.timeoutMs ?? 10_000,
+    socketTimeoutMS: opts.socketTimeoutMs ?? 30_000,
+    waitQueueTimeoutMS: opts.waitQueueTimeoutMs ?? 10_000,
+    connectTimeoutMS: opts.connectTimeoutMs ?? 10_000,
     maxPoolSize: 20,
   });
   await conn.asPromise();

@@ -35,7 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 export type CartConfig = ReturnType<typeof loadConfig>;
 
 /** What the event step reads (src/events.ts). */
-export type CartEventsSettings = Pick<CartConfig, 'RETRY_BASE_DELAY_MS' | 'RETRY_MAX_DELAY_MS' | 'MAX_DELIVER'>;
+export type CartEventsSettings = Pick<CartConfig, 'RETRY_BASE_DELAY_MS' | 'RETRY_MAX_DELAY_MS' | 'RETRY_BUDGET' | 'HANDLER_TIMEOUT'>;
 
 /** The limits the cart rules need (ARCHITECTURE §4). */
 export type CartLimits = Pick<CartConfig, 'MAX_LINE_QUANTITY' | 'MAX_CART_LINES' | 'CART_TTL'>;

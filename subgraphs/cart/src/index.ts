@@ -1,4 +1,4 @@
-import { connectNats } from '@shop/events';
+import { connectNats, exitWhenConsumersEnd } from '@shop/events';
 import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { attachCartEvents, startCartService } from './server.js';
@@ -11,6 +11,7 @@ runMain('cart', async () => {
   const stopSweeper = startCartSweeper(service.carts, service.fetchSnapshots, config.CART_TTL, config.CART_SWEEP_INTERVAL, log);
   const nc = await connectNats(config.NATS_URL, 'cart', log);
   const events = await attachCartEvents(service, nc, config, log);
+  exitWhenConsumersEnd(log, events.consumers);
   log.info({ url: service.url, productUrl: config.PRODUCT_URL, nats: config.NATS_URL }, 'cart subgraph ready');
   onShutdown(log, [
     ['stop sweeper', stopSweeper],

@@ -24,11 +24,16 @@ const customer = (): Caller => ({ kind: 'user', sub: `events-${randomUUID()}`, r
 
 beforeAll(async () => {
   nats = await startBroker('test');
-  svc = await startServices({ NATS_URL: nats.url, RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', MAX_DELIVER: '3' });
+  svc = await startServices({ NATS_URL: nats.url, RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', RETRY_BUDGET: '150ms' });
   nc = await connectNats(nats.url, 'cart-test', log);
   js = jetstream(nc);
   jsm = await jetstreamManager(nc);
-  events = await attachCartEvents(svc.cart, nc, { RETRY_BASE_DELAY_MS: 50, RETRY_MAX_DELAY_MS: 200, MAX_DELIVER: 3 }, log);
+  events = await attachCartEvents(
+    svc.cart,
+    nc,
+    { RETRY_BASE_DELAY_MS: 50, RETRY_MAX_DELAY_MS: 200, RETRY_BUDGET: 150, HANDLER_TIMEOUT: 120_000 },
+    log,
+  );
   gql = client(svc.cart.url);
   mug = await createProduct(svc.product, { price: 1250, initialStock: 1000 });
 });

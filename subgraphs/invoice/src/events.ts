@@ -33,6 +33,9 @@ export function invoiceOutbox(m: InvoiceModels): OutboxStore {
     markPublished(id) {
       return (id.startsWith('i:') ? issued : rendered).markPublished(id.slice(2));
     },
+    quarantine(id, reason) {
+      return (id.startsWith('i:') ? issued : rendered).quarantine(id.slice(2), reason);
+    },
   };
 }
 

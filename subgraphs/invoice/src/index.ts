@@ -1,4 +1,4 @@
-import { connectNats } from '@shop/events';
+import { connectNats, exitWhenConsumersEnd } from '@shop/events';
 import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { attachInvoiceEvents, startInvoiceService } from './server.js';
@@ -9,6 +9,7 @@ runMain('invoice', async () => {
   const service = await startInvoiceService(config, log);
   const nc = await connectNats(config.NATS_URL, 'invoice', log);
   const events = await attachInvoiceEvents(service, nc, config, log);
+  exitWhenConsumersEnd(log, events.consumers);
   log.info({ url: service.url, orderUrl: config.ORDER_URL, nats: config.NATS_URL }, 'invoice subgraph ready');
   onShutdown(log, [
     ['stop consumer, then the outbox relay', () => events.stop()],

@@ -1,12 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, createEvent, parseAnyEvent, type AnyEvent, type EventEnvelope, type EventSubject } from '@shop/events';
-import { CONTEXT_HEADER, createLogger, verifyContext, type Caller } from '@shop/kit';
-import { priceLines } from '@shop/money';
+import { createLogger, type Caller } from '@shop/kit';
 import {
   GUEST,
   postGraphQL,
@@ -21,80 +18,13 @@ import { loadConfig, type InvoiceConfig } from '../src/config.js';
 import { attachInvoiceEvents, startInvoiceService, type StartedInvoiceService } from '../src/server.js';
 import type { InvoiceEvents } from '../src/events.js';
 import type { OrderForInvoice } from '../src/services.js';
+import { FakeOrders } from './fake-orders.js';
+
+export { FakeOrders } from './fake-orders.js';
 
 export const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
-export const EVENTS_ENV = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', MAX_DELIVER: '5' };
+export const EVENTS_ENV = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', RETRY_BUDGET: '550ms' };
 export const PDF_LINK_SECRET = 'test-only-pdf-link-secret-0123456789';
-
-/**
- * A stand-in for the order subgraph's `order(id)`: it answers only requests signed as `service:invoice`
- * (what the real order service allows, see its access.ts READERS) with the orders the test registered.
- */
-export class FakeOrders {
-  readonly orders = new Map<string, OrderForInvoice>();
-  calls = 0;
-  private server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      this.calls++;
-      const verified = verifyContext(TEST_SIGNING_SECRET, req.headers[CONTEXT_HEADER] as string | undefined);
-      res.setHeader('content-type', 'application/json');
-      if (!verified.ok || verified.context.caller.kind !== 'service' || verified.context.caller.service !== 'invoice') {
-        res.end(JSON.stringify({ errors: [{ message: 'unauthenticated' }] }));
-        return;
-      }
-      const { variables } = JSON.parse(body) as { variables: { id: string } };
-      res.end(JSON.stringify({ data: { order: this.orders.get(variables.id) ?? null } }));
-    });
-  });
-  url = '';
-
-  async start() {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/graphql`;
-    return this;
-  }
-
-  stop() {
-    return new Promise<void>((r) => this.server.close(() => r()));
-  }
-
-  /** Registers a paid order with `lines` (net unit prices, tax 20 %) and returns it. */
-  add(lines: { sku?: string; name?: string; unitPrice: number; quantity: number }[], customerId: string | null = null): OrderForInvoice {
-    const id = randomUUID();
-    const priced = priceLines(lines, 2000);
-    const currency = 'USD';
-    const order: OrderForInvoice = {
-      id,
-      number: `SO-2026-${String(this.orders.size + 1).padStart(6, '0')}`,
-      status: 'PAID',
-      customerId,
-      email: 'ada@example.com',
-      shippingAddress: {
-        name: 'Ada Lovelace',
-        line1: '12 St James Square',
-        line2: null,
-        city: 'London',
-        region: null,
-        postalCode: 'SW1Y 4JH',
-        country: 'GB',
-      },
-      lines: lines.map((l, i) => ({
-        sku: l.sku ?? `SKU-${i + 1}`,
-        name: l.name ?? `Product number ${i + 1}`,
-        unitPrice: { amount: l.unitPrice, currency },
-        quantity: l.quantity,
-        lineTotal: { amount: priced.lines[i]!.lineTotal },
-      })),
-      subtotal: { amount: priced.subtotal, currency },
-      tax: { amount: priced.tax },
-      total: { amount: priced.total, currency },
-    };
-    this.orders.set(id, order);
-    return order;
-  }
-}
 
 export function paidEvent(order: OrderForInvoice): EventEnvelope<'shop.order.paid.v1'> {
   return createEvent(
@@ -117,20 +47,31 @@ export interface Env {
 }
 
 /** The invoice service on a free port with a fresh database, the fake order service and (unless `events: false`) a nats-server of this file's own. */
-export async function startEnv(opts: { events?: boolean; env?: Record<string, string> } = {}): Promise<Env> {
+export async function startEnv(
+  opts: {
+    events?: boolean;
+    env?: Record<string, string>;
+    /** Retry settings (default the fast EVENTS_ENV; `{}` for the production defaults). */
+    eventsEnv?: Record<string, string>;
+    /** Another database server than the suite's shared one (a test that freezes its own). */
+    mongoUrl?: string;
+    /** Another order service than the in-process fake (a stub process a test kills). */
+    orderUrl?: string;
+  } = {},
+): Promise<Env> {
   const orders = await new FakeOrders().start();
   const nats = opts.events === false ? undefined : await startBroker('test');
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
-    MONGODB_URL: inject('mongoUrl'),
+    MONGODB_URL: opts.mongoUrl ?? inject('mongoUrl'),
     MONGODB_DB: testDbName('invoice'),
     GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     PDF_LINK_SECRET,
     PUBLIC_BASE_URL: 'http://shop.test',
-    ORDER_URL: orders.url,
+    ORDER_URL: opts.orderUrl ?? orders.url,
     OUTBOX_INTERVAL: '200ms',
-    ...(nats ? { NATS_URL: nats.url, ...EVENTS_ENV } : {}),
+    ...(nats ? { NATS_URL: nats.url, ...(opts.eventsEnv ?? EVENTS_ENV) } : {}),
     ...opts.env,
   });
   const invoice = await startInvoiceService(config, log('invoice'));

@@ -2,6 +2,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
   createEvent,
   ensureStreams,
+  pendingFilter,
+  quarantineRecord,
   startServiceConsumers,
   startOutboxRelay,
   type AnyEvent,
@@ -112,12 +114,12 @@ export function orderOutbox(m: OrderModels): OutboxStore {
     async pending(limit) {
       const [orders, transitions] = await Promise.all([
         m.Order.collection
-          .find({ publishedAt: null }, { projection: { _id: 1, event: 1, createdAt: 1 } })
+          .find(pendingFilter(), { projection: { _id: 1, event: 1, createdAt: 1 } })
           .sort({ createdAt: 1, _id: 1 })
           .limit(limit)
           .toArray(),
         m.Transition.collection
-          .find({ publishedAt: null }, { projection: { _id: 1, event: 1, at: 1 } })
+          .find(pendingFilter(), { projection: { _id: 1, event: 1, at: 1 } })
           .sort({ at: 1, _id: 1 })
           .limit(limit)
           .toArray(),
@@ -135,6 +137,9 @@ export function orderOutbox(m: OrderModels): OutboxStore {
       // The relay is the only writer of publishedAt (ARCHITECTURE §6), so a plain update is safe.
       const collection = id.startsWith('o:') ? m.Order.collection : m.Transition.collection;
       await collection.updateOne({ _id: id.slice(2) as never }, { $set: { publishedAt: new Date() } });
+    },
+    async quarantine(id, reason) {
+      await quarantineRecord(id.startsWith('o:') ? m.Order.collection : m.Transition.collection, id.slice(2), reason);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { connectNats } from '@shop/events';
+import { connectNats, exitWhenConsumersEnd } from '@shop/events';
 import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { attachOrderEvents, startOrderService, startOrderSweeper } from './server.js';
@@ -9,6 +9,7 @@ runMain('order', async () => {
   const service = await startOrderService(config, log);
   const nc = await connectNats(config.NATS_URL, 'order', log);
   const events = await attachOrderEvents(service, nc, config, log);
+  exitWhenConsumersEnd(log, events.consumers);
   const stopSweeper = startOrderSweeper(service, config, log);
   log.info({ url: service.url, cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, nats: config.NATS_URL }, 'order subgraph ready');
   // Records written by requests still in flight after the relay stopped stay in the outbox: the next start publishes them.

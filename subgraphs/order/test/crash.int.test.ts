@@ -37,7 +37,7 @@ import { available, checkoutInput, createProduct, mutate, newCart, orderEvents, 
 
 const ENTRY = 'subgraphs/order/src/index.ts';
 const NODE_ARGS = ['--conditions=shop-source', '--import', 'tsx', ENTRY];
-const EVENTS_ENV = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', MAX_DELIVER: '3' };
+const EVENTS_ENV = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', RETRY_BUDGET: '150ms' };
 const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
 
 let tmp: string;

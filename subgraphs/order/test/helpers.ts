@@ -32,7 +32,7 @@ import type { OrderEvents } from '../src/events.js';
 const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
 
 /** Small retry settings so poison messages reach the DLQ quickly. */
-const EVENTS_ENV = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', MAX_DELIVER: '3' };
+const EVENTS_ENV = { RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', RETRY_BUDGET: '150ms' };
 
 export interface Services {
   product: product.StartedProductService;

@@ -1,4 +1,4 @@
-import { connectNats } from '@shop/events';
+import { connectNats, exitWhenConsumersEnd } from '@shop/events';
 import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { attachPaymentEvents, startPaymentService } from './server.js';
@@ -9,6 +9,7 @@ runMain('payment', async () => {
   const service = await startPaymentService(config, log);
   const nc = await connectNats(config.NATS_URL, 'payment', log);
   const events = await attachPaymentEvents(service, nc, config, log);
+  exitWhenConsumersEnd(log, events.consumers);
   log.info(
     { url: service.url, webhookUrl: service.webhookUrl, orderUrl: config.ORDER_URL, psp: config.PSP_URL, nats: config.NATS_URL },
     'payment subgraph ready',

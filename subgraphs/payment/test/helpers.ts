@@ -38,7 +38,13 @@ export interface Services {
 export async function startServices(): Promise<Services> {
   const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
   const nats = await startBroker('test');
-  const natsEnv = { NATS_URL: nats.url, RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', MAX_DELIVER: '5', OUTBOX_INTERVAL: '200ms' };
+  const natsEnv = {
+    NATS_URL: nats.url,
+    RETRY_BASE_DELAY_MS: '50',
+    RETRY_MAX_DELAY_MS: '200',
+    RETRY_BUDGET: '550ms',
+    OUTBOX_INTERVAL: '200ms',
+  };
   const productConfig = product.loadConfig({ ...common, ...natsEnv, MONGODB_DB: testDbName('pay_product') });
   const productService = await product.startProductService(productConfig, log('product'));
   const cartService = await cart.startCartService(

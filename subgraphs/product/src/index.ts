@@ -1,4 +1,4 @@
-import { connectNats } from '@shop/events';
+import { connectNats, exitWhenConsumersEnd } from '@shop/events';
 import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { startProductEvents } from './events.js';
@@ -12,6 +12,7 @@ runMain('product', async () => {
   const stopSweeper = startReservationSweeper(service.reservations, config.RESERVATION_TTL, config.RESERVATION_SWEEP_INTERVAL, log);
   const nc = await connectNats(config.NATS_URL, 'product', log);
   const events = await startProductEvents(service, { nc, config, log });
+  exitWhenConsumersEnd(log, events.consumers);
   log.info({ url: service.url, nats: config.NATS_URL }, 'product subgraph ready');
   onShutdown(log, [
     ['stop sweeper', stopSweeper],

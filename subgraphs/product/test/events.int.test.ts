@@ -21,12 +21,12 @@ const log = createLogger('product', 'silent');
 
 beforeAll(async () => {
   nats = await startBroker('test');
-  const env = { NATS_URL: nats.url, RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', MAX_DELIVER: '3' };
+  const env = { NATS_URL: nats.url, RETRY_BASE_DELAY_MS: '50', RETRY_MAX_DELAY_MS: '200', RETRY_BUDGET: '150ms' };
   svc = await startProduct(env);
   nc = await connectNats(nats.url, 'product-test', log);
   js = jetstream(nc);
   jsm = await jetstreamManager(nc);
-  events = await startProductEvents(svc, { nc, config: { RETRY_BASE_DELAY_MS: 50, RETRY_MAX_DELAY_MS: 200, MAX_DELIVER: 3 }, log });
+  events = await startProductEvents(svc, { nc, config: { RETRY_BASE_DELAY_MS: 50, RETRY_MAX_DELAY_MS: 200, RETRY_BUDGET: 150 }, log });
   gql = client(svc.url);
 });
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { connectNats } from '@shop/events';
+import { connectNats, exitWhenConsumersEnd } from '@shop/events';
 import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { startRenderer } from './worker.js';
@@ -8,6 +8,7 @@ runMain('invoice-renderer', async () => {
   const log = createLogger('invoice-renderer', config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
   const nc = await connectNats(config.NATS_URL, 'invoice-renderer', log);
   const renderer = await startRenderer(config, nc, log);
+  exitWhenConsumersEnd(log, [renderer.consumer]);
   log.info({ health: renderer.health.url, invoiceUrl: config.INVOICE_URL, nats: config.NATS_URL }, 'invoice renderer ready');
   onShutdown(log, [
     ['stop consumer, health server and chromium', () => renderer.stop()],

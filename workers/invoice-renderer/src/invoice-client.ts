@@ -1,5 +1,5 @@
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '@shop/kit';
-import { PermanentError } from '@shop/events';
+import { HttpStatusError, PermanentError } from '@shop/events';
 import { InvoiceSnapshot } from './snapshot.js';
 
 /** The invoice service's internal routes, called signed as `service:invoice-renderer` (ARCHITECTURE §5, §7). */
@@ -14,11 +14,9 @@ export function invoiceClient(opts: { baseUrl: string; secret: string; timeoutMs
     [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: 'invoice-renderer' }, requestId, Date.now(), 'invoice'),
     [REQUEST_ID_HEADER]: requestId,
   });
-  const fail = async (what: string, res: Response) => {
-    const msg = `${what}: HTTP ${res.status} ${await res.text().catch(() => '')}`.trim();
-    // 404: the invoice does not exist; 400/401/403: this request can never succeed. 5xx: retry.
-    if (res.status >= 400 && res.status < 500) throw new PermanentError(msg);
-    throw new Error(msg);
+  // classifyFailure decides: 404 (no such invoice), 400/401/403 are permanent; 408, 429 and 5xx are retried.
+  const fail = async (what: string, res: Response): Promise<never> => {
+    throw new HttpStatusError(`${what}: HTTP ${res.status} ${await res.text().catch(() => '')}`.trim(), res.status);
   };
   return {
     async snapshot(invoiceId, requestId) {

@@ -47,6 +47,7 @@ export async function startRenderer(
     durable: consumerName('invoice-renderer', 'shop.invoice.issued.v1'),
     concurrency: config.RENDER_CONCURRENCY,
     ackWaitMs: config.ACK_WAIT,
+    handlerTimeoutMs: config.HANDLER_TIMEOUT,
     retry: retryPolicyFrom(config),
     log,
     handler: invoiceIssuedHandler({ pool, client, timeoutMs: config.RENDER_TIMEOUT, locale: config.RENDER_LOCALE, log }),

@@ -34,7 +34,7 @@ async function startProcess(): Promise<ManagedProcess> {
       GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
       ACK_WAIT: '3s',
       ...EVENTS_ENV,
-      MAX_DELIVER: '10',
+      RETRY_BUDGET: '1550ms',
     },
     ROOT,
   );

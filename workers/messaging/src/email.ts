@@ -1,5 +1,4 @@
 import nodemailer from 'nodemailer';
-import { classifySmtpError } from './errors.js';
 
 export interface Email {
   to: string;
@@ -11,7 +10,7 @@ export interface Email {
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
-/** Sends one email; throws `PermanentError` for a rejection retrying cannot fix, any other error otherwise. */
+/** Sends one email; a failure carries nodemailer's error (with the SMTP `responseCode`) as its cause. */
 export interface Mailer {
   send(mail: Email): Promise<void>;
   close(): void;
@@ -38,7 +37,8 @@ export function smtpMailer(opts: { url: string; from: string; timeoutMs: number 
           attachments: mail.attachments,
         });
       } catch (err) {
-        throw classifySmtpError(err);
+        // The SMTP reply code stays on the cause: `classifyFailure` (@shop/events) tells 5xx from the rest.
+        throw new Error(`SMTP send to ${mail.to} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
     },
     close: () => transport.close(),

@@ -1,4 +1,4 @@
-import { connectNats } from '@shop/events';
+import { connectNats, exitWhenConsumersEnd } from '@shop/events';
 import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { startMessaging } from './worker.js';
@@ -17,20 +17,9 @@ runMain('messaging', async () => {
     },
     'messaging worker ready',
   );
-  let stopping = false;
-  void worker.failed.then((subject) => {
-    if (stopping) return;
-    log.fatal({ subject }, 'a consumer stopped on its own; exiting');
-    process.exit(1);
-  });
+  exitWhenConsumersEnd(log, worker.consumers);
   onShutdown(log, [
-    [
-      'stop consumers, finish sends in flight, close SMTP and MongoDB',
-      () => {
-        stopping = true;
-        return worker.close();
-      },
-    ],
+    ['stop consumers, finish sends in flight, close SMTP and MongoDB', () => worker.close()],
     ['drain NATS', () => nc.drain()],
   ]);
 });

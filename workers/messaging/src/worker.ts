@@ -25,9 +25,8 @@ export interface RunningMessaging {
   /** The health server, e.g. http://127.0.0.1:4010 (/healthz, /readyz). */
   url: string;
   notifications: Model<NotificationRecord>;
+  /** Their `done` settling on its own is fatal (`exitWhenConsumersEnd` in index.ts). */
   consumers: RunningConsumer[];
-  /** Resolves if a consumer loop ends on its own (fatal: exit and let the supervisor restart). */
-  failed: Promise<string>;
   /** Stops the consumers (finishing messages in flight), the health server, SMTP and MongoDB. Drain NATS after. */
   close: () => Promise<void>;
 }
@@ -77,7 +76,6 @@ export async function startMessaging(
     await conn.close();
     throw err;
   }
-  const failed = Promise.race(consumers.map((c, i) => c.done.then(() => Object.keys(handlers)[i] ?? 'consumer')));
 
   let stopping = false;
   const app = express();
@@ -89,7 +87,6 @@ export async function startMessaging(
     url: server.url,
     notifications,
     consumers,
-    failed,
     close: async () => {
       stopping = true;
       await Promise.allSettled(consumers.map((c) => c.stop()));

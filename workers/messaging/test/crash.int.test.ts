@@ -62,7 +62,7 @@ async function startWorker(): Promise<ManagedProcess> {
       NATS_URL: nats.url,
       RETRY_BASE_DELAY_MS: '50',
       RETRY_MAX_DELAY_MS: '300',
-      MAX_DELIVER: '20',
+      RETRY_BUDGET: '5150ms',
       SMTP_URL: smtp.url,
       CONCURRENCY: String(CONCURRENCY),
       ACK_WAIT_MS: '3000',
@@ -99,6 +99,18 @@ describe('the messaging worker as its own process', () => {
       await proc.stop();
     }
     expect(proc.exitCode).toBe(0);
+  });
+
+  it('exits non-zero when one of its durable consumers is deleted, so a supervisor restarts it', async () => {
+    const proc = await startWorker();
+    try {
+      await (await jetstreamManager(nc)).consumers.delete('ORDERS', 'messaging--order-shipped');
+      await waitFor('the worker to exit', () => (proc.alive ? undefined : true), { timeoutMs: 30_000 });
+      expect(proc.exitCode).toBe(1);
+      expect(proc.tail(30)).toMatch(/messaging--order-shipped/);
+    } finally {
+      await proc.stop();
+    }
   });
 
   it('SIGKILLed mid-batch and restarted: every mail arrives, each Message-ID at most twice and only where the kill fell between send and record', async () => {

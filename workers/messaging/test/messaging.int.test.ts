@@ -52,7 +52,7 @@ beforeAll(async () => {
     NATS_URL: nats.url,
     RETRY_BASE_DELAY_MS: '50',
     RETRY_MAX_DELAY_MS: '300',
-    MAX_DELIVER: '40',
+    RETRY_BUDGET: '11150ms',
     SMTP_URL: smtp.url,
     SEND_TIMEOUT_MS: '3000',
     SMS_URL: sms.url,
