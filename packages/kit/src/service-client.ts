@@ -5,6 +5,8 @@ export class ServiceCallError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** `extensions.code` of the first GraphQL error in the answer, if any (e.g. CONFLICT). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ServiceCallError';
@@ -36,9 +38,17 @@ export function serviceClient(opts: {
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
     });
-    const body = (await res.json().catch(() => null)) as { data?: T; errors?: { message: string }[] } | null;
+    const body = (await res.json().catch(() => null)) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: unknown } }[];
+    } | null;
     if (!body || body.errors?.length || !body.data) {
-      throw new ServiceCallError(`${opts.url}: ${body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`}`, res.status);
+      const code = body?.errors?.[0]?.extensions?.code;
+      throw new ServiceCallError(
+        `${opts.url}: ${body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`}`,
+        res.status,
+        typeof code === 'string' ? code : undefined,
+      );
     }
     return body.data;
   };
