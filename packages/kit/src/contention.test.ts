@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { locatedError } from 'graphql';
+import { maskErrors } from './errors.js';
 import { ConflictError, isConflict, KeyedSerializer } from './contention.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -50,5 +52,16 @@ describe('ConflictError', () => {
     expect(err.message).toContain('try again');
     expect(isConflict(err)).toBe(true);
     expect(isConflict(new Error('x'))).toBe(false);
+  });
+});
+
+describe('a ConflictError thrown by a resolver', () => {
+  it('reaches the client as CONFLICT with its message, not as INTERNAL_SERVER_ERROR', () => {
+    const logged: unknown[] = [];
+    const located = locatedError(new ConflictError('cart 1'), undefined, ['addCartLines']);
+    const formatted = maskErrors((err) => logged.push(err))(located.toJSON(), located);
+    expect(formatted.extensions).toEqual({ code: 'CONFLICT', retryable: true });
+    expect(formatted.message).toBe('cart 1 is being changed by too many requests at once; try again');
+    expect(logged).toEqual([]);
   });
 });
