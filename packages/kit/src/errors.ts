@@ -25,6 +25,13 @@ export const unauthenticated = (message = 'Sign in to do this') =>
 export const forbidden = (message = 'You may not do this') =>
   new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 
+/**
+ * A service this request needs did not answer (in time): retryable, like CONFLICT. With an
+ * idempotency key the same request may be sent again safely.
+ */
+export const serviceUnavailable = (message = 'A service this request needs is not answering; try again') =>
+  new GraphQLError(message, { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
+
 /** Admins only: guests get UNAUTHENTICATED, everyone else FORBIDDEN (ARCHITECTURE §4, §7). */
 export function requireAdmin(caller: Caller): void {
   if (isAdmin(caller)) return;
@@ -49,10 +56,12 @@ const PUBLIC_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'CONFLICT',
+  'SERVICE_UNAVAILABLE',
 ]);
 
-/** The extensions a client may see besides `code`: which input was wrong (`badInput`). */
-const PUBLIC_EXTENSIONS = ['field'] as const;
+/** The extensions a client may see besides `code`: which input was wrong (`badInput`), whether sending again may succeed. */
+const PUBLIC_EXTENSIONS = ['field', 'retryable'] as const;
 
 /**
  * Apollo `formatError`: a public error reaches the client as its message, `extensions.code` (and

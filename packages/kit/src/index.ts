@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './contention.js';
 export * from './cursor.js';
 export * from './errors.js';
 export * from './identity.js';

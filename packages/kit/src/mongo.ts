@@ -44,11 +44,19 @@ export async function ensureIndexes(models: readonly Model<never>[]): Promise<vo
   }
 }
 
-/** MongoDB's duplicate-key error, the one atomic guard both databases enforce. */
+/**
+ * FerretDB v1 answers an *update* that breaks a unique index with InternalError (1) and the backend's
+ * message (inserts get 11000 like MongoDB).
+ */
+const BACKEND_UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value violates unique constraint/;
+
+/** MongoDB's duplicate-key error, the one atomic guard both databases enforce (on insert and on update). */
 export function isDuplicateKey(err: unknown, index?: string): boolean {
   const e = err as { code?: number; message?: string } | null;
-  if (!e || e.code !== 11000) return false;
-  return index === undefined || (e.message ?? '').includes(index);
+  if (!e) return false;
+  const message = e.message ?? '';
+  if (e.code !== 11000 && !(e.code === 1 && BACKEND_UNIQUE_VIOLATION.test(message))) return false;
+  return index === undefined || message.includes(index);
 }
 
 /** Readiness probe for a connection. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { CONFLICT, ConflictError } from './contention.js';
+import { serviceUnavailable } from './errors.js';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from './identity.js';
 
 /**
@@ -11,10 +13,16 @@ export class ServiceCallError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** `extensions.code` of the GraphQL errors in the answer, if any (e.g. `BAD_USER_INPUT`, `CONFLICT`). */
     readonly codes: readonly string[] = [],
   ) {
     super(message);
     this.name = 'ServiceCallError';
+  }
+
+  /** The first GraphQL error's code. */
+  get code(): string | undefined {
+    return this.codes[0];
   }
 }
 
@@ -57,3 +65,28 @@ export function serviceClient(opts: {
     return body.data;
   };
 }
+
+/**
+ * What a client should see when an internal call failed: the callee's CONFLICT stays CONFLICT; a callee
+ * that did not answer (in time), or answered SERVICE_UNAVAILABLE or a 5xx, is SERVICE_UNAVAILABLE. Both
+ * are public and retryable. Anything else is returned as it is, an internal error.
+ */
+export function retryableCallError(err: unknown): Error {
+  if (err instanceof ServiceCallError) {
+    if (err.code === CONFLICT) return new ConflictError('something this request changes');
+    if (err.code === 'SERVICE_UNAVAILABLE' || (err.status ?? 0) >= 500) return serviceUnavailable();
+    return err;
+  }
+  const name = (err as Error | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return serviceUnavailable();
+  if (err instanceof TypeError && err.message === 'fetch failed') return serviceUnavailable(); // connection refused or reset
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Wraps an internal call so its failures reach the client as `retryableCallError` says. */
+export function withRetryableErrors(call: ServiceCall): ServiceCall {
+  return <T>(query: string, variables: Record<string, unknown>, requestId?: string) =>
+    call<T>(query, variables, requestId).catch((err: unknown) => Promise.reject(retryableCallError(err)));
+}
+
+export type ServiceCall = ReturnType<typeof serviceClient>;

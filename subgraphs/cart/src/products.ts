@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { serviceClient } from '@shop/kit';
+import { serviceClient, withRetryableErrors } from '@shop/kit';
 import type { Products, ProductSnapshot } from './domain.js';
 
 /** The product service's internal query for what a cart needs of its products (ARCHITECTURE §5). */
@@ -21,7 +21,8 @@ export type FetchSnapshots = (ids: readonly string[], requestId?: string) => Pro
 export const MAX_SNAPSHOT_IDS = 500;
 
 export function productClient(opts: { url: string; secret: string; timeoutMs: number }): FetchSnapshots {
-  const call = serviceClient({ service: 'cart', target: 'product', ...opts });
+  // A product service that does not answer in time is SERVICE_UNAVAILABLE (retryable) to the client.
+  const call = withRetryableErrors(serviceClient({ service: 'cart', target: 'product', ...opts }));
   return async (ids, requestId) =>
     (await call<{ productSnapshots: (ProductSnapshot | null)[] }>(SNAPSHOTS, { ids }, requestId)).productSnapshots;
 }

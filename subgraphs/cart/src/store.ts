@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { findByIds, isDuplicateKey, type UserError } from '@shop/kit';
+import {
+  ConflictError,
+  contentionPause,
+  findByIds,
+  isDuplicateKey,
+  KeyedSerializer,
+  MAX_CONTENDED_ATTEMPTS,
+  type UserError,
+} from '@shop/kit';
 import { diffLines, effectiveStatus, type CartState } from './domain.js';
 import type { CartDoc, CartModels, CartStatus, ChangeDoc, LineState } from './model.js';
 
@@ -15,10 +23,10 @@ import type { CartDoc, CartModels, CartStatus, ChangeDoc, LineState } from './mo
  * state, decides again against it, and retries. So each change is validated against the exact state
  * it follows (line limits, stock, "is it still ACTIVE?"), and no quantity is lost: 20 concurrent adds
  * of one unit end at version 20 with quantity 20. Status changes go through the same log, so once a
- * MERGED or CHECKED_OUT record is in, no line change can ever land after it.
+ * MERGED or CHECKED_OUT record is in, no line change can ever land after it. Changes of one cart are
+ * queued in this process, so the retries that remain are between replicas; past the bound the caller
+ * gets the retryable CONFLICT.
  */
-
-const MAX_ATTEMPTS = 200;
 
 export const changeId = (cartId: string, version: number) => `${cartId}:${String(version).padStart(8, '0')}`;
 
@@ -37,14 +45,12 @@ export interface UpdateResult {
   duplicate: boolean;
 }
 
-export class CartConflictError extends Error {
+/** A cart (or a customer's set of carts) that kept losing races past the retry bound. */
+export class CartConflictError extends ConflictError {
   constructor(cartId: string) {
-    super(`cart ${cartId} is too contended; try again`);
-    this.name = 'CartConflictError';
+    super(`cart ${cartId}`);
   }
 }
-
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt * 2)));
 
 function initialState(h: CartDoc): CartState {
   return {
@@ -78,6 +84,8 @@ function after(state: CartState, c: ChangeDoc): CartState {
 }
 
 export class CartStore {
+  private readonly serial = new KeyedSerializer();
+
   constructor(
     private readonly m: CartModels,
     private readonly ttlMs: number,
@@ -162,13 +170,21 @@ export class CartStore {
    * version collision re-reads and decides again. An ACTIVE cart found past its expiry first gets
    * its EXPIRED record, so `decide` only ever sees recorded statuses.
    */
-  async update(
+  update(
     cartId: string,
     decide: (state: CartState) => Decision | Promise<Decision>,
     opts: { initial?: CartState; now?: Date } = {},
   ): Promise<UpdateResult | null> {
+    return this.serial.run(cartId, () => this.tryUpdate(cartId, decide, opts));
+  }
+
+  private async tryUpdate(
+    cartId: string,
+    decide: (state: CartState) => Decision | Promise<Decision>,
+    opts: { initial?: CartState; now?: Date },
+  ): Promise<UpdateResult | null> {
     let state = opts.initial ?? (await this.get(cartId));
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
       if (!state) return null;
       const expire = state.status === 'ACTIVE' && effectiveStatus(state, opts.now ?? new Date()) === 'EXPIRED';
       const decision: Decision = expire ? { kind: 'status', status: 'EXPIRED' } : await decide(state);
@@ -182,7 +198,7 @@ export class CartStore {
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         if (doc.dedupeKey !== doc._id && (await this.hasChange(doc.dedupeKey))) return { state, errors: [], duplicate: true };
-        await pause(attempt); // someone else took this version: re-read and decide again
+        await contentionPause(attempt); // someone else took this version: re-read and decide again
         state = await this.get(cartId);
         continue;
       }

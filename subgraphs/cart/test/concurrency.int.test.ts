@@ -9,6 +9,8 @@ import {
   lineQuantities,
   mutate,
   newCart,
+  OPS,
+  startCartReplica,
   startServices,
   type Gql,
   type Services,
@@ -104,5 +106,31 @@ describe('concurrent changes on FerretDB', () => {
     expect(target.lines).toEqual([{ productId: product, quantity: 3 }]);
     expect(await svc.cart.models.Change.countDocuments({ dedupeKey: `merge:${guest.id}` })).toBe(1);
     expect((await svc.cart.store.get(guest.id))!).toMatchObject({ status: 'MERGED', mergedInto: target.id });
+  });
+
+  it('ends with quantity 50 after 50 concurrent adds to one cart across two replicas; none answers INTERNAL_SERVER_ERROR', async () => {
+    const replica = await startCartReplica(svc);
+    try {
+      const { id } = await newCart(gql);
+      const gqls = [gql, client(replica.url)];
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const codes: string[] = [];
+          for (let attempt = 0; attempt < 5; attempt++) {
+            const res = await gqls[i % 2]!(OPS.add, { cartId: id, lines: [{ productId: product, quantity: 1 }] });
+            const errorCodes = (res.errors ?? []).map((e) => String(e.extensions?.code));
+            codes.push(...errorCodes);
+            // Retryable answers change nothing: the same add is sent again, as a client would.
+            if (errorCodes.length === 0 || !errorCodes.every((c) => c === 'CONFLICT' || c === 'SERVICE_UNAVAILABLE')) break;
+          }
+          return codes;
+        }),
+      );
+      expect(answers.flat().filter((c) => c !== 'CONFLICT' && c !== 'SERVICE_UNAVAILABLE')).toEqual([]);
+      expect((await svc.cart.store.get(id))!.lines).toEqual([{ productId: product, quantity: 50 }]);
+      expect(await expectConsistentLog(svc.cart, id)).toHaveLength(50);
+    } finally {
+      await replica.close();
+    }
   });
 });

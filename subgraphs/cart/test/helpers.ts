@@ -32,6 +32,12 @@ export async function startServices(env: Record<string, string> = {}): Promise<S
   };
 }
 
+/** A second cart service on the first one's database, as another replica would be (same product service). */
+export function startCartReplica(svc: Services): Promise<StartedCartService> {
+  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
+  return startCartService(loadConfig({ ...common, MONGODB_DB: svc.cart.conn.name, PRODUCT_URL: svc.product.url }), log('cart-replica'));
+}
+
 export type Gql = <T = Record<string, any>>(
   query: string,
   variables?: Record<string, unknown>,

@@ -1,4 +1,4 @@
-import { serviceClient, type UserError } from '@shop/kit';
+import { serviceClient, withRetryableErrors, type UserError } from '@shop/kit';
 import type { CartLine, ProductSnapshot } from './domain.js';
 
 /**
@@ -86,14 +86,20 @@ interface RawCart {
 }
 
 export function serviceClients(opts: { cartUrl: string; productUrl: string; secret: string; timeoutMs: number }): Services {
-  const cart = serviceClient({ service: 'order', target: 'cart', url: opts.cartUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
-  const product = serviceClient({
-    service: 'order',
-    target: 'product',
-    url: opts.productUrl,
-    secret: opts.secret,
-    timeoutMs: opts.timeoutMs,
-  });
+  // A callee that is contended or does not answer in time gives the client a retryable error (CONFLICT,
+  // SERVICE_UNAVAILABLE), never INTERNAL_SERVER_ERROR: checkout with the same key may be sent again.
+  const cart = withRetryableErrors(
+    serviceClient({ service: 'order', target: 'cart', url: opts.cartUrl, secret: opts.secret, timeoutMs: opts.timeoutMs }),
+  );
+  const product = withRetryableErrors(
+    serviceClient({
+      service: 'order',
+      target: 'product',
+      url: opts.productUrl,
+      secret: opts.secret,
+      timeoutMs: opts.timeoutMs,
+    }),
+  );
   return {
     async cart(cartId, requestId) {
       const { cart: c } = await cart<{ cart: RawCart | null }>(CART, { id: cartId }, requestId);

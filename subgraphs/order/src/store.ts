@@ -1,4 +1,4 @@
-import { findByIds, isDuplicateKey } from '@shop/kit';
+import { ConflictError, contentionPause, findByIds, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
 import { orderNumber, stateOf, type OrderState } from './domain.js';
 import type { DeadlineDoc, OrderDoc, OrderModels, OrderStatus, TransitionDoc, TransitionKind } from './model.js';
 
@@ -9,13 +9,11 @@ import type { DeadlineDoc, OrderDoc, OrderModels, OrderStatus, TransitionDoc, Tr
  * place: each change is decided against the newest state and appended as the record with the next
  * version, `_id = <orderId>:<version>`. Of concurrent writers exactly one wins each version; the others
  * re-read and decide again against what won (so "still PENDING_PAYMENT?" is always exact).
+ * Writers of one order (and checkouts of one year's numbers) are queued in this process, so the
+ * retries that remain are between replicas; past the bound the caller gets the retryable CONFLICT.
  */
 
-const MAX_ATTEMPTS = 100;
-
 export const transitionId = (orderId: string, version: number) => `${orderId}:${String(version).padStart(6, '0')}`;
-
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt * 2)));
 
 /** A change to append, decided against the state it follows. */
 export interface NewRecord {
@@ -38,16 +36,13 @@ export type AppendResult<R> =
   | { outcome: 'kept'; state: OrderState; result: R }
   | { outcome: 'duplicate'; state: OrderState };
 
-export class OrderConflictError extends Error {
-  constructor(orderId: string) {
-    super(`order ${orderId} is too contended; try again`);
-    this.name = 'OrderConflictError';
-  }
-}
-
 export class OrderStore {
   /** Called after every insert that carries an event, so the relay publishes it at once. */
   onRecorded: () => void = () => {};
+
+  private readonly serial = new KeyedSerializer();
+  /** The last number this process gave each year: where the next checkout tries first. */
+  private readonly lastSeq = new Map<number, number>();
 
   constructor(readonly m: OrderModels) {}
 
@@ -79,31 +74,39 @@ export class OrderStore {
 
   /**
    * Inserts the order with the next number of its UTC year. The number is the unique `(year, seq)`:
-   * take the highest so far plus one; a collision means a concurrent checkout took it, so read again.
-   * Numbers are therefore inserted in increasing order. A collision on `(cartId, idempotencyKey)` means
-   * a concurrent checkout with the same key won: its order is returned instead.
+   * one more than a number that exists — the last this process gave, else the highest so far — so no
+   * number is skipped; a collision means a concurrent checkout took it, so read the highest again.
+   * A collision on `(cartId, idempotencyKey)` means a concurrent checkout with the same key won: its
+   * order is returned instead.
    */
-  async place(order: Omit<OrderDoc, 'number' | 'year' | 'seq' | 'event' | 'publishedAt'>, event: (o: OrderDoc) => unknown) {
+  place(order: Omit<OrderDoc, 'number' | 'year' | 'seq' | 'event' | 'publishedAt'>, event: (o: OrderDoc) => unknown) {
     const year = order.createdAt.getUTCFullYear();
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const newest = await this.m.Order.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean();
-      const seq = (newest?.seq ?? 0) + 1;
-      const base: OrderDoc = { ...order, number: orderNumber(year, seq), year, seq, event: null, publishedAt: null };
-      const doc: OrderDoc = { ...base, event: event(base) };
-      try {
-        await this.m.Order.create(doc);
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // FerretDB does not name the index at fault: look for the idempotency key, else it was the number.
-        const existing = await this.byIdempotencyKey(order.cartId, order.idempotencyKey);
-        if (existing) return { placed: false as const, state: existing };
-        await pause(attempt);
-        continue;
+    return this.serial.run(`number:${year}`, async () => {
+      for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
+        const seq = (this.lastSeq.get(year) ?? (await this.highestSeq(year))) + 1;
+        const base: OrderDoc = { ...order, number: orderNumber(year, seq), year, seq, event: null, publishedAt: null };
+        const doc: OrderDoc = { ...base, event: event(base) };
+        try {
+          await this.m.Order.create(doc);
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          // FerretDB does not name the index at fault: look for the idempotency key, else it was the number.
+          const existing = await this.byIdempotencyKey(order.cartId, order.idempotencyKey);
+          if (existing) return { placed: false as const, state: existing };
+          this.lastSeq.delete(year);
+          await contentionPause(attempt);
+          continue;
+        }
+        this.lastSeq.set(year, seq);
+        this.onRecorded();
+        return { placed: true as const, state: stateOf(doc, []) };
       }
-      this.onRecorded();
-      return { placed: true as const, state: stateOf(doc, []) };
-    }
-    throw new OrderConflictError(order._id);
+      throw new ConflictError('order numbering');
+    });
+  }
+
+  private async highestSeq(year: number): Promise<number> {
+    return (await this.m.Order.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean())?.seq ?? 0;
   }
 
   /**
@@ -111,9 +114,17 @@ export class OrderStore {
    * version collision re-reads and decides again. A record whose source event is already recorded
    * is a duplicate delivery: nothing happens.
    */
-  async append<R>(orderId: string, decide: (state: OrderState) => Decision<R>, initial?: OrderState): Promise<AppendResult<R> | null> {
+  append<R>(orderId: string, decide: (state: OrderState) => Decision<R>, initial?: OrderState): Promise<AppendResult<R> | null> {
+    return this.serial.run(`order:${orderId}`, () => this.tryAppend(orderId, decide, initial));
+  }
+
+  private async tryAppend<R>(
+    orderId: string,
+    decide: (state: OrderState) => Decision<R>,
+    initial?: OrderState,
+  ): Promise<AppendResult<R> | null> {
     let state = initial ?? (await this.get(orderId));
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
       if (!state) return null;
       const decision = decide(state);
       if (decision.kind === 'keep') return { outcome: 'kept', state, result: decision.result };
@@ -145,14 +156,14 @@ export class OrderStore {
         if (!isDuplicateKey(err)) throw err;
         if (r.sourceEventId && (await this.m.Transition.exists({ sourceEventId: r.sourceEventId })))
           return { outcome: 'duplicate', state: (await this.get(orderId))! };
-        await pause(attempt); // someone else took this version: re-read and decide again
+        await contentionPause(attempt); // someone else took this version: re-read and decide again
         state = await this.get(orderId);
         continue;
       }
       if (event) this.onRecorded();
       return { outcome: 'appended', state: stateOf(state.order, [...state.records, doc]), record: doc };
     }
-    throw new OrderConflictError(orderId);
+    throw new ConflictError(`order ${orderId}`);
   }
 
   // ---- payment deadlines -------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ export interface Services {
   jsm?: JetStreamManager;
   orderEvents?: OrderEvents;
   productEvents?: product.ProductEvents;
+  /** With `replicas: true`: a second product, cart and order service on the same databases, as another process would be. */
+  replica?: { product: product.StartedProductService; cart: cart.StartedCartService; order: StartedOrderService };
   close: () => Promise<void>;
 }
 
@@ -54,17 +56,17 @@ export interface Services {
  * event subjects and durable consumer names are the production ones, so on the project-wide server
  * another file's product consumer would take this file's events (and confirm or release nothing).
  */
-export async function startServices(opts: { events?: boolean; orderEnv?: Record<string, string> } = {}): Promise<Services> {
+export async function startServices(
+  opts: { events?: boolean; orderEnv?: Record<string, string>; replicas?: boolean } = {},
+): Promise<Services> {
   const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
   const withEvents = opts.events !== false;
   const nats = withEvents ? await startBroker('test') : undefined;
   const natsEnv = nats ? { NATS_URL: nats.url, ...EVENTS_ENV } : {};
   const productConfig = product.loadConfig({ ...common, ...natsEnv, MONGODB_DB: testDbName('order_product') });
   const productService = await product.startProductService(productConfig, log('product'));
-  const cartService = await cart.startCartService(
-    cart.loadConfig({ ...common, MONGODB_DB: testDbName('order_cart'), PRODUCT_URL: productService.url }),
-    log('cart'),
-  );
+  const cartConfig = cart.loadConfig({ ...common, MONGODB_DB: testDbName('order_cart'), PRODUCT_URL: productService.url });
+  const cartService = await cart.startCartService(cartConfig, log('cart'));
   const orderConfig = loadConfig({
     ...common,
     ...natsEnv,
@@ -75,11 +77,16 @@ export async function startServices(opts: { events?: boolean; orderEnv?: Record<
     ...opts.orderEnv,
   });
   const orderService = await startOrderService(orderConfig, log('order'));
+  const replica = opts.replicas ? await startReplicas(productConfig, cartConfig, orderConfig) : undefined;
   const services: Services = {
     product: productService,
     cart: cartService,
     order: orderService,
+    replica,
     close: async () => {
+      await replica?.order.close();
+      await replica?.cart.close();
+      await replica?.product.close();
       await services.orderEvents?.stop();
       await services.productEvents?.stop();
       await services.nc?.drain();
@@ -96,6 +103,18 @@ export async function startServices(opts: { events?: boolean; orderEnv?: Record<
     services.orderEvents = await attachOrderEvents(orderService, nc, orderConfig, log('order'));
   }
   return services;
+}
+
+/** A second product → cart → order chain on the databases of the first (no NATS part: the first publishes and consumes). */
+async function startReplicas(
+  productConfig: product.ProductConfig,
+  cartConfig: cart.CartConfig,
+  orderConfig: ReturnType<typeof loadConfig>,
+): Promise<NonNullable<Services['replica']>> {
+  const p = await product.startProductService(productConfig, log('product-replica'));
+  const c = await cart.startCartService({ ...cartConfig, PRODUCT_URL: p.url }, log('cart-replica'));
+  const o = await startOrderService({ ...orderConfig, CART_URL: c.url, PRODUCT_URL: p.url }, log('order-replica'));
+  return { product: p, cart: c, order: o };
 }
 
 export type Gql = <T = Record<string, any>>(

@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
 import { isDuplicateKey, userError, type UserError } from '@shop/kit';
-import type { CategoryDoc, ProductDoc, ProductModels } from './model.js';
+import type { CategoryDoc, ProductDoc, ProductModels, ProductState } from './model.js';
 import { MAX_STOCK_DELTA, normalize, searchText, SLUG, slugify, validateProductFields, type ProductFieldsInput } from './domain.js';
+import type { ProductRevisions } from './revisions.js';
 import type { StockLedger } from './stock.js';
 
 export interface ProductResult {
@@ -23,10 +24,11 @@ export interface UpdateProductInput extends ProductFieldsInput {
 
 const fail = (product: ProductDoc | null, ...userErrors: UserError[]): ProductResult => ({ product, userErrors });
 
-/** Admin changes to the catalog. A product document has one writer: these mutations. */
+/** Admin changes to the catalog. Product changes are revisions (see revisions.ts); stock goes through the ledger. */
 export class CatalogAdmin {
   constructor(
     private readonly m: ProductModels,
+    private readonly revisions: ProductRevisions,
     private readonly ledger: StockLedger,
   ) {}
 
@@ -75,60 +77,68 @@ export class CatalogAdmin {
       updatedAt: now,
     };
     try {
-      await this.m.Product.create(doc);
+      await this.revisions.create(doc);
     } catch (err) {
       if (isDuplicateKey(err)) return this.duplicate(err, null);
       throw err;
     }
     await this.ledger.append(doc._id, 'ADJUSTMENT', input.initialStock ?? 0, { reason: 'initial stock' });
-    return { product: doc, userErrors: [] };
+    return { product: { ...doc, version: 1 }, userErrors: [] };
   }
 
   async update(id: Types.ObjectId, input: UpdateProductInput): Promise<ProductResult> {
-    const current = await this.m.Product.findById(id).lean();
-    if (!current) return fail(null, userError('PRODUCT_NOT_FOUND', 'no such product', ['id']));
     const problems = validateProductFields({ ...input, sku: null, initialStock: null });
-    if (problems.length) return fail(current, ...problems.map((p) => userError(p.code, p.message, p.field)));
     let cats: CategoryDoc[] | undefined;
-    if (input.categorySlugs != null) {
+    if (problems.length === 0 && input.categorySlugs != null) {
       const found = await this.categories(input.categorySlugs);
-      if (!Array.isArray(found)) return fail(current, found);
+      if (!Array.isArray(found)) return this.refuse(id, found);
       cats = found;
     }
-    const set: Partial<ProductDoc> = { updatedAt: new Date() };
-    if (input.name != null) Object.assign(set, { name: input.name.trim(), nameKey: normalize(input.name) });
-    if (input.description != null) set.description = input.description;
-    if (input.price != null) set.price = input.price;
-    if (input.images != null) set.images = [...input.images];
-    if (input.slug != null && input.slug !== current.slug) {
-      if (await this.m.Product.exists({ slug: input.slug }))
-        return fail(current, userError('SLUG_TAKEN', 'another product has this slug', ['input', 'slug']));
-      set.slug = input.slug;
-    }
-    if (cats) Object.assign(set, { categoryIds: cats.map((c) => c._id), categoryPath: uniqueIds(cats.flatMap((c) => c.path)) });
-    const catNames = cats ?? (await this.m.Category.find({ _id: { $in: current.categoryIds } }).lean());
-    set.searchText = searchText([
-      set.name ?? current.name,
-      current.sku,
-      set.description ?? current.description,
-      ...catNames.map((c) => c.name),
-    ]);
-    try {
-      await this.m.Product.updateOne({ _id: id }, { $set: set });
-    } catch (err) {
-      if (isDuplicateKey(err)) return this.duplicate(err, current);
-      throw err;
-    }
-    return { product: await this.m.Product.findById(id).lean(), userErrors: [] };
+    const outcome = await this.revisions.change<UserError[]>(id, async (current) => {
+      if (problems.length) return { kind: 'keep', result: problems.map((p) => userError(p.code, p.message, p.field)) };
+      const set: Partial<ProductState> = {};
+      if (input.name != null) Object.assign(set, { name: input.name.trim(), nameKey: normalize(input.name) });
+      if (input.description != null) set.description = input.description;
+      if (input.price != null) set.price = input.price;
+      if (input.images != null) set.images = [...input.images];
+      if (input.slug != null && input.slug !== current.slug) {
+        // Checked first for a clear error; the copy's unique index decides under concurrency.
+        if (await this.m.Product.exists({ slug: input.slug, _id: { $ne: id } }))
+          return { kind: 'keep', result: [userError('SLUG_TAKEN', 'another product has this slug', ['input', 'slug'])] };
+        set.slug = input.slug;
+      }
+      if (cats) Object.assign(set, { categoryIds: cats.map((c) => c._id), categoryPath: uniqueIds(cats.flatMap((c) => c.path)) });
+      const catNames = cats ?? (await this.m.Category.find({ _id: { $in: current.categoryIds } }).lean());
+      set.searchText = searchText([
+        set.name ?? current.name,
+        current.sku,
+        set.description ?? current.description,
+        ...catNames.map((c) => c.name),
+      ]);
+      return { kind: 'change', change: 'UPDATED', set };
+    });
+    if (outcome.kind === 'missing') return fail(null, userError('PRODUCT_NOT_FOUND', 'no such product', ['id']));
+    if (outcome.kind === 'kept') return fail(outcome.product, ...outcome.result);
+    if (outcome.refusedSlug) return fail(outcome.product, userError('SLUG_TAKEN', 'another product has this slug', ['input', 'slug']));
+    return { product: outcome.product, userErrors: [] };
   }
 
   async archive(id: Types.ObjectId): Promise<ProductResult> {
+    const outcome = await this.revisions.change<null>(id, (current) =>
+      Promise.resolve(
+        current.status === 'ARCHIVED'
+          ? { kind: 'keep', result: null }
+          : { kind: 'change', change: 'ARCHIVED', set: { status: 'ARCHIVED' } },
+      ),
+    );
+    if (outcome.kind === 'missing') return fail(null, userError('PRODUCT_NOT_FOUND', 'no such product', ['id']));
+    return { product: outcome.product, userErrors: [] };
+  }
+
+  /** A refusal found before deciding anything: the product as it is, or PRODUCT_NOT_FOUND. */
+  private async refuse(id: Types.ObjectId, error: UserError): Promise<ProductResult> {
     const current = await this.m.Product.findById(id).lean();
-    if (!current) return fail(null, userError('PRODUCT_NOT_FOUND', 'no such product', ['id']));
-    if (current.status !== 'ARCHIVED') {
-      await this.m.Product.updateOne({ _id: id }, { $set: { status: 'ARCHIVED', updatedAt: new Date() } });
-    }
-    return { product: await this.m.Product.findById(id).lean(), userErrors: [] };
+    return current ? fail(current, error) : fail(null, userError('PRODUCT_NOT_FOUND', 'no such product', ['id']));
   }
 
   async adjustStock(id: Types.ObjectId, delta: number, reason: string): Promise<ProductResult> {

@@ -36,6 +36,34 @@ export interface ProductDoc {
   searchText: string;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * The newest product revision this copy shows (absent on documents written before revisions: 0).
+   * The revisions are the truth; this document is their denormalised copy for fast reads.
+   */
+  version?: number;
+}
+
+/** A product's fields as a revision records them. */
+export type ProductState = Omit<ProductDoc, '_id' | 'version'>;
+
+export type ProductChange = 'CREATED' | 'UPDATED' | 'ARCHIVED' | 'SLUG_REFUSED';
+
+/**
+ * One admin change of a product (ARCHITECTURE §6). `_id` is `<productId>:<version>`: of two concurrent
+ * changes decided on the same version exactly one insert succeeds, on FerretDB as on MongoDB; the
+ * loser decides again on the newer state. `state` is the whole product after the change.
+ */
+export interface ProductRevisionDoc {
+  _id: string;
+  productId: Types.ObjectId;
+  version: number;
+  change: ProductChange;
+  /** The fields the change set. */
+  fields: string[];
+  /** SLUG_REFUSED only: the slug the unique index refused (another product took it first). */
+  refusedSlug: string | null;
+  state: ProductState;
+  at: Date;
 }
 
 export type MovementKind = 'RESERVATION' | 'RELEASE' | 'ADJUSTMENT';
@@ -111,6 +139,7 @@ const productSchema = new Schema<ProductDoc>(
     searchText: { type: String, default: '' },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    version: { type: Number },
   },
   { versionKey: false, autoIndex: false },
 );
@@ -120,6 +149,20 @@ productSchema.index({ status: 1, createdAt: -1, _id: -1 });
 productSchema.index({ status: 1, price: 1, _id: 1 });
 productSchema.index({ status: 1, nameKey: 1, _id: 1 });
 productSchema.index({ categoryPath: 1 });
+
+const revisionSchema = new Schema<ProductRevisionDoc>(
+  {
+    _id: { type: String, required: true },
+    productId: { type: Schema.Types.ObjectId, required: true },
+    version: { type: Number, required: true },
+    change: { type: String, enum: ['CREATED', 'UPDATED', 'ARCHIVED', 'SLUG_REFUSED'], required: true },
+    fields: { type: [String], default: [] },
+    refusedSlug: { type: String, default: null },
+    state: { type: Schema.Types.Mixed, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false },
+);
 
 const movementSchema = new Schema<MovementDoc>(
   {
@@ -168,6 +211,7 @@ const decisionSchema = new Schema<ReservationDecisionDoc>(
 export interface ProductModels {
   Category: Model<CategoryDoc>;
   Product: Model<ProductDoc>;
+  Revision: Model<ProductRevisionDoc>;
   Movement: Model<MovementDoc>;
   StockHead: Model<StockHeadDoc>;
   Reservation: Model<ReservationDoc>;
@@ -178,6 +222,7 @@ export function createModels(conn: Connection): ProductModels {
   return {
     Category: conn.model<CategoryDoc>('Category', categorySchema, 'categories'),
     Product: conn.model<ProductDoc>('Product', productSchema, 'products'),
+    Revision: conn.model<ProductRevisionDoc>('ProductRevision', revisionSchema, 'product_revisions'),
     Movement: conn.model<MovementDoc>('StockMovement', movementSchema, 'stock_movements'),
     StockHead: conn.model<StockHeadDoc>('StockHead', stockHeadSchema, 'stock_heads'),
     Reservation: conn.model<ReservationDoc>('Reservation', reservationSchema, 'reservations'),

@@ -17,6 +17,7 @@ import type { ProductContext } from './context.js';
 import { createLoaders } from './loaders.js';
 import { allModels, createModels, type ProductModels } from './model.js';
 import { Reservations } from './reservations.js';
+import { ProductRevisions } from './revisions.js';
 import { resolvers } from './resolvers/index.js';
 import { StockLedger } from './stock.js';
 
@@ -37,7 +38,7 @@ export async function buildProductService(conn: Connection, config: ProductConfi
   const ledger = new StockLedger(models);
   const reservations = new Reservations(models, ledger, log);
   const catalog = new Catalog(models);
-  const admin = new CatalogAdmin(models, ledger);
+  const admin = new CatalogAdmin(models, new ProductRevisions(models), ledger);
   const readiness: Readiness[] = [{ name: 'mongodb', check: () => isConnected(conn) }];
   const server = await createSubgraphServer<ProductContext>({
     name: 'product',

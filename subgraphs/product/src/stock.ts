@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type Types } from 'mongoose';
-import { findByIds, isDuplicateKey } from '@shop/kit';
+import { ConflictError, contentionPause, findByIds, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
 import type { MovementDoc, MovementKind, ProductModels } from './model.js';
 
 /**
  * The stock ledger (ARCHITECTURE §6): every change is an appended movement whose `_id` is
  * `<productId>:<version>`. Two writers of the same version collide on insert; the loser re-reads and
  * retries. Nothing here updates a movement in place, so it is exact on FerretDB as on MongoDB.
+ * Appends to one product are queued in this process, so the retries that remain are between replicas;
+ * past the bound the caller gets the retryable CONFLICT.
  */
-
-const MAX_ATTEMPTS = 200;
 
 export const movementId = (productId: Types.ObjectId, version: number) => `${productId.toHexString()}:${String(version).padStart(10, '0')}`;
 
@@ -20,16 +20,11 @@ export interface Level {
 
 export type AppendResult = { ok: true; movement: MovementDoc; duplicate: boolean } | { ok: false; available: number };
 
-export class StockConflictError extends Error {
-  constructor(productId: Types.ObjectId) {
-    super(`stock of ${productId.toHexString()} is too contended; try again`);
-    this.name = 'StockConflictError';
-  }
-}
-
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt * 2)));
-
 export class StockLedger {
+  private readonly serial = new KeyedSerializer();
+  /** The level after this process's last append to each product (a hint: the insert checks it). */
+  private readonly known = new Map<string, Level>();
+
   constructor(private readonly m: ProductModels) {}
 
   /** Current levels for many products: the head pointers, then probes for newer versions. */
@@ -64,9 +59,28 @@ export class StockLedger {
     delta: number,
     opts: { dedupeKey?: string; orderId?: string | null; reason?: string | null } = {},
   ): Promise<AppendResult> {
-    const dedupeKey = opts.dedupeKey ?? `adj:${randomUUID()}`;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const cur = await this.level(productId);
+    return this.serial.run(productId.toHexString(), () =>
+      this.tryAppend(productId, kind, delta, opts.dedupeKey ?? `adj:${randomUUID()}`, opts),
+    );
+  }
+
+  private async tryAppend(
+    productId: Types.ObjectId,
+    kind: MovementKind,
+    delta: number,
+    dedupeKey: string,
+    opts: { orderId?: string | null; reason?: string | null },
+  ): Promise<AppendResult> {
+    const key = productId.toHexString();
+    // This process's last append is usually still the newest: try the next version without reading.
+    // If another replica appended meanwhile, the insert collides and the true level is read.
+    let hinted = this.known.get(key);
+    let cur = hinted ?? (await this.level(productId));
+    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
+      if (hinted && cur.balance + delta < 0) {
+        hinted = undefined; // another replica may have added stock: refuse only on the true level
+        cur = await this.level(productId);
+      }
       const balance = cur.balance + delta;
       if (balance < 0) return { ok: false, available: cur.balance };
       const doc: MovementDoc = {
@@ -83,16 +97,21 @@ export class StockLedger {
       };
       try {
         await this.m.Movement.create(doc);
-        await this.advanceHead(productId, doc.version, balance);
-        return { ok: true, movement: doc, duplicate: false };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
+        this.known.delete(key);
         const earlier = await this.byKey(dedupeKey);
         if (earlier) return { ok: true, movement: earlier, duplicate: true };
-        await pause(attempt); // someone else took this version: re-read and retry
+        if (!hinted) await contentionPause(attempt); // someone else took this version: re-read and retry
+        hinted = undefined;
+        cur = await this.level(productId);
+        continue;
       }
+      this.known.set(key, { version: doc.version, balance });
+      await this.advanceHead(productId, doc.version, balance);
+      return { ok: true, movement: doc, duplicate: false };
     }
-    throw new StockConflictError(productId);
+    throw new ConflictError(`the stock of product ${productId.toHexString()}`);
   }
 
   byKey(dedupeKey: string): Promise<MovementDoc | null> {
