@@ -123,6 +123,7 @@ export class Payments {
       currency: state.doc.currency,
       token: state.doc.token,
       reference: state.id,
+      orderId: state.doc.orderId,
       webhookUrl: this.webhookUrl,
     });
     let res;

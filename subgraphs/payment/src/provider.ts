@@ -16,6 +16,8 @@ export interface CreateRequest {
   token: string;
   /** Our payment id, echoed back in webhooks. */
   reference: string;
+  /** The order paid, sent as `metadata.orderId` (what an operator searches by at the provider). */
+  orderId: string;
   webhookUrl: string;
 }
 
@@ -61,6 +63,7 @@ export class HttpPaymentProvider implements PaymentProvider {
       currency: req.currency,
       token: req.token,
       reference: req.reference,
+      metadata: { orderId: req.orderId },
       webhookUrl: req.webhookUrl,
     });
   }
