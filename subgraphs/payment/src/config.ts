@@ -16,7 +16,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .default('shop_payment'),
       /** The order subgraph: amount, status and owner of the order being paid (ARCHITECTURE §5). */
       ORDER_URL: httpUrl.default('http://127.0.0.1:4003/graphql'),
-      /** Timeout of one call to the order service. */
+      /** The product subgraph: payOrder confirms the order's stock reservation before charging. */
+      PRODUCT_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),
+      /** Timeout of one call to the order or product service. */
       SERVICE_TIMEOUT_MS: durationMs(5_000),
       /** The payment provider (the sandbox in development). */
       PSP_URL: httpUrl.transform((u) => u.replace(/\/+$/, '')).default('http://127.0.0.1:4020'),

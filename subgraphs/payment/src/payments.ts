@@ -22,6 +22,7 @@ const fail = (code: string, message: string, field?: string[]): PaymentResult =>
   payment: null,
   userErrors: [userError(code, message, field)],
 });
+const notPayable = (message: string) => fail('ORDER_NOT_PAYABLE', message, ['input', 'orderId']);
 
 /** Guest orders: whoever holds the id. A customer's: that customer. Admins: all (ARCHITECTURE §7, as order). */
 export function mayUse(caller: Caller, owner: { customerId: string | null }): boolean {
@@ -58,11 +59,16 @@ export class Payments {
     const { orderId, idempotencyKey } = input;
     const order = await this.services.order(orderId, requestId);
     if (!order || !mayUse(caller, order)) return fail('ORDER_NOT_FOUND', 'no such order', ['input', 'orderId']);
+    let stockHeld = false;
     for (let attempt = 0; attempt < 20; attempt++) {
       const existing = await this.store.byIdempotencyKey(orderId, idempotencyKey);
       if (existing) return this.resume(existing);
-      if (order.status !== 'PENDING_PAYMENT')
-        return fail('ORDER_NOT_PAYABLE', `the order is ${order.status}; only PENDING_PAYMENT orders can be paid`, ['input', 'orderId']);
+      if (order.status !== 'PENDING_PAYMENT') return notPayable(`the order is ${order.status}; only PENDING_PAYMENT orders can be paid`);
+      if (!stockHeld) {
+        const hold = await this.services.holdStock(orderId, requestId);
+        if (!hold.ok) return notPayable(`the order's reserved stock was released (${hold.state}); place the order again`);
+        stockHeld = true;
+      }
       const paymentId = randomUUID();
       const slot = await this.store.takeSlot(orderId, paymentId, idempotencyKey);
       if (!slot.taken) {
@@ -73,11 +79,22 @@ export class Payments {
         if (winner) return this.resume(winner);
         continue;
       }
+      // Holding the slot, our own records are exact: a success is recorded before its slot is freed.
+      if (await this.wasPaid(orderId)) {
+        await this.store.releaseSlot(orderId, paymentId);
+        return notPayable('the order is already paid');
+      }
       const created = await this.create(order, input, paymentId, requestId);
       if (created) return this.charge(created);
       await this.store.releaseSlot(orderId, paymentId); // the key was taken meanwhile: loop finds it
     }
     return fail('PAYMENT_IN_PROGRESS', 'the payment is being processed; try again', ['input', 'orderId']);
+  }
+
+  /** Whether a payment of the order captured money (the order service may not know yet). */
+  private async wasPaid(orderId: string): Promise<boolean> {
+    const payments = (await this.store.ofOrders([orderId])).get(orderId) ?? [];
+    return payments.some((p) => wasCaptured(p.status));
   }
 
   private async create(order: OrderView, input: { paymentToken: string; idempotencyKey: string }, paymentId: string, requestId: string) {

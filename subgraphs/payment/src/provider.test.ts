@@ -31,7 +31,15 @@ const provider = (url: string, maxAttempts = 3) =>
     retryBaseMs: 30,
     log: createLogger('t', 'silent'),
   });
-const request = { idempotencyKey: 'key-1', amount: 100, currency: 'USD', token: 'tok_visa', reference: 'r', orderId: 'o', webhookUrl: 'http://x/' };
+const request = {
+  idempotencyKey: 'key-1',
+  amount: 100,
+  currency: 'USD',
+  token: 'tok_visa',
+  reference: 'r',
+  orderId: 'o',
+  webhookUrl: 'http://x/',
+};
 const busy: [number, unknown] = [503, { error: { code: 'processing_error', message: 'try again' } }];
 
 describe('HttpPaymentProvider', () => {

@@ -52,6 +52,7 @@ export async function buildPaymentService(conn: Connection, config: PaymentConfi
   });
   const services = serviceClients({
     orderUrl: config.ORDER_URL,
+    productUrl: config.PRODUCT_URL,
     secret: config.GATEWAY_SIGNING_SECRET,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   });
