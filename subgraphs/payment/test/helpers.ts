@@ -10,7 +10,7 @@ import * as cart from '@shop/cart';
 import * as order from '@shop/order';
 import * as psp from '@shop/payment-sandbox';
 import { loadConfig } from '../src/config.js';
-import { attachPaymentEvents, startPaymentService, type StartedPaymentService } from '../src/server.js';
+import { attachPaymentEvents, startPaymentReconciler, startPaymentService, type StartedPaymentService } from '../src/server.js';
 import type { PaymentEvents } from '../src/events.js';
 
 const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -30,6 +30,8 @@ export interface Services {
   /** null when started with `productEvents: false` (nothing confirms reservations on order.placed). */
   productEvents: product.ProductEvents | null;
   orderEvents: order.OrderEvents;
+  /** Restarts the payment sandbox on its port: it forgets every payment and pending webhook. */
+  restartSandbox: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -68,18 +70,16 @@ export async function startServices(o: ServicesOptions = {}): Promise<Services> 
     ...o.order,
   });
   const orderService = await order.startOrderService(orderConfig, log('order'));
-  const sandbox = await psp.startSandbox(
-    psp.loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      PSP_API_KEY,
-      PSP_WEBHOOK_SECRET,
-      SANDBOX_SETTLE_DELAY_MS: '30',
-      SANDBOX_WEBHOOK_RETRY_BASE_MS: '50',
-      ...o.sandbox,
-    }),
-    log('payment-sandbox'),
-  );
+  const sandboxConfig = psp.loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    PSP_API_KEY,
+    PSP_WEBHOOK_SECRET,
+    SANDBOX_SETTLE_DELAY_MS: '30',
+    SANDBOX_WEBHOOK_RETRY_BASE_MS: '50',
+    ...o.sandbox,
+  });
+  let sandbox = await psp.startSandbox(sandboxConfig, log('payment-sandbox'));
   const paymentConfig = loadConfig({
     ...common,
     ...natsEnv,
@@ -98,12 +98,18 @@ export async function startServices(o: ServicesOptions = {}): Promise<Services> 
     o.productEvents === false ? null : await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
   const orderEvents = await order.attachOrderEvents(orderService, nc, orderConfig, log('order'));
   const paymentEvents = await attachPaymentEvents(paymentService, nc, paymentConfig, log('payment'));
-  return {
+  const stopReconciler = startPaymentReconciler(paymentService, paymentConfig, log('payment'));
+  const services: Services = {
     product: productService,
     cart: cartService,
     order: orderService,
     payment: paymentService,
     psp: sandbox,
+    restartSandbox: async () => {
+      await sandbox.close();
+      sandbox = await psp.startSandbox(sandboxConfig, log('payment-sandbox'), sandbox.port);
+      services.psp = sandbox;
+    },
     nats,
     nc,
     jsm: await jetstreamManager(nc),
@@ -111,6 +117,7 @@ export async function startServices(o: ServicesOptions = {}): Promise<Services> 
     productEvents,
     orderEvents,
     close: async () => {
+      await stopReconciler();
       await paymentEvents.stop();
       await orderEvents.stop();
       await productEvents?.stop();
@@ -123,6 +130,7 @@ export async function startServices(o: ServicesOptions = {}): Promise<Services> 
       await nats.stop();
     },
   };
+  return services;
 }
 
 export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown>, caller: Caller = GUEST): Promise<T> {

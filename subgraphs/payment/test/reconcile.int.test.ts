@@ -14,9 +14,8 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 const stateOf = async (orderId: string) => {
-  const [payment, ...more] = (await s.payment.store.ofOrders([orderId])).get(orderId) ?? [];
-  expect(more).toEqual([]);
-  return payment;
+  // The newest payment of the order.
+  return ((await s.payment.store.ofOrders([orderId])).get(orderId) ?? []).at(-1);
 };
 const orderStatus = async (orderId: string) => (await s.order.store.get(orderId))!.status;
 const webhookDeliveries = async (providerReference: string) =>
@@ -41,6 +40,24 @@ describe('reconciling payments whose webhooks never arrive', () => {
     await s.paymentEvents.relay.flush();
     expect(await eventsOf(s, 'shop.payment.succeeded.v1', order.id)).toHaveLength(1);
     expect((await stateOf(order.id))!.records.map((r) => r.status)).toEqual(['PENDING', 'SUCCEEDED']);
+  });
+
+  it('applies the provider answer once when several replicas reconcile the same payment at the same moment', async () => {
+    const order = await placeOrder(s);
+    const { payment } = await pay(s, order.id, 'tok_webhook_lost');
+    await waitFor(
+      'succeeded at the provider',
+      async () => (await sandboxGet(s, `/payments/${payment!.providerReference}`)).status === 'succeeded',
+    );
+    // Eight passes at once (as eight replicas would), racing the timer's own pass.
+    const changed = await Promise.all(Array.from({ length: 8 }, () => s.payment.reconciler.reconcile(payment!.id)));
+    expect(changed.filter(Boolean).length).toBeLessThanOrEqual(1);
+    await waitFor('payment SUCCEEDED', async () => (await stateOf(order.id))?.status === 'SUCCEEDED', { timeoutMs: 30_000 });
+    await waitFor('order PAID', async () => (await orderStatus(order.id)) === 'PAID');
+    await s.paymentEvents.relay.flush();
+    expect(await eventsOf(s, 'shop.payment.succeeded.v1', order.id)).toHaveLength(1);
+    expect((await stateOf(order.id))!.records.map((r) => r.status)).toEqual(['PENDING', 'SUCCEEDED']);
+    expect(await sandboxGet(s, `/test/charges?metadata.orderId=${order.id}`)).toMatchObject({ charges: 1, amountRefunded: 0 });
   });
 
   it('refunds a success it learns of after the order was cancelled', async () => {
@@ -68,5 +85,26 @@ describe('reconciling payments whose webhooks never arrive', () => {
     });
     await waitFor('one payment.refunded', async () => (await eventsOf(s, 'shop.payment.refunded.v1', order.id)).length === 1);
     expect(await eventsOf(s, 'shop.payment.succeeded.v1', order.id)).toHaveLength(1);
+  });
+
+  it('fails a payment the provider forgot (a sandbox restart), so the order can be paid again', async () => {
+    const order = await placeOrder(s);
+    const { payment } = await pay(s, order.id, 'tok_3ds'); // in flight until the shopper acts
+    expect(payment!.status).toBe('REQUIRES_ACTION');
+    await s.restartSandbox();
+
+    const failed = await waitFor(
+      'payment FAILED',
+      async () => {
+        const st = await stateOf(order.id);
+        return st?.status === 'FAILED' ? st : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(failed.failureCode).toBe('PROVIDER_UNAVAILABLE');
+    expect(await s.payment.store.m.Slot.exists({ _id: order.id })).toBeNull();
+    const again = await pay(s, order.id, 'tok_visa');
+    expect(again.userErrors).toEqual([]);
+    await waitFor('order PAID', async () => (await orderStatus(order.id)) === 'PAID');
   });
 });
