@@ -136,6 +136,7 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     MONGODB_URL: mongoUrl,
     MONGODB_DB: testDbName('e2e_payment'),
     ORDER_URL: orderService.url,
+    PRODUCT_URL: productService.url,
     PSP_URL: pspSandbox.url,
     PSP_API_KEY,
     PSP_WEBHOOK_SECRET,

@@ -162,6 +162,7 @@ function settingsOf(config: string): Map<string, Setting> {
   };
   if (config.includes('...commonConfig(')) add(definitionOf('commonConfig', [kitConfigSource]));
   if (config.includes('...eventsConfig')) add(definitionOf('eventsConfig', [eventsConfigSource]));
+  if (config.includes('...reservationTimingConfig')) add(definitionOf('reservationTimingConfig', [kitConfigSource]));
   add(config.slice(config.indexOf('parseConfig(')));
   return settings;
 }

@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagedProcess, ROOT, STATE_DIR, canConnect, ensureChromium, freePort, startBroker, startDatabase, waitFor } from '@shop/harness';
 import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
+import { parseConfig, requireReservationOutlivesPayment, reservationTimingConfig } from '@shop/kit';
 import { startDevMailCatcher } from './dev-mail.js';
 import { seedCatalog } from './seed.js';
 import { SUBGRAPHS } from './subgraphs.js';
@@ -19,6 +20,9 @@ if (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65_000) {
   process.exit(2);
 }
 const portOf = (defaultPort: number) => basePort + (defaultPort - 4000);
+/** One reading of the saga's lifetimes, checked before anything starts and passed to product and order alike. */
+const timing = requireReservationOutlivesPayment('start', parseConfig('start', reservationTimingConfig, process.env));
+const timingEnv = Object.fromEntries(Object.entries(timing).map(([k, ms]) => [k, `${ms}ms`]));
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 const logs = join(STATE_DIR, 'logs');
 const started: ManagedProcess[] = [];
@@ -72,6 +76,7 @@ try {
       await startService(s.name, `subgraphs/${s.name}/dist/index.js`, portOf(s.port), {
         ...common,
         ...urls,
+        ...timingEnv,
         PUBLIC_BASE_URL: `http://localhost:${basePort}`,
       });
     // Workers after the services they call: the renderer reads and uploads through invoice's internal routes.

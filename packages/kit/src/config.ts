@@ -79,3 +79,42 @@ export const duration = (fallback: string) =>
       }
       return Number(m[1]) * UNIT_MS[(m[2] ?? 'ms') as keyof typeof UNIT_MS];
     });
+
+// ---- the saga's two lifetimes (ARCHITECTURE §5, step 1) ------------------------------------------------
+
+/**
+ * How long an order stays payable and how long its unconfirmed stock reservation lives. Product (which
+ * releases reservations) and order (which cancels unpaid orders) both read all three, so each refuses to
+ * start when they disagree; pass both services the same values.
+ */
+export const reservationTimingConfig = {
+  /** An order still PENDING_PAYMENT this long after checkout is cancelled. */
+  ORDER_PAYMENT_TIMEOUT: duration('30m'),
+  /** A reservation no `order.placed` (or payment) confirmed is released this long after it was made. */
+  RESERVATION_TTL: duration('45m'),
+  /** How much longer a reservation lives than the payment window: the order sweep interval, event delays, clock skew. */
+  RESERVATION_TTL_MARGIN: duration('10m'),
+};
+
+export interface ReservationTimings {
+  ORDER_PAYMENT_TIMEOUT: number;
+  RESERVATION_TTL: number;
+  RESERVATION_TTL_MARGIN: number;
+}
+
+const formatMs = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1_000 === 0 ? `${ms / 1_000}s` : `${ms}ms`);
+
+/**
+ * A reservation outlives the payment window it serves: RESERVATION_TTL ≥ ORDER_PAYMENT_TIMEOUT +
+ * RESERVATION_TTL_MARGIN (margin > 0). Otherwise stock of a still payable order could be released and
+ * sold again. Returns the config, or throws a ConfigError naming the three values.
+ */
+export function requireReservationOutlivesPayment<C extends ReservationTimings>(service: string, config: C): C {
+  const { ORDER_PAYMENT_TIMEOUT: timeout, RESERVATION_TTL: ttl, RESERVATION_TTL_MARGIN: margin } = config;
+  if (margin <= 0) throw new ConfigError(service, ['RESERVATION_TTL_MARGIN: must be greater than 0']);
+  if (ttl >= timeout + margin) return config;
+  throw new ConfigError(service, [
+    `RESERVATION_TTL: ${formatMs(ttl)} must be at least ORDER_PAYMENT_TIMEOUT (${formatMs(timeout)}) + RESERVATION_TTL_MARGIN ` +
+      `(${formatMs(margin)}) = ${formatMs(timeout + margin)}: a stock reservation must outlive the payment window of its order`,
+  ]);
+}

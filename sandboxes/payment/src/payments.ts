@@ -8,8 +8,8 @@ export interface LedgerOptions {
   webhookDelayMs: number;
   /** Base URL for `nextActionUrl`, known once the server listens. */
   publicUrl: () => string;
-  /** Sends a webhook for a state change, after `delayMs`. */
-  notify: (type: WebhookEventType, data: PaymentEventData, url: string, delayMs?: number) => void;
+  /** Sends a webhook for a state change, after `delayMs`; a `lost` one is recorded as dropped, never sent. */
+  notify: (type: WebhookEventType, data: PaymentEventData, url: string, how: { delayMs?: number; lost: boolean }) => void;
 }
 
 export interface NewPayment {
@@ -27,8 +27,15 @@ export type RefundResult =
   | { ok: true; refund: Refund; payment: Payment }
   | { ok: false; code: 'not_found' | 'payment_not_refundable' | 'refund_exceeds_payment'; message: string };
 
+/** Which payments a charge summary counts: by merchant reference, and/or by metadata values. */
+export interface ChargeFilter {
+  reference?: string | undefined;
+  metadata?: Record<string, string>;
+}
+
 export interface ChargeSummary {
-  reference: string;
+  reference: string | null;
+  metadata: Record<string, string>;
   /** Payments created for the reference: each is one attempt to charge the card. */
   charges: number;
   succeeded: number;
@@ -41,6 +48,8 @@ interface Entry {
   payment: Payment;
   webhookUrl: string;
   delayWebhook: boolean;
+  /** `tok_webhook_lost`: every webhook of this payment is dropped (only `GET` tells how it ended). */
+  loseWebhooks: boolean;
   action?: 'pending' | 'completed' | 'failed';
 }
 
@@ -73,7 +82,12 @@ export class PaymentLedger {
       created: nowSeconds(),
     };
     const b = input.behaviour;
-    const entry: Entry = { payment, webhookUrl: input.webhookUrl, delayWebhook: b.outcome === 'succeed' && b.delayWebhook === true };
+    const entry: Entry = {
+      payment,
+      webhookUrl: input.webhookUrl,
+      delayWebhook: b.outcome === 'succeed' && b.delayWebhook === true,
+      loseWebhooks: b.outcome === 'succeed' && b.loseWebhooks === true,
+    };
     this.entries.set(payment.id, entry);
     if (b.outcome === 'fail') {
       this.fail(entry, b.failureCode, b.failureMessage);
@@ -138,15 +152,20 @@ export class PaymentLedger {
     const refund: Refund = { id: id('re'), amount: value, status: 'succeeded', created: nowSeconds() };
     payment.refunds.push(refund);
     payment.amountRefunded += value;
-    this.opts.notify('payment.refunded', { payment, refund }, entry.webhookUrl);
+    this.opts.notify('payment.refunded', { payment, refund }, entry.webhookUrl, { lost: entry.loseWebhooks });
     return { ok: true, refund: structuredClone(refund), payment: structuredClone(payment) };
   }
 
-  charges(reference: string): ChargeSummary {
-    const payments = [...this.entries.values()].map((e) => e.payment).filter((p) => p.reference === reference);
+  charges({ reference, metadata = {} }: ChargeFilter): ChargeSummary {
+    const payments = [...this.entries.values()]
+      .map((e) => e.payment)
+      .filter(
+        (p) => (reference === undefined || p.reference === reference) && Object.entries(metadata).every(([k, v]) => p.metadata[k] === v),
+      );
     const succeeded = payments.filter((p) => p.status === 'succeeded');
     return {
-      reference,
+      reference: reference ?? null,
+      metadata,
       charges: payments.length,
       succeeded: succeeded.length,
       amountCaptured: succeeded.reduce((sum, p) => sum + p.amount, 0),
@@ -157,7 +176,7 @@ export class PaymentLedger {
 
   private fail(entry: Entry, code: FailureCode, message: string): void {
     Object.assign(entry.payment, { status: 'failed', failureCode: code, failureMessage: message });
-    this.opts.notify('payment.failed', { payment: entry.payment }, entry.webhookUrl);
+    this.opts.notify('payment.failed', { payment: entry.payment }, entry.webhookUrl, { lost: entry.loseWebhooks });
   }
 
   /**
@@ -170,7 +189,7 @@ export class PaymentLedger {
       if (entry.payment.status !== 'processing') return;
       entry.payment.status = 'succeeded';
       const hold = entry.delayWebhook ? Math.max(0, webhookDelayMs - settleDelayMs) : 0;
-      this.opts.notify('payment.succeeded', { payment: entry.payment }, entry.webhookUrl, hold);
+      this.opts.notify('payment.succeeded', { payment: entry.payment }, entry.webhookUrl, { delayMs: hold, lost: entry.loseWebhooks });
     });
   }
 }

@@ -60,7 +60,7 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
       settleDelayMs: config.SANDBOX_SETTLE_DELAY_MS,
       webhookDelayMs: config.SANDBOX_WEBHOOK_DELAY_MS,
       publicUrl: () => publicUrl,
-      notify: (type, data, url, delayMs) => void webhooks.publish(type, data, url, delayMs),
+      notify: (type, data, url, how) => void webhooks.publish(type, data, url, how),
     },
     timers,
   );

@@ -19,11 +19,19 @@ const summary = ({ event, url, deliveries }: StoredEvent) => ({
 export function testRoutes(ledger: PaymentLedger, webhooks: WebhookDispatcher): Router {
   const router = Router();
 
-  /** How many times the provider charged for a merchant reference: proves "never charged twice". */
+  /**
+   * How many times the provider charged for a merchant reference, or for every payment whose metadata
+   * has `<key>` = value (`?metadata.orderId=…`): proves "never charged twice".
+   */
   router.get('/charges', (req, res) => {
     const reference = query(req.query.reference);
-    if (!reference) throw new ApiError(400, 'invalid_request', 'reference: is required', 'reference');
-    res.json(ledger.charges(reference));
+    const metadata = Object.entries(req.query).flatMap(([k, v]) => {
+      const value = query(v);
+      return k.startsWith('metadata.') && value ? [[k.slice('metadata.'.length), value] as const] : [];
+    });
+    if (!reference && metadata.length === 0)
+      throw new ApiError(400, 'invalid_request', 'reference or a metadata.<key>: is required', 'reference');
+    res.json(ledger.charges({ reference, metadata: Object.fromEntries(metadata) }));
   });
 
   router.get('/events', (req, res) => {

@@ -2,7 +2,7 @@ import type { FailureCode } from './types.js';
 
 /** What a test token does (ARCHITECTURE §4 "Payments"); any other token is refused as `invalid_token`. */
 export type TokenBehaviour =
-  | { outcome: 'succeed'; delayWebhook?: boolean; failOnceWith503?: boolean }
+  | { outcome: 'succeed'; delayWebhook?: boolean; failOnceWith503?: boolean; loseWebhooks?: boolean }
   | { outcome: 'fail'; failureCode: FailureCode; failureMessage: string }
   | { outcome: 'requires_action' };
 
@@ -13,6 +13,7 @@ export const TEST_TOKENS = {
   tok_3ds: { outcome: 'requires_action' },
   tok_webhook_delayed: { outcome: 'succeed', delayWebhook: true },
   tok_processing_error: { outcome: 'succeed', failOnceWith503: true },
+  tok_webhook_lost: { outcome: 'succeed', loseWebhooks: true },
 } as const satisfies Record<string, TokenBehaviour>;
 
 export type TestToken = keyof typeof TEST_TOKENS;

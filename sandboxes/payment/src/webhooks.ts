@@ -56,12 +56,20 @@ export class WebhookDispatcher {
     private readonly log: Logger,
   ) {}
 
-  /** Records an event and delivers it to `url` after `delayMs`. */
-  publish(type: WebhookEventType, data: PaymentEventData, url: string, delayMs = 0): WebhookEvent {
+  /**
+   * Records an event and delivers it to `url` after `delayMs`. A `lost` event gets one delivery recorded
+   * as dropped without an attempt: the merchant never hears of it (`tok_webhook_lost`).
+   */
+  publish(type: WebhookEventType, data: PaymentEventData, url: string, { delayMs = 0, lost = false } = {}): WebhookEvent {
     const event: WebhookEvent = { id: newEventId(), type, created: Math.floor(Date.now() / 1000), data: structuredClone(data) };
     const stored: StoredEvent = { event, url, body: JSON.stringify(event), deliveries: [] };
     this.events.set(event.id, stored);
-    this.startDelivery(stored, delayMs);
+    if (lost) {
+      stored.deliveries.push({ number: 1, state: 'dropped', attempts: [] });
+      this.log.warn({ eventId: event.id, type }, 'webhook dropped on purpose (tok_webhook_lost)');
+    } else {
+      this.startDelivery(stored, delayMs);
+    }
     return event;
   }
 

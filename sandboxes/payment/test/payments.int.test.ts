@@ -157,6 +157,16 @@ describe('idempotency', () => {
     expect((await api.events(id!)).body.events).toHaveLength(1);
   });
 
+  it('counts charges by metadata as well as by reference', async () => {
+    const orderId = randomUUID();
+    for (const token of ['tok_visa', 'tok_declined'])
+      expect((await api.createPayment({ ...paymentBody(token), metadata: { orderId } })).status).toBe(201);
+    const res = await api.call('GET', `/v1/test/charges?metadata.orderId=${orderId}`);
+    expect(res.body).toMatchObject({ reference: null, metadata: { orderId }, charges: 2, succeeded: expect.any(Number) });
+    expect((await api.call('GET', `/v1/test/charges?metadata.orderId=${randomUUID()}`)).body.charges).toBe(0);
+    expect((await api.call('GET', '/v1/test/charges')).status).toBe(400);
+  });
+
   it('replays the original response even after the payment changed, and treats reordered JSON as the same request', async () => {
     const body = paymentBody('tok_visa');
     const key = randomUUID();

@@ -119,6 +119,18 @@ describe('webhooks', () => {
     expect(delivery.attempts[0].status).toBeUndefined();
   });
 
+  it('tok_webhook_lost: the payment succeeds (GET says so) but none of its webhooks is ever sent', async () => {
+    const payment = await pay('/ok', 'tok_webhook_lost');
+    await waitFor('settled', async () => (await api.call('GET', `/v1/payments/${payment.id}`)).body.status === 'succeeded');
+    expect((await api.refund(payment.id, { amount: 400 })).status).toBe(201);
+    const { events } = (await api.events(payment.id)).body as { events: { type: string; deliveries: unknown[] }[] };
+    expect(events.map((e) => [e.type, e.deliveries])).toEqual([
+      ['payment.succeeded', [{ number: 1, state: 'dropped', attempts: [] }]],
+      ['payment.refunded', [{ number: 1, state: 'dropped', attempts: [] }]],
+    ]);
+    expect(receiver.forPayment(payment.id)).toEqual([]);
+  });
+
   it('can be resent (a duplicate with the same id and body), through the test route', async () => {
     const payment = await pay('/ok', 'tok_declined');
     const [original] = await receiver.waitFor(payment.id, 'payment.failed');

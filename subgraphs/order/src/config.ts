@@ -1,10 +1,19 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig } from '@shop/kit';
+import {
+  commonConfig,
+  duration,
+  durationMs,
+  httpUrl,
+  mongoUrl,
+  parseConfig,
+  requireReservationOutlivesPayment,
+  reservationTimingConfig,
+} from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Order service settings; the only file that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return parseConfig(
+  const config = parseConfig(
     'order',
     {
       ...commonConfig(4003, env),
@@ -25,8 +34,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
         .default('USD'),
       TAX_RATE_BPS: z.coerce.number().int().min(0).max(100_000).default(2000),
-      /** An order still PENDING_PAYMENT this long after checkout is cancelled by the sweeper. */
-      ORDER_PAYMENT_TIMEOUT: duration('30m'),
+      /** ORDER_PAYMENT_TIMEOUT (unpaid orders are cancelled by the sweeper), and the reservation that must outlive it. */
+      ...reservationTimingConfig,
       /** How often the payment-timeout sweeper runs. */
       ORDER_SWEEP_INTERVAL: duration('1m'),
       /** How often the outbox relay looks for unpublished events when nothing kicked it. */
@@ -34,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     env,
   );
+  return requireReservationOutlivesPayment('order', config);
 }
 
 export type OrderConfig = ReturnType<typeof loadConfig>;

@@ -16,7 +16,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .default('shop_payment'),
       /** The order subgraph: amount, status and owner of the order being paid (ARCHITECTURE §5). */
       ORDER_URL: httpUrl.default('http://127.0.0.1:4003/graphql'),
-      /** Timeout of one call to the order service. */
+      /** The product subgraph: payOrder confirms the order's stock reservation before charging. */
+      PRODUCT_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),
+      /** Timeout of one call to the order or product service. */
       SERVICE_TIMEOUT_MS: durationMs(5_000),
       /** The payment provider (the sandbox in development). */
       PSP_URL: httpUrl.transform((u) => u.replace(/\/+$/, '')).default('http://127.0.0.1:4020'),
@@ -34,6 +36,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PSP_RETRY_BASE_MS: durationMs(100),
       /** How far a webhook's timestamp may be from our clock, either way. */
       WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+      /** A payment still PENDING / REQUIRES_ACTION this long after payOrder is looked up at the provider. */
+      PAYMENT_RECONCILE_AFTER: duration('5m'),
+      /** How often the reconciler looks for such payments. */
+      PAYMENT_RECONCILE_INTERVAL: duration('1m'),
       /** How often the outbox relay looks for unpublished events when nothing kicked it. */
       OUTBOX_INTERVAL: duration('1s'),
     },

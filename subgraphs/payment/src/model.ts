@@ -137,6 +137,8 @@ const slotSchema = new Schema<SlotDoc>(
   { versionKey: false, autoIndex: false },
 );
 
+slotSchema.index({ createdAt: 1, _id: 1 });
+
 const cancelledSchema = new Schema<CancelledOrderDoc>(
   {
     _id: { type: String, required: true },

@@ -1,27 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { isAdmin, userError, type Caller, type Logger, type UserError } from '@shop/kit';
-import type { WebhookEvent } from '@shop/payment-sandbox';
+import { isAdmin, userError, type Caller, type Logger } from '@shop/kit';
+import type { Refund, WebhookEvent, WebhookEventType } from '@shop/payment-sandbox';
 import { isInFlight, wasCaptured, type PaymentState } from './domain.js';
-import { failedEvent, refundedEvent, succeededEvent } from './events.js';
+import { failedEvent, succeededEvent } from './events.js';
 import type { PaymentProvider, ProviderPayment } from './provider.js';
 import type { OrderView, Services } from './services.js';
-import type { Decision, NewRecord, PaymentStore } from './store.js';
+import { Refunds } from './refunds.js';
+import { fail, type PaymentResult } from './results.js';
+import { append, keep, type AppendResult, type Decision, type PaymentStore } from './store.js';
 
-/** A payment mutation's payload (ARCHITECTURE §4). */
-export interface PaymentResult {
-  payment: PaymentState | null;
-  userErrors: UserError[];
+export type { PaymentResult } from './results.js';
+
+/** What the provider reports about one payment: a webhook's type and data, or the same read back by GET. */
+export interface ProviderNews {
+  type: WebhookEventType;
+  payment: ProviderPayment;
+  refund?: Pick<Refund, 'id' | 'amount'> | undefined;
 }
 
 /** Codes a failed payment reports as its userError; anything else reads as a decline. */
 const FAILURE_CODES = new Set(['CARD_DECLINED', 'INSUFFICIENT_FUNDS', 'INVALID_PAYMENT_TOKEN', 'PROVIDER_UNAVAILABLE']);
 
-const append = (record: NewRecord): Decision => ({ kind: 'append', record });
-const keep: Decision = { kind: 'keep' };
-const fail = (code: string, message: string, field?: string[]): PaymentResult => ({
-  payment: null,
-  userErrors: [userError(code, message, field)],
-});
+const notPayable = (message: string) => fail('ORDER_NOT_PAYABLE', message, ['input', 'orderId']);
 
 /** Guest orders: whoever holds the id. A customer's: that customer. Admins: all (ARCHITECTURE §7, as order). */
 export function mayUse(caller: Caller, owner: { customerId: string | null }): boolean {
@@ -41,12 +41,16 @@ export class Payments {
   /** Where the provider sends this service's webhooks; set once the service listens. */
   webhookUrl = '';
 
+  private readonly refunds: Refunds;
+
   constructor(
     private readonly store: PaymentStore,
     private readonly provider: PaymentProvider,
     private readonly services: Services,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.refunds = new Refunds(store, provider, log);
+  }
 
   // ---- payOrder --------------------------------------------------------------------------------------
 
@@ -58,11 +62,16 @@ export class Payments {
     const { orderId, idempotencyKey } = input;
     const order = await this.services.order(orderId, requestId);
     if (!order || !mayUse(caller, order)) return fail('ORDER_NOT_FOUND', 'no such order', ['input', 'orderId']);
+    let stockHeld = false;
     for (let attempt = 0; attempt < 20; attempt++) {
       const existing = await this.store.byIdempotencyKey(orderId, idempotencyKey);
       if (existing) return this.resume(existing);
-      if (order.status !== 'PENDING_PAYMENT')
-        return fail('ORDER_NOT_PAYABLE', `the order is ${order.status}; only PENDING_PAYMENT orders can be paid`, ['input', 'orderId']);
+      if (order.status !== 'PENDING_PAYMENT') return notPayable(`the order is ${order.status}; only PENDING_PAYMENT orders can be paid`);
+      if (!stockHeld) {
+        const hold = await this.services.holdStock(orderId, requestId);
+        if (!hold.ok) return notPayable(`the order's reserved stock was released (${hold.state}); place the order again`);
+        stockHeld = true;
+      }
       const paymentId = randomUUID();
       const slot = await this.store.takeSlot(orderId, paymentId, idempotencyKey);
       if (!slot.taken) {
@@ -73,11 +82,22 @@ export class Payments {
         if (winner) return this.resume(winner);
         continue;
       }
+      // Holding the slot, our own records are exact: a success is recorded before its slot is freed.
+      if (await this.wasPaid(orderId)) {
+        await this.store.releaseSlot(orderId, paymentId);
+        return notPayable('the order is already paid');
+      }
       const created = await this.create(order, input, paymentId, requestId);
       if (created) return this.charge(created);
       await this.store.releaseSlot(orderId, paymentId); // the key was taken meanwhile: loop finds it
     }
     return fail('PAYMENT_IN_PROGRESS', 'the payment is being processed; try again', ['input', 'orderId']);
+  }
+
+  /** Whether a payment of the order captured money (the order service may not know yet). */
+  private async wasPaid(orderId: string): Promise<boolean> {
+    const payments = (await this.store.ofOrders([orderId])).get(orderId) ?? [];
+    return payments.some((p) => wasCaptured(p.status));
   }
 
   private async create(order: OrderView, input: { paymentToken: string; idempotencyKey: string }, paymentId: string, requestId: string) {
@@ -123,6 +143,7 @@ export class Payments {
       currency: state.doc.currency,
       token: state.doc.token,
       reference: state.id,
+      orderId: state.doc.orderId,
       webhookUrl: this.webhookUrl,
     });
     let res;
@@ -166,12 +187,6 @@ export class Payments {
     }
   }
 
-  /** After any change: an ended payment frees the order's slot; a captured one may need refunding. */
-  private async settled(state: PaymentState): Promise<void> {
-    if (!isInFlight(state.status)) await this.store.releaseSlot(state.doc.orderId, state.id);
-    if (wasCaptured(state.status)) await this.refundIfUnwanted(state);
-  }
-
   // ---- webhooks --------------------------------------------------------------------------------------
 
   /**
@@ -185,9 +200,19 @@ export class Payments {
       this.log.warn({ eventId: event.id, reference: p.reference }, 'webhook for an unknown payment; ignored');
       return;
     }
-    const source = `evt:${event.id}`;
+    await this.applyProviderEvent(state, { type: event.type, payment: p, refund: event.data.refund }, `evt:${event.id}`);
+  }
+
+  /**
+   * What the provider says happened to a payment — a webhook, or the reconciler's reading of the
+   * provider's payment — applied once: each transition is decided against the newest state, and
+   * `source` (unique per record) makes a repeat of the same news a duplicate. The outcome says whether
+   * this call recorded it (`appended`).
+   */
+  async applyProviderEvent(state: PaymentState, news: ProviderNews, source: string): Promise<AppendResult> {
+    const p = news.payment;
     let res;
-    switch (event.type) {
+    switch (news.type) {
       case 'payment.succeeded':
         res = await this.store.append(state.id, (s) => this.succeed(s, p, source), state);
         break;
@@ -211,15 +236,30 @@ export class Payments {
       case 'payment.refunded': {
         // A refund implies the payment succeeded: if its success has not arrived yet, record it first.
         await this.store.append(state.id, (s) => this.succeed(s, p, `succeeded:${p.id}`), state);
-        const refund = event.data.refund;
-        res = refund ? await this.applyRefund(state.id, refund.id, refund.amount) : null;
+        res = news.refund ? await this.refunds.applyRefund(state.id, news.refund.id, news.refund.amount) : null;
         break;
       }
     }
     const now = res?.state ?? (await this.store.get(state.id))!;
-    if (res?.outcome === 'kept' && event.type === 'payment.succeeded' && now.status === 'FAILED')
-      this.log.warn({ paymentId: now.id, eventId: event.id }, 'payment.succeeded after a final failure; ignored');
+    if (res?.outcome === 'kept' && news.type === 'payment.succeeded' && now.status === 'FAILED')
+      this.log.warn({ paymentId: now.id, source }, 'payment.succeeded after a final failure; ignored');
     await this.settled(now);
+    return { outcome: res?.outcome ?? 'kept', state: now };
+  }
+
+  /**
+   * A payment recorded PENDING that the provider never answered for (a crash or an outage during
+   * payOrder): the create call again, with the same Idempotency-Key, so the provider answers with the
+   * payment it made, or makes it now — never a second one.
+   */
+  async sendAgain(state: PaymentState): Promise<PaymentState> {
+    return (await this.charge(state)).payment ?? state;
+  }
+
+  /** After any change: an ended payment frees the order's slot; a captured one may need refunding. */
+  async settled(state: PaymentState): Promise<void> {
+    if (!isInFlight(state.status)) await this.store.releaseSlot(state.doc.orderId, state.id);
+    if (wasCaptured(state.status)) await this.refunds.refundIfUnwanted(state);
   }
 
   private succeed(s: PaymentState, p: ProviderPayment, sourceEventId: string): Decision {
@@ -228,91 +268,16 @@ export class Payments {
     return append({ status: 'SUCCEEDED', providerReference: p.id, sourceEventId, event: succeededEvent });
   }
 
-  /** Records one provider refund (by its id, once) on top of the refunds recorded so far. */
-  private applyRefund(paymentId: string, refundId: string, amount: number) {
-    return this.store.append(paymentId, (s) => {
-      if (!wasCaptured(s.status)) return keep;
-      const total = Math.min(s.doc.amount, s.refundedAmount + amount);
-      return append({
-        status: total >= s.doc.amount ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
-        refundedAmount: total,
-        note: `refund ${refundId}`,
-        sourceEventId: `refund:${refundId}`,
-        event: (st, r) => refundedEvent(st, r, amount),
-      });
-    });
-  }
-
-  // ---- refunds ---------------------------------------------------------------------------------------
+  // ---- refunds (src/refunds.ts) -----------------------------------------------------------------------
 
   /** admin: refunds `amount` (default: everything not yet refunded) of a captured payment. */
-  async refund(paymentId: string, amount: number | null): Promise<PaymentResult> {
-    const state = await this.store.get(paymentId);
-    if (!state) return fail('PAYMENT_NOT_FOUND', 'no such payment', ['paymentId']);
-    const remaining = state.doc.amount - state.refundedAmount;
-    if (!wasCaptured(state.status) || remaining <= 0)
-      return { payment: state, userErrors: [userError('PAYMENT_NOT_REFUNDABLE', `the payment is ${state.status}`, ['paymentId'])] };
-    const wanted = amount ?? remaining;
-    if (wanted > remaining)
-      return {
-        payment: state,
-        userErrors: [userError('REFUND_EXCEEDS_PAYMENT', `at most ${remaining} can be refunded`, ['amount'])],
-      };
-    // Stable per (state, amount): two identical concurrent admin refunds are one refund at the provider.
-    const out = await this.provider.refund({
-      idempotencyKey: `refund:${state.id}:v${state.version}:${wanted}`,
-      providerReference: state.providerReference!,
-      amount: wanted,
-    });
-    if (!out.ok) {
-      const code =
-        out.code === 'refund_exceeds_payment'
-          ? 'REFUND_EXCEEDS_PAYMENT'
-          : out.code === 'payment_not_refundable'
-            ? 'PAYMENT_NOT_REFUNDABLE'
-            : 'PROVIDER_UNAVAILABLE';
-      return {
-        payment: (await this.store.get(paymentId))!,
-        userErrors: [userError(code, out.message, code === 'PROVIDER_UNAVAILABLE' ? undefined : ['amount'])],
-      };
-    }
-    const res = await this.applyRefund(paymentId, out.value.refund.id, out.value.refund.amount);
-    return { payment: res?.state ?? (await this.store.get(paymentId)), userErrors: [] };
+  refund(paymentId: string, amount: number | null): Promise<PaymentResult> {
+    return this.refunds.refund(paymentId, amount);
   }
 
-  /**
-   * `shop.order.cancelled.v1`: remember the order is cancelled (a payment that succeeds later is then
-   * refunded), then refund in full every captured payment of it. Redeliveries repeat the same provider
-   * refund (stable Idempotency-Key) and record nothing twice.
-   */
-  async orderCancelled(orderId: string, eventId: string): Promise<void> {
-    await this.store.markOrderCancelled(orderId, eventId);
-    const payments = (await this.store.ofOrders([orderId])).get(orderId) ?? [];
-    for (const p of payments) if (wasCaptured(p.status)) await this.autoRefund(p, 'the order was cancelled');
-  }
-
-  /** A captured payment of a cancelled order, or a second capture for one order, is refunded in full. */
-  private async refundIfUnwanted(state: PaymentState): Promise<void> {
-    if (state.doc.amount - state.refundedAmount <= 0) return;
-    if (await this.store.isOrderCancelled(state.doc.orderId)) return this.autoRefund(state, 'the order was cancelled');
-    const siblings = (await this.store.ofOrders([state.doc.orderId])).get(state.doc.orderId) ?? [];
-    const capturedAt = (p: PaymentState) => p.records.find((r) => r.status === 'SUCCEEDED')?.at.getTime() ?? Infinity;
-    const mine = capturedAt(state);
-    const earlier = siblings.some(
-      (p) => p.id !== state.id && wasCaptured(p.status) && (capturedAt(p) < mine || (capturedAt(p) === mine && p.id < state.id)),
-    );
-    if (earlier) await this.autoRefund(state, 'the order was already paid');
-  }
-
-  private async autoRefund(state: PaymentState, why: string): Promise<void> {
-    if (state.doc.amount - state.refundedAmount <= 0 || !state.providerReference) return;
-    const out = await this.provider.refund({ idempotencyKey: `refund:${state.id}:auto`, providerReference: state.providerReference });
-    if (!out.ok) {
-      if (out.code === 'payment_not_refundable') return; // refunded in full already
-      throw new Error(`automatic refund of payment ${state.id} failed: ${out.code} ${out.message}`);
-    }
-    this.log.info({ paymentId: state.id, orderId: state.doc.orderId, why }, 'refunded automatically');
-    await this.applyRefund(state.id, out.value.refund.id, out.value.refund.amount);
+  /** `shop.order.cancelled.v1`: see `Refunds.orderCancelled`. */
+  orderCancelled(orderId: string, eventId: string): Promise<void> {
+    return this.refunds.orderCancelled(orderId, eventId);
   }
 }
 

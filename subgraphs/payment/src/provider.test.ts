@@ -11,9 +11,15 @@ afterEach(async () => {
 
 /** A fake provider answering with `answers` in turn; records the idempotency keys it saw. */
 async function fake(answers: [number, unknown][]) {
-  const seen: { key: string | undefined; at: number }[] = [];
+  const seen: { key: string | undefined; at: number; method?: string; path?: string; auth?: string }[] = [];
   const server = http.createServer((req, res) => {
-    seen.push({ key: req.headers['idempotency-key'] as string | undefined, at: Date.now() });
+    seen.push({
+      key: req.headers['idempotency-key'] as string | undefined,
+      at: Date.now(),
+      method: req.method,
+      path: req.url,
+      auth: req.headers.authorization,
+    });
     const [status, body] = answers[Math.min(seen.length - 1, answers.length - 1)]!;
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
@@ -31,7 +37,15 @@ const provider = (url: string, maxAttempts = 3) =>
     retryBaseMs: 30,
     log: createLogger('t', 'silent'),
   });
-const request = { idempotencyKey: 'key-1', amount: 100, currency: 'USD', token: 'tok_visa', reference: 'r', webhookUrl: 'http://x/' };
+const request = {
+  idempotencyKey: 'key-1',
+  amount: 100,
+  currency: 'USD',
+  token: 'tok_visa',
+  reference: 'r',
+  orderId: 'o',
+  webhookUrl: 'http://x/',
+};
 const busy: [number, unknown] = [503, { error: { code: 'processing_error', message: 'try again' } }];
 
 describe('HttpPaymentProvider', () => {
@@ -61,5 +75,13 @@ describe('HttpPaymentProvider', () => {
     const psp = await fake([busy]);
     await new Promise((r) => servers.pop()!.close(r));
     expect(await provider(psp.url, 2).createPayment(request)).toMatchObject({ ok: false, kind: 'unavailable' });
+  });
+
+  it('reads a payment back with an authenticated GET (no Idempotency-Key), retrying a 503', async () => {
+    const psp = await fake([busy, [200, { id: 'pay_1', status: 'succeeded' }]]);
+    expect(await provider(psp.url).getPayment('pay_1')).toEqual({ ok: true, value: { id: 'pay_1', status: 'succeeded' } });
+    expect(psp.seen.map(({ method, path, key, auth }) => ({ method, path, key, auth }))).toEqual(
+      Array(2).fill({ method: 'GET', path: '/v1/payments/pay_1', key: undefined, auth: `Bearer ${'k'.repeat(20)}` }),
+    );
   });
 });

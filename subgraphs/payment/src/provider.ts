@@ -16,6 +16,8 @@ export interface CreateRequest {
   token: string;
   /** Our payment id, echoed back in webhooks. */
   reference: string;
+  /** The order paid, sent as `metadata.orderId` (what an operator searches by at the provider). */
+  orderId: string;
   webhookUrl: string;
 }
 
@@ -34,6 +36,8 @@ export interface PaymentProvider {
   readonly name: string;
   createPayment(req: CreateRequest): Promise<ProviderOutcome<ProviderPayment>>;
   refund(req: RefundRequest): Promise<ProviderOutcome<{ refund: PspRefund; payment: ProviderPayment }>>;
+  /** The payment as the provider has it now (`GET /v1/payments/:id`): what reconciliation reads. */
+  getPayment(providerReference: string): Promise<ProviderOutcome<ProviderPayment>>;
 }
 
 export interface HttpProviderOptions {
@@ -56,17 +60,19 @@ export class HttpPaymentProvider implements PaymentProvider {
   constructor(private readonly o: HttpProviderOptions) {}
 
   createPayment(req: CreateRequest) {
-    return this.post<ProviderPayment>('/v1/payments', req.idempotencyKey, {
+    return this.request<ProviderPayment>('POST', '/v1/payments', req.idempotencyKey, {
       amount: req.amount,
       currency: req.currency,
       token: req.token,
       reference: req.reference,
+      metadata: { orderId: req.orderId },
       webhookUrl: req.webhookUrl,
     });
   }
 
   refund(req: RefundRequest) {
-    return this.post<{ refund: PspRefund; payment: ProviderPayment }>(
+    return this.request<{ refund: PspRefund; payment: ProviderPayment }>(
+      'POST',
       `/v1/payments/${encodeURIComponent(req.providerReference)}/refunds`,
       req.idempotencyKey,
       req.amount === undefined ? {} : { amount: req.amount },
@@ -78,21 +84,29 @@ export class HttpPaymentProvider implements PaymentProvider {
     );
   }
 
-  private async post<T>(
+  getPayment(providerReference: string) {
+    return this.request<ProviderPayment>('GET', `/v1/payments/${encodeURIComponent(providerReference)}`);
+  }
+
+  /** One call with retries; a POST carries its Idempotency-Key and JSON body, a GET neither. */
+  private async request<T>(
+    method: 'GET' | 'POST',
     path: string,
-    idempotencyKey: string,
-    body: unknown,
+    idempotencyKey?: string,
+    body?: unknown,
     map: (body: unknown) => T = (b) => b as T,
   ): Promise<ProviderOutcome<T>> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.o.apiKey}` };
+    if (method === 'POST') Object.assign(headers, { 'content-type': 'application/json', 'idempotency-key': idempotencyKey ?? '' });
     let last = 'no attempt';
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
       if (attempt > 1) await new Promise((r) => setTimeout(r, this.o.retryBaseMs * 2 ** (attempt - 2)));
       let res: Response;
       try {
         res = await fetch(`${this.o.url}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.apiKey}`, 'idempotency-key': idempotencyKey },
-          body: JSON.stringify(body),
+          method,
+          headers,
+          ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
           signal: AbortSignal.timeout(this.o.timeoutMs),
         });
       } catch (err) {

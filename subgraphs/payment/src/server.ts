@@ -20,6 +20,7 @@ import { createLoaders } from './loaders.js';
 import { allModels, createModels, type PaymentModels } from './model.js';
 import { Payments } from './payments.js';
 import { HttpPaymentProvider, type PaymentProvider } from './provider.js';
+import { Reconciler, startReconciler } from './reconciler.js';
 import { resolvers } from './resolvers/index.js';
 import { serviceClients, type Services } from './services.js';
 import { PaymentStore } from './store.js';
@@ -33,8 +34,10 @@ export interface PaymentService {
   store: PaymentStore;
   payments: Payments;
   provider: PaymentProvider;
-  /** The order read, signed as service:payment. */
+  /** The order read and the stock hold, signed as service:payment. */
   services: Services;
+  /** Looks up payments left in flight at the provider (`startPaymentReconciler` runs it on a timer). */
+  reconciler: Reconciler;
   readiness: Readiness[];
 }
 
@@ -52,6 +55,7 @@ export async function buildPaymentService(conn: Connection, config: PaymentConfi
   });
   const services = serviceClients({
     orderUrl: config.ORDER_URL,
+    productUrl: config.PRODUCT_URL,
     secret: config.GATEWAY_SIGNING_SECRET,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   });
@@ -68,7 +72,8 @@ export async function buildPaymentService(conn: Connection, config: PaymentConfi
     routes: webhookRoutes({ secret: config.PSP_WEBHOOK_SECRET, toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS, payments, log }),
     buildContext: (base) => ({ ...base, loaders: createLoaders(store), payments }),
   });
-  return { server, models, store, payments, provider, services, readiness };
+  const reconciler = new Reconciler(store, payments, provider, log);
+  return { server, models, store, payments, provider, services, reconciler, readiness };
 }
 
 export type StartedPaymentService = Started<PaymentService> & { webhookUrl: string };
@@ -102,4 +107,13 @@ export async function attachPaymentEvents(
   const events = await startPaymentEvents(service, { nc, config, log });
   service.readiness.push(natsReadiness(nc));
   return events;
+}
+
+/** The reconciler on a timer (every PAYMENT_RECONCILE_INTERVAL); returns its stop function. */
+export function startPaymentReconciler(service: PaymentService, config: PaymentConfig, log: Logger): () => Promise<void> {
+  return startReconciler(
+    service.reconciler,
+    { afterMs: config.PAYMENT_RECONCILE_AFTER, intervalMs: config.PAYMENT_RECONCILE_INTERVAL },
+    log,
+  );
 }

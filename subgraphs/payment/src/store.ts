@@ -31,6 +31,8 @@ export interface NewRecord {
 }
 
 export type Decision = { kind: 'append'; record: NewRecord } | { kind: 'keep' };
+export const append = (record: NewRecord): Decision => ({ kind: 'append', record });
+export const keep: Decision = { kind: 'keep' };
 export type AppendResult = { outcome: 'appended' | 'kept' | 'duplicate'; state: PaymentState };
 
 export class PaymentConflictError extends Error {
@@ -114,6 +116,18 @@ export class PaymentStore {
       await pause(attempt);
     }
     throw new PaymentConflictError(orderId);
+  }
+
+  /**
+   * Slots taken before `before` (payments in flight for a while), oldest first, a page at a time after
+   * `after` (the last slot of the previous page).
+   */
+  async slotsOlderThan(before: Date, after: SlotDoc | null, limit: number): Promise<SlotDoc[]> {
+    const page = after ? { $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after._id } }] } : {};
+    return this.m.Slot.find({ createdAt: { $lt: before }, ...page })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean();
   }
 
   /** Frees the slot if `paymentId` holds it (deleting is idempotent). */

@@ -10,7 +10,7 @@ import * as cart from '@shop/cart';
 import * as order from '@shop/order';
 import * as psp from '@shop/payment-sandbox';
 import { loadConfig } from '../src/config.js';
-import { attachPaymentEvents, startPaymentService, type StartedPaymentService } from '../src/server.js';
+import { attachPaymentEvents, startPaymentReconciler, startPaymentService, type StartedPaymentService } from '../src/server.js';
 import type { PaymentEvents } from '../src/events.js';
 
 const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -27,7 +27,23 @@ export interface Services {
   nc: NatsConnection;
   jsm: JetStreamManager;
   paymentEvents: PaymentEvents;
+  /** null when started with `productEvents: false` (nothing confirms reservations on order.placed). */
+  productEvents: product.ProductEvents | null;
+  orderEvents: order.OrderEvents;
+  /** Restarts the payment sandbox on its port: it forgets every payment and pending webhook. */
+  restartSandbox: () => Promise<void>;
   close: () => Promise<void>;
+}
+
+type Env = Record<string, string>;
+
+/** Per-service environment overrides, and whether product's consumers run at all. */
+export interface ServicesOptions {
+  product?: Env;
+  order?: Env;
+  payment?: Env;
+  sandbox?: Env;
+  productEvents?: boolean;
 }
 
 /**
@@ -35,7 +51,7 @@ export interface Services {
  * fresh database, with the event side of product, order and payment on a nats-server of this file's
  * own (the durable consumer names are the production ones).
  */
-export async function startServices(): Promise<Services> {
+export async function startServices(o: ServicesOptions = {}): Promise<Services> {
   const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
   const nats = await startBroker('test');
   const natsEnv = {
@@ -45,7 +61,7 @@ export async function startServices(): Promise<Services> {
     RETRY_BUDGET: '550ms',
     OUTBOX_INTERVAL: '200ms',
   };
-  const productConfig = product.loadConfig({ ...common, ...natsEnv, MONGODB_DB: testDbName('pay_product') });
+  const productConfig = product.loadConfig({ ...common, ...natsEnv, MONGODB_DB: testDbName('pay_product'), ...o.product });
   const productService = await product.startProductService(productConfig, log('product'));
   const cartService = await cart.startCartService(
     cart.loadConfig({ ...common, MONGODB_DB: testDbName('pay_cart'), PRODUCT_URL: productService.url }),
@@ -57,48 +73,60 @@ export async function startServices(): Promise<Services> {
     MONGODB_DB: testDbName('pay_order'),
     CART_URL: cartService.url,
     PRODUCT_URL: productService.url,
+    ...o.order,
   });
   const orderService = await order.startOrderService(orderConfig, log('order'));
-  const sandbox = await psp.startSandbox(
-    psp.loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      PSP_API_KEY,
-      PSP_WEBHOOK_SECRET,
-      SANDBOX_SETTLE_DELAY_MS: '30',
-      SANDBOX_WEBHOOK_RETRY_BASE_MS: '50',
-    }),
-    log('payment-sandbox'),
-  );
+  const sandboxConfig = psp.loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    PSP_API_KEY,
+    PSP_WEBHOOK_SECRET,
+    SANDBOX_SETTLE_DELAY_MS: '30',
+    SANDBOX_WEBHOOK_RETRY_BASE_MS: '50',
+    ...o.sandbox,
+  });
+  let sandbox = await psp.startSandbox(sandboxConfig, log('payment-sandbox'));
   const paymentConfig = loadConfig({
     ...common,
     ...natsEnv,
     MONGODB_DB: testDbName('payment'),
     ORDER_URL: orderService.url,
+    PRODUCT_URL: productService.url,
     PSP_URL: sandbox.url,
     PSP_API_KEY,
     PSP_WEBHOOK_SECRET,
     PSP_RETRY_BASE_MS: '20',
+    ...o.payment,
   });
   const paymentService = await startPaymentService(paymentConfig, log('payment'));
   const nc = await connectNats(nats.url, 'payment-test', log('nats'));
-  const productEvents = await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
+  const productEvents =
+    o.productEvents === false ? null : await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
   const orderEvents = await order.attachOrderEvents(orderService, nc, orderConfig, log('order'));
   const paymentEvents = await attachPaymentEvents(paymentService, nc, paymentConfig, log('payment'));
-  return {
+  const stopReconciler = startPaymentReconciler(paymentService, paymentConfig, log('payment'));
+  const services: Services = {
     product: productService,
     cart: cartService,
     order: orderService,
     payment: paymentService,
     psp: sandbox,
+    restartSandbox: async () => {
+      await sandbox.close();
+      sandbox = await psp.startSandbox(sandboxConfig, log('payment-sandbox'), sandbox.port);
+      services.psp = sandbox;
+    },
     nats,
     nc,
     jsm: await jetstreamManager(nc),
     paymentEvents,
+    productEvents,
+    orderEvents,
     close: async () => {
+      await stopReconciler();
       await paymentEvents.stop();
       await orderEvents.stop();
-      await productEvents.stop();
+      await productEvents?.stop();
       await nc.drain();
       await paymentService.close();
       await sandbox.close();
@@ -108,6 +136,7 @@ export async function startServices(): Promise<Services> {
       await nats.stop();
     },
   };
+  return services;
 }
 
 export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown>, caller: Caller = GUEST): Promise<T> {
@@ -116,8 +145,8 @@ export async function gql<T = any>(url: string, query: string, variables: Record
   return res.data;
 }
 
-/** A product, a guest cart of it and the checked-out order; returns the order id and total. */
-export async function placeOrder(s: Services, quantity = 1): Promise<{ id: string; total: number }> {
+/** A new ACTIVE product priced 1000 with `stock` units; returns its id. */
+export async function createProduct(s: Services, stock = 50): Promise<string> {
   const created = await gql(
     s.product.url,
     `mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }`,
@@ -128,18 +157,22 @@ export async function placeOrder(s: Services, quantity = 1): Promise<{ id: strin
         description: 't',
         price: 1000,
         categorySlugs: [],
-        initialStock: 50,
+        initialStock: stock,
       },
     },
     ADMIN,
   );
-  const productId = created.createProduct.product.id as string;
+  return created.createProduct.product.id as string;
+}
+
+/** A guest cart of `quantity` × the product, checked out; returns the order id and total. */
+export async function checkoutProduct(s: Services, productId: string, quantity = 1): Promise<{ id: string; total: number }> {
   const c = await gql(s.cart.url, `mutation ($input: CreateCartInput) { createCart(input: $input) { cart { id } } }`, {
     input: { lines: [{ productId, quantity }] },
   });
   const o = await gql(
     s.order.url,
-    `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id total { amount } } userErrors { code } } }`,
+    `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id total { amount } } userErrors { code message } } }`,
     {
       input: {
         cartId: c.createCart.cart.id,
@@ -149,7 +182,20 @@ export async function placeOrder(s: Services, quantity = 1): Promise<{ id: strin
       },
     },
   );
+  if (!o.checkout.order) throw new Error(`checkout failed: ${JSON.stringify(o.checkout.userErrors)}`);
   return { id: o.checkout.order.id, total: o.checkout.order.total.amount };
+}
+
+/** A product, a guest cart of it and the checked-out order; returns the order id and total. */
+export async function placeOrder(s: Services, quantity = 1): Promise<{ id: string; total: number }> {
+  return checkoutProduct(s, await createProduct(s), quantity);
+}
+
+/** The payment sandbox's test routes (sandboxes/payment/README.md), with the API key. */
+export async function sandboxGet<T = any>(s: Services, path: string): Promise<T> {
+  const res = await fetch(`${s.psp.url}/v1${path}`, { headers: { authorization: `Bearer ${PSP_API_KEY}` } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
 export const PAY = `mutation ($input: PayOrderInput!) { payOrder(input: $input) {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { commonConfig, duration, mongoUrl, parseConfig } from '@shop/kit';
+import { commonConfig, duration, mongoUrl, parseConfig, requireReservationOutlivesPayment, reservationTimingConfig } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Product service settings; the only file that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return parseConfig(
+  const config = parseConfig(
     'product',
     {
       ...commonConfig(4001, env),
@@ -20,11 +20,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
         .default('USD'),
       LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
-      RESERVATION_TTL: duration('15m'),
+      /** RESERVATION_TTL, and what it must outlive (ORDER_PAYMENT_TIMEOUT + RESERVATION_TTL_MARGIN). */
+      ...reservationTimingConfig,
       RESERVATION_SWEEP_INTERVAL: duration('30s'),
     },
     env,
   );
+  return requireReservationOutlivesPayment('product', config);
 }
 
 export type ProductConfig = ReturnType<typeof loadConfig>;

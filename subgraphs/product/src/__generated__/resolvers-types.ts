@@ -121,7 +121,7 @@ export type Mutation = {
   adjustStock: ProductPayload;
   /** admin: hides a product from the catalog; carts and orders still resolve it. */
   archiveProduct: ProductPayload;
-  /** internal (service:order): the order exists; the sweeper will no longer release its reservation. */
+  /** internal (service:order, service:payment): the order exists (or is being paid); the sweeper will no longer release its reservation. */
   confirmReservation: ReservationResult;
   /** admin: adds a category. */
   createCategory: CategoryPayload;

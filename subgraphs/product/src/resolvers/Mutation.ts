@@ -44,7 +44,8 @@ export const Mutation: MutationResolvers = {
     return ctx.reservations.reserve(orderId(args.orderId), lines);
   },
   confirmReservation(_parent, args, ctx) {
-    requireService(ctx.caller, 'order');
+    // payment confirms before it charges: the stock of an order being paid must stay held.
+    requireService(ctx.caller, 'order', 'payment');
     return ctx.reservations.confirm(orderId(args.orderId));
   },
   releaseReservation(_parent, args, ctx) {
