@@ -40,13 +40,7 @@ export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invo
     try {
       const upstream = await fetch(`${base}/internal/invoices/${id}/pdf`, {
         headers: {
-          [CONTEXT_HEADER]: signContext(
-            opts.config.GATEWAY_SIGNING_SECRET,
-            { kind: 'service', service: 'gateway' },
-            requestId,
-            Date.now(),
-            'invoice',
-          ),
+          [CONTEXT_HEADER]: signContext(opts.config.SIGNING_KEY, { kind: 'service', service: 'gateway' }, requestId, Date.now(), 'invoice'),
           [REQUEST_ID_HEADER]: requestId,
         },
         signal: AbortSignal.timeout(opts.config.SUBGRAPH_TIMEOUT_MS),

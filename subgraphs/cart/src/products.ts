@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { serviceClient } from '@shop/kit';
+import { serviceClient, type Signer } from '@shop/kit';
 import type { Products, ProductSnapshot } from './domain.js';
 
 /** The product service's internal query for what a cart needs of its products (ARCHITECTURE §5). */
@@ -20,8 +20,8 @@ export type FetchSnapshots = (ids: readonly string[], requestId?: string) => Pro
 /** As many ids as one call carries (the product service's limit): a claim prices two carts of at most MAX_CART_LINES (≤ 250). */
 export const MAX_SNAPSHOT_IDS = 500;
 
-export function productClient(opts: { url: string; secret: string; timeoutMs: number }): FetchSnapshots {
-  const call = serviceClient({ service: 'cart', target: 'product', ...opts });
+export function productClient(opts: { url: string; signer: Signer; timeoutMs: number }): FetchSnapshots {
+  const call = serviceClient({ target: 'product', ...opts });
   return async (ids, requestId) =>
     (await call<{ productSnapshots: (ProductSnapshot | null)[] }>(SNAPSHOTS, { ids }, requestId)).productSnapshots;
 }

@@ -11,7 +11,7 @@ import {
   GUEST,
   postGraphQL,
   startBroker,
-  TEST_SIGNING_SECRET,
+  TEST_SIGNER_KEYS,
   testDbName,
   waitFor,
   type GraphQLResponse,
@@ -38,7 +38,7 @@ export class FakeOrders {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       this.calls++;
-      const verified = verifyContext(TEST_SIGNING_SECRET, req.headers[CONTEXT_HEADER] as string | undefined);
+      const verified = verifyContext(TEST_SIGNER_KEYS, req.headers[CONTEXT_HEADER] as string | undefined);
       res.setHeader('content-type', 'application/json');
       if (!verified.ok || verified.context.caller.kind !== 'service' || verified.context.caller.service !== 'invoice') {
         res.end(JSON.stringify({ errors: [{ message: 'unauthenticated' }] }));
@@ -125,7 +125,6 @@ export async function startEnv(opts: { events?: boolean; env?: Record<string, st
     PORT: '0',
     MONGODB_URL: inject('mongoUrl'),
     MONGODB_DB: testDbName('invoice'),
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     PDF_LINK_SECRET,
     PUBLIC_BASE_URL: 'http://shop.test',
     ORDER_URL: orders.url,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig } from '@shop/kit';
+import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, signingKey, signerKeys } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Order service settings; the only file that reads process.env. */
@@ -7,7 +7,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'order',
     {
-      ...commonConfig(4003, env),
+      ...commonConfig(4003),
+      /** Signs this service's calls to others as `service:order` (ARCHITECTURE §7). */
+      SIGNING_KEY: signingKey('order', env),
+      /** Public keys of the signers whose contexts this service accepts, by name. */
+      SIGNER_KEYS: signerKeys(env),
       ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
       MONGODB_DB: z

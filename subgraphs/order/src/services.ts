@@ -1,4 +1,4 @@
-import { serviceClient, type UserError } from '@shop/kit';
+import { serviceClient, type Signer, type UserError } from '@shop/kit';
 import type { CartLine, ProductSnapshot } from './domain.js';
 
 /**
@@ -85,13 +85,12 @@ interface RawCart {
   lines: { product: { id: string }; quantity: number }[];
 }
 
-export function serviceClients(opts: { cartUrl: string; productUrl: string; secret: string; timeoutMs: number }): Services {
-  const cart = serviceClient({ service: 'order', target: 'cart', url: opts.cartUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
+export function serviceClients(opts: { cartUrl: string; productUrl: string; signer: Signer; timeoutMs: number }): Services {
+  const cart = serviceClient({ target: 'cart', url: opts.cartUrl, signer: opts.signer, timeoutMs: opts.timeoutMs });
   const product = serviceClient({
-    service: 'order',
     target: 'product',
     url: opts.productUrl,
-    secret: opts.secret,
+    signer: opts.signer,
     timeoutMs: opts.timeoutMs,
   });
   return {

@@ -1,4 +1,4 @@
-import { serviceClient } from '@shop/kit';
+import { serviceClient, type Signer } from '@shop/kit';
 
 /** What payment reads of an order (ARCHITECTURE §5), signed as `service:payment`. */
 export interface OrderView {
@@ -26,8 +26,8 @@ const ORDER = /* GraphQL */ `
   }
 `;
 
-export function serviceClients(opts: { orderUrl: string; secret: string; timeoutMs: number }): Services {
-  const order = serviceClient({ service: 'payment', target: 'order', url: opts.orderUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
+export function serviceClients(opts: { orderUrl: string; signer: Signer; timeoutMs: number }): Services {
+  const order = serviceClient({ target: 'order', url: opts.orderUrl, signer: opts.signer, timeoutMs: opts.timeoutMs });
   return {
     async order(orderId, requestId) {
       return (await order<{ order: OrderView | null }>(ORDER, { id: orderId }, requestId)).order;
