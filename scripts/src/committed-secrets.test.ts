@@ -13,6 +13,7 @@
  * - any Ed25519 key, as PEM or base64 DER.
  */
 import { execFileSync } from 'node:child_process';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,6 @@ import {
   secret,
   signerKeys,
   signingKey,
-  type KeyObject,
 } from '@shop/kit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
