@@ -115,7 +115,7 @@ export async function runCartBench(
     products.push(data.createProduct.product.id as string);
   }
 
-  const cartCalls = countCalls(stack.cart.server.httpServer, stack.signingSecret);
+  const cartCalls = countCalls(stack.cart.server.httpServer, stack.signerKeys);
   const rows: Record<string, string | number>[] = [];
   try {
     for (const size of sizes) {

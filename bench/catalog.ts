@@ -1,4 +1,4 @@
-import { CONTEXT_HEADER, signContext } from '@shop/kit';
+import { CONTEXT_HEADER, signContext, type Signer } from '@shop/kit';
 import type { Stack } from '../e2e/support/stack.js';
 import { load, type LoadResult } from './lib.js';
 
@@ -9,7 +9,7 @@ const BY_ID = (id: string) => ({
 });
 
 /** Product listing and product-by-id, through the gateway and straight at the subgraph (signed as the gateway would). */
-export async function runCatalogBench(stack: Stack, signingSecret: string, seconds: number): Promise<Record<string, string | number>[]> {
+export async function runCatalogBench(stack: Stack, signer: Signer, seconds: number): Promise<Record<string, string | number>[]> {
   const some = await fetch(stack.gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -24,7 +24,7 @@ export async function runCatalogBench(stack: Stack, signingSecret: string, secon
     const viaGateway: LoadResult = await load(`${name} via gateway`, stack.gatewayUrl, body, { seconds });
     const straight: LoadResult = await load(`${name} direct`, stack.productUrl, body, {
       seconds,
-      headers: () => ({ [CONTEXT_HEADER]: signContext(signingSecret, { kind: 'guest' }) }),
+      headers: () => ({ [CONTEXT_HEADER]: signContext(signer, { kind: 'guest' }) }),
     });
     for (const r of [viaGateway, straight]) {
       if (r.errors || r.non2xx) throw new Error(`${r.name}: ${r.errors} errors, ${r.non2xx} non-2xx responses`);
@@ -46,7 +46,7 @@ export async function runCatalogBench(stack: Stack, signingSecret: string, secon
 /** Database queries the product subgraph makes for one `_entities` request of n references. */
 export async function runEntityBatchingBench(
   stack: Stack,
-  signingSecret: string,
+  signer: Signer,
   sizes: readonly number[],
 ): Promise<Record<string, string | number>[]> {
   const page = await fetch(stack.gatewayUrl, {
@@ -65,7 +65,7 @@ export async function runEntityBatchingBench(
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [CONTEXT_HEADER]: signContext(signingSecret, { kind: 'service', service: 'gateway' }),
+        [CONTEXT_HEADER]: signContext(signer, { kind: 'service', service: 'gateway' }),
       },
       body: JSON.stringify({
         query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id name } } }',

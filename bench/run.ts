@@ -42,7 +42,7 @@ try {
     say(`catalog: gateway vs direct, 20 connections, ${seconds} s each…`);
     sections.push({
       title: 'Catalog reads: through the gateway vs straight at the product subgraph',
-      body: table(await runCatalogBench(stack, stack.signingSecret, seconds)),
+      body: table(await runCatalogBench(stack, stack.signer, seconds)),
     });
   }
 
@@ -50,7 +50,7 @@ try {
     say('entity batching…');
     sections.push({
       title: 'Entity batching: database queries per `_entities` request',
-      body: table(await runEntityBatchingBench(stack, stack.signingSecret, [10, 50, 200])),
+      body: table(await runEntityBatchingBench(stack, stack.signer, [10, 50, 200])),
     });
   }
 

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { print } from 'graphql';
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext, verifyContext, type Caller, type SignedContext } from '@shop/kit';
+import {
+  CONTEXT_HEADER,
+  developmentSigner,
+  generateSigner,
+  REQUEST_ID_HEADER,
+  signContext,
+  verifyContext,
+  type Caller,
+  type SignedContext,
+} from '@shop/kit';
 import {
   AddCartLinesDocument,
   CartDocument,
@@ -61,7 +70,7 @@ function recordContexts(server: Server) {
   const listener = (req: IncomingMessage) => {
     if (req.method !== 'POST') return;
     const header = req.headers[CONTEXT_HEADER] as string | undefined;
-    const verified = verifyContext(stack.signingSecret, header);
+    const verified = verifyContext(stack.signerKeys, header);
     seen.push({
       header,
       requestIdHeader: req.headers[REQUEST_ID_HEADER] as string | undefined,
@@ -115,15 +124,23 @@ describe('direct calls to subgraphs', () => {
 
   it('refuse a missing, wrongly signed, expired or garbled context with 401 and no data, on every subgraph', async () => {
     for (const [name, url] of subgraphs()) {
-      const valid = signContext(stack.signingSecret, ADMIN);
-      const [payload, mac] = valid.split('.') as [string, string];
+      const valid = signContext(stack.signer, ADMIN);
+      const [iss, payload, mac] = valid.split('.') as [string, string, string];
       const flipped = `${payload.slice(0, 10)}${payload[10] === 'A' ? 'B' : 'A'}${payload.slice(11)}`;
+      const renderer = developmentSigner('invoice-renderer');
       const bad: [string | undefined, string, string][] = [
         [undefined, 'missing signed context', 'no header'],
-        [signContext('not-the-gateway-signing-secret', ADMIN), 'bad signature', 'wrong secret'],
-        [signContext(stack.signingSecret, ADMIN, randomUUID(), Date.now() - 60_000), 'signed context expired', 'expired'],
-        [`${flipped}.${mac}`, 'bad signature', 'garbled payload'],
-        [`${payload}.${mac.slice(0, -4)}`, 'bad signature', 'truncated signature'],
+        [signContext(generateSigner('gateway'), ADMIN), 'bad signature', 'another key under the gateway name'],
+        [signContext(generateSigner('stranger'), { kind: 'service', service: 'stranger' }), 'unknown signer', 'unknown signer'],
+        [signContext(renderer, ADMIN), 'may not sign this caller', "the renderer's key claiming an admin"],
+        [
+          signContext(renderer, { kind: 'service', service: 'order' }),
+          'may not sign this caller',
+          "the renderer's key claiming service:order",
+        ],
+        [signContext(stack.signer, ADMIN, randomUUID(), Date.now() - 60_000), 'signed context expired', 'expired'],
+        [`${iss}.${flipped}.${mac}`, 'bad signature', 'garbled payload'],
+        [`${iss}.${payload}.${mac.slice(0, -4)}`, 'bad signature', 'truncated signature'],
         ['not-a-signed-context', 'malformed signed context', 'garbage'],
       ];
       for (const [qname, query, variables] of queries) {
@@ -132,22 +149,17 @@ describe('direct calls to subgraphs', () => {
         }
       }
       // The same operations with a fresh signature are served: the refusals above are the header's.
-      const sdl = await direct(url, '{ _service { sdl } }', {}, signContext(stack.signingSecret, { kind: 'service', service: 'gateway' }));
+      const sdl = await direct(url, '{ _service { sdl } }', {}, signContext(stack.signer, { kind: 'service', service: 'gateway' }));
       expect(sdl.status, name).toBe(200);
       expect(sdl.body.data._service.sdl, name).toMatch(/@key/);
-      const entities = await direct(
-        url,
-        queries[2]![1],
-        { r: [] },
-        signContext(stack.signingSecret, { kind: 'service', service: 'gateway' }),
-      );
+      const entities = await direct(url, queries[2]![1], { r: [] }, signContext(stack.signer, { kind: 'service', service: 'gateway' }));
       expect(entities.body, name).toEqual({ data: { _entities: [] } });
     }
   });
 
   it('make no change for a refused mutation', async () => {
     const mutation = print(CreateCategoryDocument);
-    const forged = signContext('not-the-gateway-signing-secret', ADMIN);
+    const forged = signContext(generateSigner('gateway'), ADMIN);
     expectRefused(
       await direct(stack.productUrl, mutation, { input: { slug: 'forged-direct', name: 'Forged' } }, forged),
       'bad signature',
@@ -164,7 +176,7 @@ describe('direct calls to subgraphs', () => {
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'unauthenticated', reason: 'missing signed context' });
     const forged = await fetch(`${base}/internal/invoices/${randomUUID()}`, {
-      headers: { [CONTEXT_HEADER]: signContext('not-the-gateway-signing-secret', { kind: 'service', service: 'invoice-renderer' }) },
+      headers: { [CONTEXT_HEADER]: signContext(generateSigner('invoice-renderer'), { kind: 'service', service: 'invoice-renderer' }) },
     });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toEqual({ error: 'unauthenticated', reason: 'bad signature' });
@@ -173,7 +185,7 @@ describe('direct calls to subgraphs', () => {
 
 describe('a replayed signed context', () => {
   it('works once; the same header again, with the same or another operation, is refused and changes nothing', async () => {
-    const header = signContext(stack.signingSecret, ADMIN);
+    const header = signContext(stack.signer, ADMIN);
     const mutation = print(CreateCategoryDocument);
     const first = await direct(stack.productUrl, mutation, { input: { slug: 'replayed-once', name: 'Replayed once' } }, header);
     expect(first.status).toBe(200);
@@ -193,7 +205,7 @@ describe('a replayed signed context', () => {
   });
 
   it('is accepted exactly once when sent concurrently', async () => {
-    const header = signContext(stack.signingSecret, ADMIN);
+    const header = signContext(stack.signer, ADMIN);
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         direct(stack.productUrl, print(CreateCategoryDocument), { input: { slug: `race-${i}`, name: `Race ${i}` } }, header),
@@ -209,7 +221,7 @@ describe('a replayed signed context', () => {
   it('is refused on the cart subgraph after its use there, and across the invoice service /graphql and internal routes', async () => {
     // The cart subgraph's own fields only: Product's are the product subgraph's.
     const createCart = 'mutation { createCart { cart { id status } userErrors { code } } }';
-    const cartHeader = signContext(stack.signingSecret, { kind: 'guest' });
+    const cartHeader = signContext(stack.signer, { kind: 'guest' });
     const cartsBefore = await stack.cart.models.Cart.countDocuments();
     const created = await direct(stack.cartUrl, createCart, {}, cartHeader);
     expect(created.status).toBe(200);
@@ -218,7 +230,7 @@ describe('a replayed signed context', () => {
     expect(await stack.cart.models.Cart.countDocuments()).toBe(cartsBefore + 1);
 
     const base = stack.invoice.url.replace(/\/graphql$/, '');
-    const internal = signContext(stack.signingSecret, { kind: 'service', service: 'gateway' });
+    const internal = signContext(stack.signer, { kind: 'service', service: 'gateway' });
     const missing = randomUUID();
     const firstUse = await fetch(`${base}/internal/invoices/${missing}/pdf`, { headers: { [CONTEXT_HEADER]: internal } });
     expect(firstUse.status).toBe(404); // accepted: the invoice simply does not exist
@@ -226,7 +238,7 @@ describe('a replayed signed context', () => {
     expect(replayed.status).toBe(401);
     expect(await replayed.json()).toEqual({ error: 'unauthenticated', reason: 'signed context already used' });
     // One guard for the whole invoice service: a header used on /graphql is spent on /internal too.
-    const shared = signContext(stack.signingSecret, { kind: 'service', service: 'gateway' });
+    const shared = signContext(stack.signer, { kind: 'service', service: 'gateway' });
     expect((await direct(stack.invoice.url, '{ _service { sdl } }', {}, shared)).status).toBe(200);
     const onInternal = await fetch(`${base}/internal/invoices/${missing}/pdf`, { headers: { [CONTEXT_HEADER]: shared } });
     expect(onInternal.status).toBe(401);
@@ -263,7 +275,7 @@ describe('what clients send to the gateway', () => {
     const recorder = recordContexts(stack.product.server.httpServer);
     try {
       // A header the gateway itself would have signed for an admin, captured and sent as a client.
-      const forged = signContext(stack.signingSecret, ADMIN, 'edge-forged-1');
+      const forged = signContext(stack.signer, ADMIN, 'edge-forged-1');
       const res = await gql('{ categories { slug } }', {}, { [CONTEXT_HEADER]: forged, [REQUEST_ID_HEADER]: 'edge-forged-1' });
       expect(res.status).toBe(200);
       const received = recorder.seen.filter((s) => s.context?.requestId === 'edge-forged-1');
@@ -275,7 +287,7 @@ describe('what clients send to the gateway', () => {
     } finally {
       recorder.stop();
     }
-    const customerContext = signContext(stack.signingSecret, { kind: 'user', sub: 'carl', roles: ['customer'] });
+    const customerContext = signContext(stack.signer, { kind: 'user', sub: 'carl', roles: ['customer'] });
     const asGuest = await gql(print(MyCartDocument), {}, { [CONTEXT_HEADER]: customerContext });
     expect(codeOf(asGuest)).toBe('UNAUTHENTICATED');
     expect(asGuest.data?.myCart ?? null).toBeNull();
@@ -283,7 +295,7 @@ describe('what clients send to the gateway', () => {
     const escalate = await gql(
       print(CreateCategoryDocument),
       { input: { slug: 'escalated', name: 'Escalated' } },
-      { ...carl, [CONTEXT_HEADER]: signContext(stack.signingSecret, ADMIN) },
+      { ...carl, [CONTEXT_HEADER]: signContext(stack.signer, ADMIN) },
     );
     expect(codeOf(escalate)).toBe('FORBIDDEN');
     expect(await stack.product.models.Category.countDocuments({ slug: 'escalated' })).toBe(0);

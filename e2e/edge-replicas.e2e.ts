@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { connectMongo, createLogger } from '@shop/kit';
+import { connectMongo, createLogger, exportPrivateKey } from '@shop/kit';
 import { freePort, startFerretDb, startRedis, testTmpDir, waitFor, type RedisInstance } from '@shop/harness';
 import * as gateway from '@shop/gateway';
 import { bearer, call, partnerCall, startStack, type Stack } from './support/stack.js';
@@ -208,7 +208,8 @@ describe('production mode', () => {
       JWT_SECRET: '',
       JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
       JWT_AUDIENCE: 'shop',
-      PDF_LINK_SECRET: 'e2e-only-pdf-link-secret-0123456',
+      PDF_LINK_SECRET: randomBytes(24).toString('base64url'),
+      SIGNING_KEY: exportPrivateKey(stack.productionGatewaySigner.key),
     };
     delete (production as Partial<typeof production>).JWT_SECRET;
     url = await replica(production);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createLogger } from '@shop/kit';
+import { createLogger, exportPrivateKey, generateSigner } from '@shop/kit';
 import { print } from 'graphql';
 import * as gateway from '@shop/gateway';
 import { CategoriesDocument, ShipOrderDocument } from './__generated__/operations.js';
@@ -59,7 +59,7 @@ describe('errors from a subgraph', () => {
     const log = createLogger('gateway', 'silent');
     const logged = vi.spyOn(log, 'error');
     // The subgraphs verify with the stack's key; this gateway signs with another one.
-    const config = gateway.loadConfig({ ...stack.gatewayEnv, GATEWAY_SIGNING_SECRET: 'e2e-only-a-key-no-subgraph-accepts' });
+    const config = gateway.loadConfig({ ...stack.gatewayEnv, SIGNING_KEY: exportPrivateKey(generateSigner('gateway').key) });
     const gw = await gateway.buildGateway(config, log);
     const r = await gw.listen(0);
     running.push(r);

@@ -61,7 +61,6 @@ beforeAll(async () => {
     loadRendererConfig({
       NODE_ENV: 'test',
       PORT: '0',
-      GATEWAY_SIGNING_SECRET: stack.signingSecret,
       INVOICE_URL: invoiceBase(),
       RENDER_CONCURRENCY: '1',
       ...events,
@@ -73,7 +72,6 @@ beforeAll(async () => {
     loadMessagingConfig({
       NODE_ENV: 'test',
       PORT: '0',
-      GATEWAY_SIGNING_SECRET: stack.signingSecret,
       MONGODB_URL: inject('mongoUrl'),
       MONGODB_DB: testDbName('e2e_messaging'),
       SMTP_URL: smtp.url,

@@ -14,7 +14,6 @@ import { startServiceProcess, type ServiceProcess } from './support/processes.js
  * stops reading, or an invoice service that dies mid-download, costs that one download and nothing
  * else. The gateway must neither exit nor stop serving.
  */
-const SIGNING_SECRET = 'test-only-gateway-signing-secret-pdf';
 const PDF_LINK_SECRET = 'test-only-pdf-link-secret-0123456789';
 /** Long enough for the invoice service to read 12 MB from the database under a loaded test machine. */
 const SUBGRAPH_TIMEOUT_MS = 3_000;
@@ -33,7 +32,7 @@ beforeAll(async () => {
   // Its own broker: the invoice process creates the production durable consumers.
   nats = await startBroker('test');
   const db = testDbName('gw_pdf_invoice');
-  const env = { NODE_ENV: 'test', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, PDF_LINK_SECRET, MONGODB_URL: mongoUrl };
+  const env = { NODE_ENV: 'test', PDF_LINK_SECRET, MONGODB_URL: mongoUrl };
   const [invoicePort, gatewayPort] = [await freePort(), await freePort()];
   invoiceProc = await startServiceProcess('invoice', 'subgraphs/invoice/src/index.ts', invoicePort, {
     ...env,

@@ -114,6 +114,7 @@ const tasks = {
   compose: () => tsx('scripts/src/compose.ts', args),
   codegen: () => sh('pnpm', ['exec', 'graphql-codegen', '--config', 'codegen.yml', ...args]),
   token: () => tsx('scripts/src/token.ts', args),
+  keys: () => tsx('scripts/src/keys.ts', args),
   seed: () => tsx('scripts/src/seed.ts', args),
   bench: () => (build(), tsx('bench/run.ts', args)),
   infra: () => tsx('scripts/src/start.ts', ['--infra-only', ...args]),

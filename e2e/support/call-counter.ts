@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { CONTEXT_HEADER, verifyContext } from '@shop/kit';
+import { CONTEXT_HEADER, verifyContext, type SignerKeys } from '@shop/kit';
 
 /** GraphQL requests a subgraph received, by who sent them. */
 export interface Calls {
@@ -24,13 +24,13 @@ const none = (): Calls => ({ cart: 0, gateway: 0, other: 0 });
  * server's `request` events beside the app, reads only headers (the signed caller and request id)
  * and adds nothing to the request path, so what it counts is what the services really sent.
  */
-export function countCalls(server: Server, signingSecret: string): CallCounter {
+export function countCalls(server: Server, signerKeys: SignerKeys): CallCounter {
   const total = none();
   const byRequest = new Map<string, Calls>();
   const listener = (req: IncomingMessage) => {
     // POST is /graphql, the subgraph's only POST route (express has rewritten req.url by now).
     if (req.method !== 'POST') return;
-    const verified = verifyContext(signingSecret, req.headers[CONTEXT_HEADER] as string | undefined);
+    const verified = verifyContext(signerKeys, req.headers[CONTEXT_HEADER] as string | undefined);
     const caller = verified.ok ? verified.context.caller : undefined;
     const kind: keyof Calls = caller?.kind === 'service' ? (caller.service === 'cart' ? 'cart' : 'other') : caller ? 'gateway' : 'other';
     total[kind]++;

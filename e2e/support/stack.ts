@@ -2,7 +2,17 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { connectMongo, createLogger } from '@shop/kit';
+import {
+  connectMongo,
+  createLogger,
+  developmentSigner,
+  formatSignerKeys,
+  generateSigner,
+  parseSignerKeys,
+  SIGNER_NAMES,
+  type Signer,
+  type SignerKeys,
+} from '@shop/kit';
 import { testDbName } from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
@@ -16,7 +26,6 @@ import { CreateProductDocument, type CreateProductInput } from '../__generated__
 import { countCalls, type CallCounter } from './call-counter.js';
 
 export const JWT_SECRET = 'e2e-only-jwt-secret-0123456789';
-const SIGNING_SECRET = 'e2e-only-gateway-signing-secret';
 /** The payment sandbox's API key and webhook secret in the stack (the payment service uses the same). */
 export const PSP_API_KEY = 'e2e-only-psp-api-key-0123456789';
 export const PSP_WEBHOOK_SECRET = 'e2e-only-psp-webhook-secret-0123';
@@ -27,8 +36,18 @@ export interface Stack {
   cartUrl: string;
   orderUrl: string;
   paymentUrl: string;
-  /** The HMAC key the gateway signs subgraph calls with, for tests and benchmarks that call a subgraph directly. */
-  signingSecret: string;
+  /**
+   * The gateway's signer, for tests and benchmarks that call a subgraph directly as the gateway would.
+   * Every service in the stack runs on its development key pair (the defaults outside production).
+   */
+  signer: Signer;
+  /** The public keys the subgraphs trust, to read the contexts they receive. */
+  signerKeys: SignerKeys;
+  /**
+   * A second, uncommitted gateway key the subgraphs trust too (as while a key is rotated): what a
+   * gateway started with NODE_ENV=production signs with, since production refuses committed keys.
+   */
+  productionGatewaySigner: Signer;
   product: product.StartedProductService;
   cart: cart.StartedCartService;
   order: order.StartedOrderService;
@@ -92,11 +111,14 @@ export interface StackOptions {
 const GATEWAY_TEST_ENV = { RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_KEY: '1000000', PARTNER_CACHE_TTL: '0' };
 
 export async function startStack(mongoUrl: string, natsUrl?: string, opts: StackOptions = {}): Promise<Stack> {
-  const common = { NODE_ENV: 'test', PORT: '0', GATEWAY_SIGNING_SECRET: SIGNING_SECRET };
+  const productionGatewaySigner = generateSigner('gateway');
+  const trusted = formatSignerKeys([...SIGNER_NAMES.map(developmentSigner), productionGatewaySigner]);
+  const signerKeys = parseSignerKeys(trusted);
+  const common = { NODE_ENV: 'test', PORT: '0', SIGNER_KEYS: trusted };
   const events = natsUrl ? { NATS_URL: natsUrl, RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '1000', RETRY_BUDGET: '1500ms' } : {};
   const productConfig = product.loadConfig({ ...common, ...events, MONGODB_URL: mongoUrl, MONGODB_DB: testDbName('e2e_product') });
   const productService = await product.startProductService(productConfig, log('product'));
-  const productCalls = countCalls(productService.server.httpServer, SIGNING_SECRET);
+  const productCalls = countCalls(productService.server.httpServer, signerKeys);
   const cartConfig = cart.loadConfig({
     ...common,
     ...events,
@@ -205,7 +227,9 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     psp: pspSandbox,
     events: eventSide,
     productCalls,
-    signingSecret: SIGNING_SECRET,
+    signer: developmentSigner('gateway'),
+    signerKeys,
+    productionGatewaySigner,
     token: (sub, role) => gateway.signDevToken(JWT_SECRET, sub, [role]),
     gql,
     createProduct: async (fields = {}) => {

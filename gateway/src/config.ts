@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, secret } from '@shop/kit';
+import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, secret, signingKey } from '@shop/kit';
 
 const url = z.url({ protocol: /^https?$/ }).optional();
 
@@ -9,7 +9,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'gateway',
     {
-      ...commonConfig(4000, env),
+      ...commonConfig(4000),
+      /** Signs the caller context (guests, users, partners, service:gateway) sent to every subgraph. */
+      SIGNING_KEY: signingKey('gateway', env),
       /** HS256 key of development tokens (`npm run token`); unused when JWKS_URL is set, never used in production. */
       JWT_SECRET: production ? z.string().optional() : secret('dev-only-jwt-secret-change-me-please', env),
       /** The identity provider's key set (RS256/ES256/EdDSA), cached and refetched on rotation; required in production. */

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext, type Logger } from '@shop/kit';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, serviceCaller, signContext, type Logger, type Signer } from '@shop/kit';
 import type { GatewayContext } from './context.js';
 import { subgraphHttpError } from './subgraph-errors.js';
 
@@ -10,14 +10,14 @@ import { subgraphHttpError } from './subgraph-errors.js';
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(opts: { name: string; url: string; fetcher: Fetcher; secret: string; log: Logger }) {
+  constructor(opts: { name: string; url: string; fetcher: Fetcher; signer: Signer; log: Logger }) {
     super({ url: opts.url, fetcher: opts.fetcher });
-    this.secret = opts.secret;
+    this.signer = opts.signer;
     this.audience = opts.name;
     this.log = opts.log;
   }
 
-  private readonly secret: string;
+  private readonly signer: Signer;
   /** The subgraph's name: the context is signed for it alone, so no other subgraph accepts it. */
   private readonly audience: string;
   private readonly log: Logger;
@@ -27,11 +27,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     headers.delete(CONTEXT_HEADER);
     if ('incomingRequestContext' in opts) {
       const ctx = opts.incomingRequestContext.context;
-      headers.set(CONTEXT_HEADER, signContext(this.secret, ctx.caller, ctx.requestId, Date.now(), this.audience));
+      headers.set(CONTEXT_HEADER, signContext(this.signer, ctx.caller, ctx.requestId, Date.now(), this.audience));
       headers.set(REQUEST_ID_HEADER, ctx.requestId);
     } else {
       // health checks and schema loading
-      headers.set(CONTEXT_HEADER, signContext(this.secret, { kind: 'service', service: 'gateway' }, undefined, Date.now(), this.audience));
+      headers.set(CONTEXT_HEADER, signContext(this.signer, serviceCaller(this.signer), undefined, Date.now(), this.audience));
     }
   }
 

@@ -54,13 +54,7 @@ export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invo
     try {
       upstream = await fetch(`${base}/internal/invoices/${id}/pdf`, {
         headers: {
-          [CONTEXT_HEADER]: signContext(
-            opts.config.GATEWAY_SIGNING_SECRET,
-            { kind: 'service', service: 'gateway' },
-            requestId,
-            Date.now(),
-            'invoice',
-          ),
+          [CONTEXT_HEADER]: signContext(opts.config.SIGNING_KEY, { kind: 'service', service: 'gateway' }, requestId, Date.now(), 'invoice'),
           [REQUEST_ID_HEADER]: requestId,
         },
         signal: upstreamCall.signal,

@@ -63,7 +63,7 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     buildService: ({ name, url }) => {
       const target = overrides[name] ?? url!;
       subgraphs[name] = target;
-      return new SignedDataSource({ name, url: target, fetcher: pooled as never, secret: config.GATEWAY_SIGNING_SECRET, log });
+      return new SignedDataSource({ name, url: target, fetcher: pooled as never, signer: config.SIGNING_KEY, log });
     },
   });
 

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '@shop/kit';
+import { ConfigError, exportPrivateKey, generateSigner } from '@shop/kit';
 import { createAuthenticator, KEYS_UNAVAILABLE_MESSAGE, signDevToken, type AuthConfig, type AuthenticatorOptions } from '../src/auth.js';
 import { loadConfig } from '../src/config.js';
 
@@ -408,8 +409,8 @@ describe('configuration', () => {
   const productionEnv = {
     NODE_ENV: 'production',
     APOLLO_TELEMETRY_DISABLED: '1',
-    GATEWAY_SIGNING_SECRET: 'prod-gateway-signing-secret-0123456789',
-    PDF_LINK_SECRET: 'prod-pdf-link-secret-0123456789',
+    SIGNING_KEY: exportPrivateKey(generateSigner('gateway').key),
+    PDF_LINK_SECRET: randomBytes(24).toString('base64url'),
   };
 
   it('refuses a production configuration without JWKS_URL, naming it', () => {

@@ -13,7 +13,6 @@ export async function startEdgeGateway(env: Record<string, string>): Promise<str
   const config = loadConfig({
     NODE_ENV: 'test',
     APOLLO_TELEMETRY_DISABLED: '1',
-    GATEWAY_SIGNING_SECRET: 'test-only-gateway-signing-secret-edge',
     MONGODB_URL: inject('mongoUrl'),
     MONGODB_DB: testDbName('gw_edge'),
     ...env,

@@ -7,6 +7,8 @@
  *   environment passes the service's own loadConfig();
  * - the gateway reaches each subgraph at http://<name>:<PORT>/graphql and never reports telemetry;
  * - published ports, healthchecks and commands agree with PORT and the directory;
+ * - each signer has a key of its own that every subgraph trusts under its name, and no key or
+ *   secret falls back to a committed value (production refuses those); `npm run keys` makes them all;
  * - docker-compose 1.29 (when installed) accepts the file.
  * Variables are found by reading config.ts sources with regular expressions, not by running them.
  */
@@ -16,6 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { exportPublicKey, parsePrivateKey, parseSignerKeys } from '@shop/kit';
+import { freshSecrets, signingKeyVariable } from './fresh-secrets.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -47,14 +51,19 @@ function rawEnv(service: ComposeService): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v)]));
 }
 
+/** What an operator sets for the `${X:?…}` variables: `npm run keys` output for keys and secrets. */
+const operatorValues = freshSecrets();
+const placeholder = (name: string) => operatorValues[name] ?? (name.endsWith('_URL') ? `https://operator.invalid/${name}` : 'x'.repeat(32));
+
 /**
  * Interpolates like docker-compose with nothing set: `${X:-d}` → d; `${X:?msg}` (the operator must
- * set it) → a placeholder of the right kind (a URL for *_URL, else 32 characters).
+ * set it) → what `npm run keys` makes for keys and secrets, else a placeholder of the right kind
+ * (a URL for *_URL, else 32 characters).
  */
 function interpolate(value: string): string {
   return value
     .replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_m, _name: string, fallback?: string) => fallback ?? '')
-    .replace(/\$\{(\w+):?\?[^}]*\}/g, (_m, name: string) => (name.endsWith('_URL') ? `https://operator.invalid/${name}` : 'x'.repeat(32)))
+    .replace(/\$\{(\w+):?\?[^}]*\}/g, (_m, name: string) => placeholder(name))
     .replace(/\$\$/g, '$');
 }
 
@@ -140,15 +149,15 @@ function shapeEntries(block: string): Map<string, string> {
 }
 
 /**
- * Whether an expression has a default under NODE_ENV=production. `secret()` defaults only outside
- * production; otherwise `.default(…)` / `.optional()` in the expression or in the definition of the
+ * Whether an expression has a default under NODE_ENV=production. `secret()`, `signingKey()` and
+ * `signerKeys()` default only outside production; otherwise `.default(…)` / `.optional()` in the expression or in the definition of the
  * helper or constant it starts with (`port(4000)`, `logLevel`, `mongoUrl.default(…)`, `url`).
  */
 function hasDefault(expression: string, sources: string[]): boolean {
   // `production ? <in production> : <elsewhere>`: only the production branch counts here.
   const branch = /^\s*production\s*\?\s*([\s\S]+?)\s*:\s*[\s\S]+$/.exec(expression);
   if (branch) return hasDefault(branch[1]!, sources);
-  if (/\bsecret\(/.test(expression)) return false;
+  if (/\b(secret|signingKey|signerKeys)\(/.test(expression)) return false;
   const head = /^\s*([A-Za-z_$][\w$]*)/.exec(expression)?.[1];
   const text = head && head !== 'z' ? expression + definitionOf(head, sources) : expression;
   return /\.default\(|\.optional\(\)/.test(text);
@@ -187,10 +196,11 @@ describe('docker-compose.yml', () => {
     expect(dirs.map((d) => d.name)).toEqual(expect.arrayContaining(['gateway', 'product']));
     const gateway = dirs.find((d) => d.name === 'gateway')!;
     expect([...gateway.settings.keys()]).toEqual(
-      expect.arrayContaining(['NODE_ENV', 'LOG_LEVEL', 'HOST', 'PORT', 'GATEWAY_SIGNING_SECRET', 'JWT_SECRET', 'PRODUCT_URL']),
+      expect.arrayContaining(['NODE_ENV', 'LOG_LEVEL', 'HOST', 'PORT', 'SIGNING_KEY', 'JWT_SECRET', 'PRODUCT_URL']),
     );
     expect(gateway.settings.get('APOLLO_TELEMETRY_DISABLED')).toEqual({ required: true });
-    expect(gateway.settings.get('GATEWAY_SIGNING_SECRET')).toEqual({ required: true });
+    expect(gateway.settings.get('SIGNING_KEY')).toEqual({ required: true });
+    expect(dirs.find((d) => d.name === 'product')!.settings.get('SIGNER_KEYS')).toEqual({ required: true });
     // Production verifies tokens through the identity provider's key set, never with JWT_SECRET.
     expect(gateway.settings.get('JWT_SECRET')).toEqual({ required: false });
     expect(gateway.settings.get('JWKS_URL')).toEqual({ required: true });
@@ -287,9 +297,44 @@ describe('docker-compose.yml', () => {
         if (!Array.isArray(dependsOn)) expect(dependsOn[subgraph.name]).toEqual({ condition: 'service_healthy' });
       }
     });
+  });
 
-    it('signs with the secret every subgraph verifies', () => {
-      for (const service of dirs) expect(envOf(service.name).GATEWAY_SIGNING_SECRET, service.name).toBe(env().GATEWAY_SIGNING_SECRET);
+  describe('keys and secrets', () => {
+    const signing = dirs.filter((d) => d.settings.has('SIGNING_KEY'));
+    const verifying = dirs.filter((d) => d.settings.has('SIGNER_KEYS'));
+
+    it('gives every signer a key of its own, named for it, with no fallback', () => {
+      expect(signing.map((d) => d.name)).toEqual(expect.arrayContaining(['gateway', 'order', 'invoice-renderer']));
+      for (const service of signing) {
+        const variable = signingKeyVariable(service.name);
+        expect(rawEnv(services[service.name]!).SIGNING_KEY, service.name).toMatch(new RegExp(`^\\$\\{${variable}:\\?[^}]+\\}$`));
+      }
+    });
+
+    it("makes every subgraph trust each signer's key under the signer's name", () => {
+      expect(verifying.map((d) => d.name)).toEqual(expect.arrayContaining(subgraphs.map((s) => s.name)));
+      for (const service of verifying) {
+        expect(rawEnv(services[service.name]!).SIGNER_KEYS, service.name).toMatch(/^\$\{SIGNER_KEYS:\?[^}]+\}$/);
+        const trusted = parseSignerKeys(envOf(service.name).SIGNER_KEYS!);
+        for (const signer of signing) {
+          const key = parsePrivateKey(envOf(signer.name).SIGNING_KEY!);
+          expect(trusted.get(signer.name)?.map(exportPublicKey), `${service.name} trusts ${signer.name}`).toEqual([exportPublicKey(key)]);
+        }
+      }
+    });
+
+    it('requires only keys and secrets that npm run keys makes', () => {
+      const required = [...composeText.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]!).filter((name) => /SECRET|_KEYS?$/.test(name));
+      expect(required.length).toBeGreaterThan(0);
+      expect(required.filter((name) => !(name in operatorValues))).toEqual([]);
+    });
+
+    it('sets no key or secret to a committed fallback: production would refuse it', () => {
+      for (const [name, service] of Object.entries(services)) {
+        for (const [key, value] of Object.entries(rawEnv(service))) {
+          if (/SECRET|_KEY(S)?$/.test(key)) expect(value, `${name} ${key}`).toMatch(/^\$\{\w+:\?[^}]+\}$/);
+        }
+      }
     });
   });
 

@@ -67,6 +67,8 @@ try {
   if (infraOnly) {
     say('infrastructure is up; Ctrl-C stops it');
   } else {
+    // Keys and secrets are each service's development defaults: its own committed Ed25519 key pair
+    // (SIGNING_KEY) and every signer's public key (SIGNER_KEYS); production refuses them all.
     const common = { MONGODB_URL: db.url, NATS_URL: nats.url, NODE_ENV: process.env.NODE_ENV ?? 'development' };
     const urls = Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${portOf(s.port)}/graphql`]));
     // The payment provider's stand-in runs as its own process, like the third party it imitates.

@@ -1,7 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type {} from 'vitest';
-import { CONTEXT_HEADER, signContext, type Caller } from '@shop/kit';
+import {
+  CONTEXT_HEADER,
+  developmentSigner,
+  developmentSignerKeys,
+  EDGE_SIGNER,
+  SIGNER_NAMES,
+  signContext,
+  type Caller,
+  type Signer,
+  type SignerName,
+} from '@shop/kit';
 import { ROOT } from './paths.js';
 
 /** What the vitest global setup provides to tests through `inject()`. */
@@ -15,7 +25,23 @@ declare module 'vitest' {
 /** A database name of its own for each test file (and each call), so files never see each other's data. */
 export const testDbName = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
-export const TEST_SIGNING_SECRET = 'test-only-gateway-signing-secret';
+/**
+ * Services under test run on the development key pairs (their `SIGNING_KEY` / `SIGNER_KEYS` defaults
+ * outside production): this is what they trust.
+ */
+export const TEST_SIGNER_KEYS = developmentSignerKeys();
+
+/** The development signer of `name` (the gateway, or a service calling as itself). */
+export function testSigner(name: string): Signer {
+  if (!(SIGNER_NAMES as string[]).includes(name)) throw new Error(`no development signing key for "${name}"`);
+  return developmentSigner(name as SignerName);
+}
+
+/** Who signs `caller` in production: the service itself, or the gateway for people and partners. */
+export const signerFor = (caller: Caller): Signer => testSigner(caller.kind === 'service' ? caller.service : EDGE_SIGNER);
+
+/** Signs `caller` as its rightful signer would (see {@link signerFor}), or as `signer`. */
+export const testContext = (caller: Caller, signer: Signer = signerFor(caller)): string => signContext(signer, caller);
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -23,14 +49,17 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
 }
 
-/** POSTs a GraphQL operation; `caller` signs the context the way the gateway would, `headers` adds raw ones. */
+/**
+ * POSTs a GraphQL operation; `caller` is signed by its rightful signer (the gateway, or the service
+ * itself) unless `signer` says who signs; `headers` adds raw ones.
+ */
 export async function postGraphQL<T = Record<string, unknown>>(
   url: string,
   body: { query: string; variables?: Record<string, unknown>; operationName?: string },
-  opts: { caller?: Caller; secret?: string; headers?: Record<string, string> } = {},
+  opts: { caller?: Caller; signer?: Signer; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
-  if (opts.caller) headers[CONTEXT_HEADER] = signContext(opts.secret ?? TEST_SIGNING_SECRET, opts.caller);
+  if (opts.caller) headers[CONTEXT_HEADER] = testContext(opts.caller, opts.signer);
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status'>;
   return { status: res.status, ...json };

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { COMMITTED_SECRET_MESSAGE, isCommittedKey, isCommittedSecret } from './committed-secrets.js';
+import { developmentKeyText, developmentSignerKeysText, type SignerName } from './development-keys.js';
+import { parsePrivateKey, parseSignerKeys, type Signer, type SignerKeys } from './signing-keys.js';
 
 /** Thrown when the environment does not describe a runnable service; lists every problem at once. */
 export class ConfigError extends Error {
@@ -13,12 +16,54 @@ export class ConfigError extends Error {
 
 const isProduction = (env: NodeJS.ProcessEnv) => env.NODE_ENV === 'production';
 
-/** A secret with a development default; production needs a real one and refuses the defaults. */
+/**
+ * A secret with a development default; production needs a real one and refuses every value committed
+ * to the repository (the deny-list in committed-secrets.ts), not only the defaults.
+ */
 export function secret(devDefault: string, env: NodeJS.ProcessEnv = process.env) {
   const base = z.string().min(16, 'must be at least 16 characters');
-  return isProduction(env)
-    ? base.refine((v) => !v.startsWith('dev-only-'), 'is a development default; set a real secret in production')
-    : base.default(devDefault);
+  return isProduction(env) ? base.refine((v) => !isCommittedSecret(v), COMMITTED_SECRET_MESSAGE) : base.default(devDefault);
+}
+
+/** Parses with `parse`; a parse error, or what `refuse` says of the value, becomes a zod issue. */
+const parsed = <T>(parse: (text: string) => T, refuse: (value: T) => string | undefined) =>
+  z.string().transform((text, ctx): T => {
+    try {
+      const value = parse(text);
+      const problem = refuse(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      return value;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
+/**
+ * `SIGNING_KEY`: this process's Ed25519 private key (PKCS#8 PEM or base64 DER); it signs as `name`.
+ * Outside production it defaults to the committed development key of `name`; production requires
+ * one and refuses the committed ones.
+ */
+export function signingKey(name: SignerName, env: NodeJS.ProcessEnv = process.env) {
+  const production = isProduction(env);
+  const text = production ? z.string() : z.string().default(developmentKeyText(name));
+  const refuse = (s: Signer) => (production && isCommittedKey(s.key) ? COMMITTED_SECRET_MESSAGE : undefined);
+  return text.pipe(parsed((t): Signer => ({ name, key: parsePrivateKey(t) }), refuse));
+}
+
+/**
+ * `SIGNER_KEYS`: the signers a subgraph trusts, `name:base64-SPKI-DER` entries separated by commas.
+ * Outside production it defaults to the development keys; production requires it and refuses a
+ * committed key in it.
+ */
+export function signerKeys(env: NodeJS.ProcessEnv = process.env) {
+  const production = isProduction(env);
+  const text = production ? z.string() : z.string().default(developmentSignerKeysText());
+  const refuse = (keys: SignerKeys) => {
+    const committed = production ? [...keys].filter(([, list]) => list.some(isCommittedKey)).map(([name]) => name) : [];
+    return committed.length ? `the key of ${committed.join(', ')} ${COMMITTED_SECRET_MESSAGE}` : undefined;
+  };
+  return text.pipe(parsed(parseSignerKeys, refuse));
 }
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
@@ -33,14 +78,13 @@ export const httpUrl = z.url({ protocol: /^https?$/ });
 
 export const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL');
 
-/** Settings every service shares (ARCHITECTURE §7, §8). */
-export function commonConfig(defaultPort: number, env: NodeJS.ProcessEnv = process.env) {
+/** Settings every service shares (ARCHITECTURE §8); signing settings are per service: {@link signingKey}, {@link signerKeys}. */
+export function commonConfig(defaultPort: number) {
   return {
     NODE_ENV: nodeEnv,
     LOG_LEVEL: logLevel,
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port(defaultPort),
-    GATEWAY_SIGNING_SECRET: secret('dev-only-gateway-signing-secret-change-me', env),
   };
 }
 

@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { SIGNER_NAME, type Signer, type SignerKeys } from './signing-keys.js';
 
-/** Header carrying the signed caller context from the gateway (or a service) to a subgraph. */
+/** Header carrying the signed caller context from the gateway (or a service) to a subgraph: `<iss>.<payload>.<signature>`. */
 export const CONTEXT_HEADER = 'x-shop-context';
 /** Correlates a request across services and logs. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -20,7 +21,9 @@ const callerSchema = z.discriminatedUnion('kind', [
 export type Caller = z.infer<typeof callerSchema>;
 
 const envelopeSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
+  /** The signer: whose public key verifies the signature, and whose rights ({@link maySign}) bound `caller`. */
+  iss: z.string().regex(SIGNER_NAME),
   caller: callerSchema,
   requestId: z.string().min(1).max(200),
   /** Random per signature (16 bytes, base64url): a subgraph accepts each one once ({@link ReplayGuard}). */
@@ -41,16 +44,26 @@ export const CONTEXT_TTL_SECONDS = 30;
 /** Tolerance between the signer's clock and the verifier's. */
 export const CLOCK_SKEW_SECONDS = 5;
 
-function mac(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(payload).digest();
-}
+/** The one signer that may speak for people (guests, users, partners); ARCHITECTURE §7. */
+export const EDGE_SIGNER = 'gateway';
 
 /**
- * Signs `caller` for one request. Every call makes a new nonce, so a header is good for exactly one
- * request: sign again for every request, including a retry of the same one.
+ * The rights table: the gateway may sign guests, users, partners and `service:gateway`; any other
+ * signer may sign only itself (`service:<its name>`). Verifiers refuse everything else.
+ */
+export const maySign = (signer: string, caller: Caller): boolean =>
+  caller.kind === 'service' ? caller.service === signer : signer === EDGE_SIGNER;
+
+/** The caller a service signs as: itself. */
+export const serviceCaller = (signer: Signer): Caller => ({ kind: 'service', service: signer.name });
+
+/**
+ * Signs `caller` for one request with `signer`'s Ed25519 key. Every call makes a new nonce, so a
+ * header is good for exactly one request: sign again for every request, including a retry of the
+ * same one. Signing does not check {@link maySign}; verifiers do.
  */
 export function signContext(
-  secret: string,
+  signer: Signer,
   caller: Caller,
   requestId: string = randomUUID(),
   now: number = Date.now(),
@@ -59,7 +72,8 @@ export function signContext(
   const iat = Math.floor(now / 1000);
   const n = randomBytes(16).toString('base64url');
   const envelope: SignedContext = {
-    v: 1,
+    v: 2,
+    iss: signer.name,
     caller,
     requestId,
     n,
@@ -67,28 +81,35 @@ export function signContext(
     iat,
     exp: iat + CONTEXT_TTL_SECONDS,
   };
-  const payload = Buffer.from(JSON.stringify(envelope)).toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+  const signed = `${signer.name}.${Buffer.from(JSON.stringify(envelope)).toString('base64url')}`;
+  return `${signed}.${sign(null, Buffer.from(signed), signer.key).toString('base64url')}`;
+}
+
+function signatureValid(key: KeyObject, signed: string, signature: string): boolean {
+  try {
+    return verify(null, Buffer.from(signed), key, Buffer.from(signature, 'base64url'));
+  } catch {
+    return false; // a signature of the wrong length or encoding
+  }
 }
 
 export type VerifyResult = { ok: true; context: SignedContext } | { ok: false; reason: string };
 
 /**
- * Checks signature first (constant time), then shape, then expiry. Pure: it does not consume the
- * nonce (observers such as test call counters verify too); whoever acts on the request also calls
- * {@link acceptContext} or {@link ReplayGuard.tryClaim}.
+ * Finds the signer's public key in `keys`, checks the signature, then shape, the signer's rights
+ * ({@link maySign}) and expiry. Pure: it does not consume the nonce (observers such as test call
+ * counters verify too); whoever acts on the request also calls {@link acceptContext} or
+ * {@link ReplayGuard.tryClaim}.
  */
-export function verifyContext(secret: string, header: string | undefined, now: number = Date.now()): VerifyResult {
+export function verifyContext(keys: SignerKeys, header: string | undefined, now: number = Date.now()): VerifyResult {
   if (!header) return { ok: false, reason: 'missing signed context' };
   if (header.length > 4096) return { ok: false, reason: 'signed context too large' };
-  const dot = header.indexOf('.');
-  if (dot <= 0) return { ok: false, reason: 'malformed signed context' };
-  const payload = header.slice(0, dot);
-  const given = Buffer.from(header.slice(dot + 1), 'base64url');
-  const expected = mac(secret, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { ok: false, reason: 'bad signature' };
-  }
+  const parts = header.split('.');
+  if (parts.length !== 3) return { ok: false, reason: 'malformed signed context' };
+  const [iss, payload, signature] = parts as [string, string, string];
+  const trusted = keys.get(iss);
+  if (!trusted?.length) return { ok: false, reason: 'unknown signer' };
+  if (!trusted.some((key) => signatureValid(key, `${iss}.${payload}`, signature))) return { ok: false, reason: 'bad signature' };
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
@@ -96,7 +117,8 @@ export function verifyContext(secret: string, header: string | undefined, now: n
     return { ok: false, reason: 'malformed signed context' };
   }
   const result = envelopeSchema.safeParse(parsed);
-  if (!result.success) return { ok: false, reason: 'malformed signed context' };
+  if (!result.success || result.data.iss !== iss) return { ok: false, reason: 'malformed signed context' };
+  if (!maySign(iss, result.data.caller)) return { ok: false, reason: `signer ${iss} may not sign this caller` };
   const nowSec = Math.floor(now / 1000);
   if (result.data.exp < nowSec) return { ok: false, reason: 'signed context expired' };
   if (result.data.iat > nowSec + CLOCK_SKEW_SECONDS) return { ok: false, reason: 'signed context from the future' };
@@ -118,8 +140,8 @@ export const DEFAULT_REPLAY_GUARD_ENTRIES = 250_000;
  * until the context could no longer verify anyway (`exp` + clock skew), then pruned. Memory is
  * bounded by `maxEntries`: when that many live nonces are held, new contexts are refused ('full')
  * rather than an old nonce forgotten, since forgetting one would reopen its replay window. Only
- * contexts that passed {@link verifyContext} should reach it, so only holders of the signing secret
- * can fill it. One guard per process: replicas behind a load balancer do not share it.
+ * contexts that passed {@link verifyContext} should reach it, so only holders of a trusted signing
+ * key can fill it. One guard per process: replicas behind a load balancer do not share it.
  */
 export class ReplayGuard {
   readonly maxEntries: number;
@@ -178,14 +200,14 @@ const CLAIM_REFUSALS: Record<Exclude<ClaimOutcome, 'claimed'>, string> = {
 
 /** {@link verifyContext}, then claims the nonce: what a service acting on the request calls. */
 export function acceptContext(
-  secret: string,
+  keys: SignerKeys,
   header: string | undefined,
   guard: ReplayGuard,
   now: number = Date.now(),
   /** This service's name: a context signed for another service is refused (before it is claimed). */
   audience?: string,
 ): VerifyResult {
-  const verified = verifyContext(secret, header, now);
+  const verified = verifyContext(keys, header, now);
   if (!verified.ok) return verified;
   const aud = verified.context.aud;
   if (aud !== undefined && audience !== undefined && aud !== audience)

@@ -14,6 +14,7 @@ import { connectMongo, ensureIndexes } from './mongo.js';
 type LegacySchemaModule = Exclude<Parameters<typeof buildSubgraphSchema>[0], DocumentNode | readonly unknown[]>;
 import type { Logger } from './logger.js';
 import { acceptContext, CONTEXT_HEADER, REPLAY_GUARD_FULL, REQUEST_ID_HEADER, ReplayGuard, type Caller } from './identity.js';
+import type { SignerKeys } from './signing-keys.js';
 import { maskErrors, unauthenticated } from './errors.js';
 
 /** What every subgraph context carries; services extend it with loaders and domain handles. */
@@ -33,7 +34,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   typeDefs: DocumentNode;
   // Codegen's resolver types are structurally checked at their definition; the federation helper wants its own map type.
   resolvers: unknown;
-  signingSecret: string;
+  /** The public keys of the signers this subgraph trusts (`SIGNER_KEYS`). */
+  signerKeys: SignerKeys;
   log: Logger;
   /** Adds per-request state (loaders, models) to the verified base context. */
   buildContext: (base: BaseContext) => TContext | Promise<TContext>;
@@ -99,7 +101,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const verified = acceptContext(opts.signingSecret, req.header(CONTEXT_HEADER), replayGuard, Date.now(), opts.name);
+        const verified = acceptContext(opts.signerKeys, req.header(CONTEXT_HEADER), replayGuard, Date.now(), opts.name);
         if (!verified.ok) {
           const level = verified.reason === REPLAY_GUARD_FULL ? 'error' : 'warn';
           opts.log[level]({ reason: verified.reason }, 'refused unsigned request');

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CONFLICT, ConflictError } from './contention.js';
 import { serviceUnavailable } from './errors.js';
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from './identity.js';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, serviceCaller, signContext } from './identity.js';
+import type { Signer } from './signing-keys.js';
 
 /**
  * A call to another service that answered with an error: `status` is the HTTP status, `codes` the
@@ -29,15 +30,14 @@ export class ServiceCallError extends Error {
 type GraphQLErrorBody = { message: string; extensions?: { code?: unknown } };
 
 /**
- * A GraphQL client for calls between services, signed as `service:<name>` (ARCHITECTURE §7).
+ * A GraphQL client for calls between services, signed by `signer` as `service:<its name>` (ARCHITECTURE §7).
  * Errors in the response are raised: internal calls have no partial success. Each call signs a fresh
  * context (subgraphs accept a signed header once), so a caller retrying simply calls again; never
  * reuse the headers of one call for another.
  */
 export function serviceClient(opts: {
-  service: string;
+  signer: Signer;
   url: string;
-  secret: string;
   /** The called service's name; contexts are signed for it alone. */
   target?: string;
   timeoutMs?: number;
@@ -47,7 +47,7 @@ export function serviceClient(opts: {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: opts.service }, requestId, Date.now(), opts.target),
+        [CONTEXT_HEADER]: signContext(opts.signer, serviceCaller(opts.signer), requestId, Date.now(), opts.target),
         [REQUEST_ID_HEADER]: requestId,
       },
       body: JSON.stringify({ query, variables }),

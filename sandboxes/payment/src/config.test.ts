@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@shop/kit';
 import { loadConfig } from './config.js';
@@ -35,10 +36,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PSP_API_KEY[\s\S]*PSP_WEBHOOK_SECRET/);
     const env = {
       NODE_ENV: 'production',
-      PSP_API_KEY: 'a-real-api-key-of-length',
+      PSP_API_KEY: randomBytes(24).toString('base64url'),
       PSP_WEBHOOK_SECRET: 'dev-only-psp-webhook-secret-change-me',
     };
-    expect(() => loadConfig(env)).toThrow(/PSP_WEBHOOK_SECRET: is a development default/);
+    expect(() => loadConfig(env)).toThrow(/PSP_WEBHOOK_SECRET: is committed in this repository/);
   });
 
   it('drops a trailing slash from PUBLIC_URL', () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '@shop/payment-sandbox';
 import { apiClient, newReference, startTestSandbox, type ApiClient } from './helpers.js';
@@ -6,14 +6,16 @@ import { apiClient, newReference, startTestSandbox, type ApiClient } from './hel
 let sandbox: RunningSandbox;
 let production: RunningSandbox;
 let api: ApiClient;
+/** Production refuses every key committed to the repository: a fresh one. */
+const PRODUCTION_API_KEY = randomBytes(24).toString('base64url');
 
 beforeAll(async () => {
   // No PSP_WEBHOOK_URL here: a payment must name its webhookUrl.
   sandbox = await startTestSandbox();
   production = await startTestSandbox({
     NODE_ENV: 'production',
-    PSP_API_KEY: 'a-real-looking-api-key',
-    PSP_WEBHOOK_SECRET: 'a-real-looking-secret',
+    PSP_API_KEY: PRODUCTION_API_KEY,
+    PSP_WEBHOOK_SECRET: randomBytes(24).toString('base64url'),
   });
   api = apiClient(sandbox.url);
 });
@@ -118,7 +120,7 @@ describe('the process surface', () => {
   });
 
   it('has no test routes in production', async () => {
-    const prod = apiClient(production.url, 'a-real-looking-api-key');
+    const prod = apiClient(production.url, PRODUCTION_API_KEY);
     expect((await prod.charges('anything')).status).toBe(404);
     expect((await prod.call('POST', '/v1/test/webhooks/evt_1/resend')).status).toBe(404);
     expect((await api.charges('anything')).status).toBe(200);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_NUMBERS, type RunningSandbox } from '@shop/sms-sandbox';
 import { apiClient, startTestSandbox } from './helpers.js';
@@ -78,9 +78,10 @@ describe('POST /v1/messages', () => {
   });
 
   it('has no test routes in production', async () => {
-    const prod = await startTestSandbox({ NODE_ENV: 'production', SMS_API_KEY: 'a-real-production-key-0123' });
+    const key = randomBytes(24).toString('base64url'); // production refuses every committed key
+    const prod = await startTestSandbox({ NODE_ENV: 'production', SMS_API_KEY: key });
     try {
-      const res = await apiClient(prod.url, 'a-real-production-key-0123')('GET', '/v1/test/messages');
+      const res = await apiClient(prod.url, key)('GET', '/v1/test/messages');
       expect(res.status).toBe(404);
     } finally {
       await prod.close();

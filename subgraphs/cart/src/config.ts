@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig } from '@shop/kit';
+import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, signingKey, signerKeys } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Cart service settings; the only file that reads process.env. */
@@ -7,7 +7,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'cart',
     {
-      ...commonConfig(4002, env),
+      ...commonConfig(4002),
+      /** Signs this service's calls to others as `service:cart` (ARCHITECTURE §7). */
+      SIGNING_KEY: signingKey('cart', env),
+      /** Public keys of the signers whose contexts this service accepts, by name. */
+      SIGNER_KEYS: signerKeys(env),
       /** NATS and the consumer's retry policy: used only by the event step (src/events.ts). */
       ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { serviceClient, withRetryableErrors } from '@shop/kit';
+import { serviceClient, withRetryableErrors, type Signer } from '@shop/kit';
 import type { Products, ProductSnapshot } from './domain.js';
 
 /** The product service's internal query for what a cart needs of its products (ARCHITECTURE §5). */
@@ -20,9 +20,9 @@ export type FetchSnapshots = (ids: readonly string[], requestId?: string) => Pro
 /** As many ids as one call carries (the product service's limit): a claim prices two carts of at most MAX_CART_LINES (≤ 250). */
 export const MAX_SNAPSHOT_IDS = 500;
 
-export function productClient(opts: { url: string; secret: string; timeoutMs: number }): FetchSnapshots {
+export function productClient(opts: { url: string; signer: Signer; timeoutMs: number }): FetchSnapshots {
   // A product service that does not answer in time is SERVICE_UNAVAILABLE (retryable) to the client.
-  const call = withRetryableErrors(serviceClient({ service: 'cart', target: 'product', ...opts }));
+  const call = withRetryableErrors(serviceClient({ target: 'product', ...opts }));
   return async (ids, requestId) =>
     (await call<{ productSnapshots: (ProductSnapshot | null)[] }>(SNAPSHOTS, { ids }, requestId)).productSnapshots;
 }

@@ -42,7 +42,7 @@ export async function buildCartService(conn: Connection, config: CartConfig, log
   const carts = new Carts(store, { maxLineQuantity: config.MAX_LINE_QUANTITY, maxCartLines: config.MAX_CART_LINES });
   const fetchSnapshots = productClient({
     url: config.PRODUCT_URL,
-    secret: config.GATEWAY_SIGNING_SECRET,
+    signer: config.SIGNING_KEY,
     timeoutMs: config.PRODUCT_TIMEOUT_MS,
   });
   const readiness: Readiness[] = [{ name: 'mongodb', check: () => isConnected(conn) }];
@@ -50,7 +50,7 @@ export async function buildCartService(conn: Connection, config: CartConfig, log
     name: 'cart',
     typeDefs,
     resolvers,
-    signingSecret: config.GATEWAY_SIGNING_SECRET,
+    signerKeys: config.SIGNER_KEYS,
     log,
     readiness,
     buildContext: (base) => ({

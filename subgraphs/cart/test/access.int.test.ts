@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, CUSTOMER, GUEST, ORDER_SERVICE, OTHER_CUSTOMER, postGraphQL } from '@shop/harness';
-import type { Caller } from '@shop/kit';
+import { generateSigner, type Caller } from '@shop/kit';
 import { client, createProduct, lineQuantities, mutate, newCart, OPS, startServices, type Gql, type Services } from './helpers.js';
 
 let svc: Services;
@@ -111,11 +111,7 @@ describe('who may use which cart', () => {
     const res = await postGraphQL(svc.cart.url, { query: '{ myCart { id } }' });
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const forged = await postGraphQL(
-      svc.cart.url,
-      { query: '{ myCart { id } }' },
-      { caller: CUSTOMER, secret: 'some-other-secret-entirely' },
-    );
+    const forged = await postGraphQL(svc.cart.url, { query: '{ myCart { id } }' }, { caller: CUSTOMER, signer: generateSigner('gateway') });
     expect(forged.status).toBe(401);
   });
 });

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { createLogger, type Caller } from '@shop/kit';
-import { ADMIN, GUEST, postGraphQL, TEST_SIGNING_SECRET, testDbName, type GraphQLResponse } from '@shop/harness';
+import { ADMIN, GUEST, postGraphQL, testDbName, type GraphQLResponse } from '@shop/harness';
 import { loadConfig as productConfig, startProductService, type StartedProductService } from '@shop/product';
 import { loadConfig } from '../src/config.js';
 import { startCartService, type StartedCartService } from '../src/server.js';
@@ -16,7 +16,7 @@ const log = (name: string) => createLogger(name, process.env.TEST_LOG_LEVEL ?? '
 
 /** The product and cart subgraphs in this process, on free ports, each with a fresh database. */
 export async function startServices(env: Record<string, string> = {}): Promise<Services> {
-  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
+  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl') };
   const product = await startProductService(productConfig({ ...common, MONGODB_DB: testDbName('cart_product') }), log('product'));
   const cart = await startCartService(
     loadConfig({ ...common, MONGODB_DB: testDbName('cart'), PRODUCT_URL: product.url, ...env }),
@@ -34,7 +34,7 @@ export async function startServices(env: Record<string, string> = {}): Promise<S
 
 /** A second cart service on the first one's database, as another replica would be (same product service). */
 export function startCartReplica(svc: Services): Promise<StartedCartService> {
-  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
+  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl') };
   return startCartService(loadConfig({ ...common, MONGODB_DB: svc.cart.conn.name, PRODUCT_URL: svc.product.url }), log('cart-replica'));
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, secret } from '@shop/kit';
+import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, secret, signingKey, signerKeys } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 const optionalText = z
@@ -14,7 +14,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'invoice',
     {
-      ...commonConfig(4005, env),
+      ...commonConfig(4005),
+      /** Signs this service's calls to others as `service:invoice` (ARCHITECTURE §7). */
+      SIGNING_KEY: signingKey('invoice', env),
+      /** Public keys of the signers whose contexts this service accepts, by name. */
+      SIGNER_KEYS: signerKeys(env),
       ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
       MONGODB_DB: z

@@ -1,5 +1,5 @@
 import express, { type Express, type Request, type Response } from 'express';
-import { acceptContext, CONTEXT_HEADER, REQUEST_ID_HEADER, ReplayGuard, type Caller, type Logger } from '@shop/kit';
+import { acceptContext, CONTEXT_HEADER, REQUEST_ID_HEADER, ReplayGuard, type Caller, type Logger, type SignerKeys } from '@shop/kit';
 import { INTERNAL_READERS, isOneOf, PDF_READERS, PDF_WRITERS } from './access.js';
 import type { Invoices } from './invoices.js';
 import type { InvoiceDoc } from './model.js';
@@ -42,12 +42,12 @@ export function snapshotJson(i: InvoiceDoc) {
 
 export type InvoiceSnapshot = ReturnType<typeof snapshotJson>;
 
-export function internalRoutes(opts: { invoices: Invoices; secret: string; maxPdfBytes: number; log: Logger }) {
+export function internalRoutes(opts: { invoices: Invoices; signerKeys: SignerKeys; maxPdfBytes: number; log: Logger }) {
   // Its own guard unless the server hands over the one /graphql uses (the kit always does).
   let guard = new ReplayGuard();
   let audience = 'invoice';
   const caller = (req: Request, res: Response, allowed: readonly string[]): Caller | null => {
-    const verified = acceptContext(opts.secret, req.header(CONTEXT_HEADER), guard, Date.now(), audience);
+    const verified = acceptContext(opts.signerKeys, req.header(CONTEXT_HEADER), guard, Date.now(), audience);
     if (!verified.ok) {
       opts.log.warn({ reason: verified.reason, path: req.path }, 'refused unsigned internal request');
       res.status(401).json({ error: 'unauthenticated', reason: verified.reason });

@@ -64,7 +64,7 @@ export async function buildInvoiceService(conn: Connection, config: InvoiceConfi
   const pdfs = mongoPdfStore(models.Pdf);
   const services = serviceClients({
     orderUrl: config.ORDER_URL,
-    secret: config.GATEWAY_SIGNING_SECRET,
+    signer: config.SIGNING_KEY,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   });
   const invoices = new Invoices(store, models, pdfs, services, { taxRateBps: config.TAX_RATE_BPS, seller: sellerOf(config) }, log);
@@ -75,10 +75,10 @@ export async function buildInvoiceService(conn: Connection, config: InvoiceConfi
     name: 'invoice',
     typeDefs,
     resolvers,
-    signingSecret: config.GATEWAY_SIGNING_SECRET,
+    signerKeys: config.SIGNER_KEYS,
     log,
     readiness,
-    routes: internalRoutes({ invoices, secret: config.GATEWAY_SIGNING_SECRET, maxPdfBytes: config.MAX_PDF_BYTES, log }),
+    routes: internalRoutes({ invoices, signerKeys: config.SIGNER_KEYS, maxPdfBytes: config.MAX_PDF_BYTES, log }),
     buildContext: (base) => ({ ...base, loaders: createLoaders(models, pdfs), listing, pdfUrl }),
   });
   return { server, models, store, invoices, pdfs, services, readiness };

@@ -1,4 +1,4 @@
-import { serviceClient } from '@shop/kit';
+import { serviceClient, type Signer } from '@shop/kit';
 
 /** The invoice service's synchronous call (ARCHITECTURE §5), signed as `service:invoice`: the order to invoice. */
 
@@ -72,8 +72,8 @@ const ORDER = /* GraphQL */ `
   }
 `;
 
-export function serviceClients(opts: { orderUrl: string; secret: string; timeoutMs: number }): Services {
-  const order = serviceClient({ service: 'invoice', target: 'order', url: opts.orderUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
+export function serviceClients(opts: { orderUrl: string; signer: Signer; timeoutMs: number }): Services {
+  const order = serviceClient({ target: 'order', url: opts.orderUrl, signer: opts.signer, timeoutMs: opts.timeoutMs });
   return {
     async order(orderId, requestId) {
       return (await order<{ order: OrderForInvoice | null }>(ORDER, { id: orderId }, requestId)).order;

@@ -11,7 +11,6 @@ import {
   startBroker,
   testDbName,
   testTmpDir,
-  TEST_SIGNING_SECRET,
   waitFor,
   type NatsInstance,
 } from '@shop/harness';
@@ -53,7 +52,6 @@ describe('the invoice subgraph process', () => {
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',
         PORT: String(port),
-        GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
         PDF_LINK_SECRET: 'test-only-pdf-link-secret-0123456789',
         MONGODB_URL: inject('mongoUrl'),
         MONGODB_DB: testDbName('invoice_loss'),

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CONTEXT_HEADER, verifyContext } from '@shop/kit';
 import { priceLines } from '@shop/money';
-import { TEST_SIGNING_SECRET } from '@shop/harness';
+import { TEST_SIGNER_KEYS } from '@shop/harness';
 import type { OrderForInvoice } from '../src/services.js';
 
 /**
@@ -31,7 +31,7 @@ export class FakeOrders {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       this.calls++;
-      const verified = verifyContext(TEST_SIGNING_SECRET, req.headers[CONTEXT_HEADER] as string | undefined);
+      const verified = verifyContext(TEST_SIGNER_KEYS, req.headers[CONTEXT_HEADER] as string | undefined);
       res.setHeader('content-type', 'application/json');
       if (!verified.ok || verified.context.caller.kind !== 'service' || verified.context.caller.service !== 'invoice') {
         res.end(JSON.stringify({ errors: [{ message: 'unauthenticated' }] }));

@@ -149,14 +149,14 @@ describe('internal routes', () => {
   it('accept only signed service callers; the PDF upload replaces, never duplicates', async () => {
     const { invoice } = await issue(null);
     const base = env.invoice.url.replace(/\/graphql$/, '');
-    const { CONTEXT_HEADER, signContext } = await import('@shop/kit');
-    const { TEST_SIGNING_SECRET } = await import('@shop/harness');
-    const as = (service: string) => ({ [CONTEXT_HEADER]: signContext(TEST_SIGNING_SECRET, { kind: 'service', service }) });
+    const { CONTEXT_HEADER } = await import('@shop/kit');
+    const { testContext } = await import('@shop/harness');
+    const as = (service: string) => ({ [CONTEXT_HEADER]: testContext({ kind: 'service', service }) });
     expect((await fetch(`${base}/internal/invoices/${invoice._id}`)).status).toBe(401);
     expect(
       (
         await fetch(`${base}/internal/invoices/${invoice._id}`, {
-          headers: { [CONTEXT_HEADER]: signContext(TEST_SIGNING_SECRET, CUSTOMER) },
+          headers: { [CONTEXT_HEADER]: testContext(CUSTOMER) },
         })
       ).status,
     ).toBe(403);

@@ -8,6 +8,8 @@ import {
   parseConfig,
   requireReservationOutlivesPayment,
   reservationTimingConfig,
+  signingKey,
+  signerKeys,
 } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
@@ -16,7 +18,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = parseConfig(
     'order',
     {
-      ...commonConfig(4003, env),
+      ...commonConfig(4003),
+      /** Signs this service's calls to others as `service:order` (ARCHITECTURE §7). */
+      SIGNING_KEY: signingKey('order', env),
+      /** Public keys of the signers whose contexts this service accepts, by name. */
+      SIGNER_KEYS: signerKeys(env),
       ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
       MONGODB_DB: z

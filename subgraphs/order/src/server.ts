@@ -50,7 +50,7 @@ export async function buildOrderService(conn: Connection, config: OrderConfig, l
   const services = serviceClients({
     cartUrl: config.CART_URL,
     productUrl: config.PRODUCT_URL,
-    secret: config.GATEWAY_SIGNING_SECRET,
+    signer: config.SIGNING_KEY,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   });
   const checkout = new Checkout(
@@ -66,7 +66,7 @@ export async function buildOrderService(conn: Connection, config: OrderConfig, l
     name: 'order',
     typeDefs,
     resolvers,
-    signingSecret: config.GATEWAY_SIGNING_SECRET,
+    signerKeys: config.SIGNER_KEYS,
     log,
     readiness,
     buildContext: (base) => ({ ...base, loaders: createLoaders(store), checkout, orders, listing }),

@@ -1,4 +1,4 @@
-import { serviceClient, withRetryableErrors, type UserError } from '@shop/kit';
+import { serviceClient, withRetryableErrors, type Signer, type UserError } from '@shop/kit';
 import type { CartLine, ProductSnapshot } from './domain.js';
 
 /**
@@ -85,20 +85,12 @@ interface RawCart {
   lines: { product: { id: string }; quantity: number }[];
 }
 
-export function serviceClients(opts: { cartUrl: string; productUrl: string; secret: string; timeoutMs: number }): Services {
+export function serviceClients(opts: { cartUrl: string; productUrl: string; signer: Signer; timeoutMs: number }): Services {
   // A callee that is contended or does not answer in time gives the client a retryable error (CONFLICT,
   // SERVICE_UNAVAILABLE), never INTERNAL_SERVER_ERROR: checkout with the same key may be sent again.
-  const cart = withRetryableErrors(
-    serviceClient({ service: 'order', target: 'cart', url: opts.cartUrl, secret: opts.secret, timeoutMs: opts.timeoutMs }),
-  );
+  const cart = withRetryableErrors(serviceClient({ target: 'cart', url: opts.cartUrl, signer: opts.signer, timeoutMs: opts.timeoutMs }));
   const product = withRetryableErrors(
-    serviceClient({
-      service: 'order',
-      target: 'product',
-      url: opts.productUrl,
-      secret: opts.secret,
-      timeoutMs: opts.timeoutMs,
-    }),
+    serviceClient({ target: 'product', url: opts.productUrl, signer: opts.signer, timeoutMs: opts.timeoutMs }),
   );
   return {
     async cart(cartId, requestId) {

@@ -6,18 +6,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, type AnyEvent } from '@shop/events';
 import { createLogger } from '@shop/kit';
-import {
-  ADMIN,
-  freePort,
-  ManagedProcess,
-  ROOT,
-  startNats,
-  TEST_SIGNING_SECRET,
-  testDbName,
-  testTmpDir,
-  waitFor,
-  type NatsInstance,
-} from '@shop/harness';
+import { ADMIN, freePort, ManagedProcess, ROOT, startNats, testDbName, testTmpDir, waitFor, type NatsInstance } from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
 import { createModels, type OrderModels } from '../src/model.js';
@@ -94,7 +83,6 @@ async function startOrderProcess(): Promise<ManagedProcess> {
     NATS_URL: natsUrl,
     PRODUCT_URL: productService!.url,
     CART_URL: cartService!.url,
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     OUTBOX_INTERVAL: '200ms',
     ...EVENTS_ENV,
   };
@@ -164,7 +152,7 @@ beforeAll(async () => {
   nc = await connectNats(natsUrl, 'order-crash-test', log('nats'));
   jsm = await jetstreamManager(nc);
 
-  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
+  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl') };
   const productConfig = product.loadConfig({ ...common, NATS_URL: natsUrl, ...EVENTS_ENV, MONGODB_DB: testDbName('crash_product') });
   productService = await product.startProductService(productConfig, log('product'));
   cartService = await cart.startCartService(

@@ -12,17 +12,7 @@ import {
   type EventSubject,
 } from '@shop/events';
 import { createLogger, type Caller } from '@shop/kit';
-import {
-  ADMIN,
-  GUEST,
-  postGraphQL,
-  startBroker,
-  TEST_SIGNING_SECRET,
-  testDbName,
-  waitFor,
-  type GraphQLResponse,
-  type NatsInstance,
-} from '@shop/harness';
+import { ADMIN, GUEST, postGraphQL, startBroker, testDbName, waitFor, type GraphQLResponse, type NatsInstance } from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
 import { loadConfig } from '../src/config.js';
@@ -59,7 +49,7 @@ export interface Services {
 export async function startServices(
   opts: { events?: boolean; orderEnv?: Record<string, string>; replicas?: boolean } = {},
 ): Promise<Services> {
-  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
+  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl') };
   const withEvents = opts.events !== false;
   const nats = withEvents ? await startBroker('test') : undefined;
   const natsEnv = nats ? { NATS_URL: nats.url, ...EVENTS_ENV } : {};

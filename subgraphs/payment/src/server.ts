@@ -56,7 +56,7 @@ export async function buildPaymentService(conn: Connection, config: PaymentConfi
   const services = serviceClients({
     orderUrl: config.ORDER_URL,
     productUrl: config.PRODUCT_URL,
-    secret: config.GATEWAY_SIGNING_SECRET,
+    signer: config.SIGNING_KEY,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   });
   const payments = new Payments(store, provider, services, log);
@@ -66,7 +66,7 @@ export async function buildPaymentService(conn: Connection, config: PaymentConfi
     name: 'payment',
     typeDefs,
     resolvers,
-    signingSecret: config.GATEWAY_SIGNING_SECRET,
+    signerKeys: config.SIGNER_KEYS,
     log,
     readiness,
     routes: webhookRoutes({ secret: config.PSP_WEBHOOK_SECRET, toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS, payments, log }),

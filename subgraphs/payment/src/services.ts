@@ -1,4 +1,4 @@
-import { serviceClient } from '@shop/kit';
+import { serviceClient, type Signer } from '@shop/kit';
 
 /** What payment reads of an order and asks of product (ARCHITECTURE §5), signed as `service:payment`. */
 export interface OrderView {
@@ -50,15 +50,9 @@ const HOLD_STOCK = /* GraphQL */ `
   }
 `;
 
-export function serviceClients(opts: { orderUrl: string; productUrl: string; secret: string; timeoutMs: number }): Services {
-  const order = serviceClient({ service: 'payment', target: 'order', url: opts.orderUrl, secret: opts.secret, timeoutMs: opts.timeoutMs });
-  const product = serviceClient({
-    service: 'payment',
-    target: 'product',
-    url: opts.productUrl,
-    secret: opts.secret,
-    timeoutMs: opts.timeoutMs,
-  });
+export function serviceClients(opts: { orderUrl: string; productUrl: string; signer: Signer; timeoutMs: number }): Services {
+  const order = serviceClient({ target: 'order', url: opts.orderUrl, signer: opts.signer, timeoutMs: opts.timeoutMs });
+  const product = serviceClient({ target: 'product', url: opts.productUrl, signer: opts.signer, timeoutMs: opts.timeoutMs });
   return {
     async order(orderId, requestId) {
       return (await order<{ order: OrderView | null }>(ORDER, { id: orderId }, requestId)).order;

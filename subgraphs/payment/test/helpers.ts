@@ -4,7 +4,7 @@ import { jetstreamManager, type JetStreamManager, type MsgRequest } from '@nats-
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, parseAnyEvent, type AnyEvent, type EventSubject } from '@shop/events';
 import { createLogger, type Caller } from '@shop/kit';
-import { ADMIN, GUEST, postGraphQL, startBroker, TEST_SIGNING_SECRET, testDbName, type NatsInstance } from '@shop/harness';
+import { ADMIN, GUEST, postGraphQL, startBroker, testDbName, type NatsInstance } from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
 import * as order from '@shop/order';
@@ -52,7 +52,7 @@ export interface ServicesOptions {
  * own (the durable consumer names are the production ones).
  */
 export async function startServices(o: ServicesOptions = {}): Promise<Services> {
-  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl'), GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET };
+  const common = { NODE_ENV: 'test', PORT: '0', MONGODB_URL: inject('mongoUrl') };
   const nats = await startBroker('test');
   const natsEnv = {
     NATS_URL: nats.url,

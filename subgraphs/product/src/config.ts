@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, duration, mongoUrl, parseConfig, requireReservationOutlivesPayment, reservationTimingConfig } from '@shop/kit';
+import { commonConfig, duration, mongoUrl, parseConfig, requireReservationOutlivesPayment, reservationTimingConfig, signerKeys } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Product service settings; the only file that reads process.env. */
@@ -7,7 +7,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = parseConfig(
     'product',
     {
-      ...commonConfig(4001, env),
+      ...commonConfig(4001),
+      /** Public keys of the signers whose contexts this service accepts, by name. */
+      SIGNER_KEYS: signerKeys(env),
       /** NATS and the consumers' retry policy: used only by the event step (src/events.ts). */
       ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),

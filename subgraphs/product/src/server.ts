@@ -44,7 +44,7 @@ export async function buildProductService(conn: Connection, config: ProductConfi
     name: 'product',
     typeDefs,
     resolvers,
-    signingSecret: config.GATEWAY_SIGNING_SECRET,
+    signerKeys: config.SIGNER_KEYS,
     log,
     readiness,
     buildContext: (base) => ({

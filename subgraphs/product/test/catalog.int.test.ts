@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, CUSTOMER, GUEST, postGraphQL } from '@shop/harness';
+import { generateSigner } from '@shop/kit';
 import { CREATE_CATEGORY, CREATE_PRODUCT, client, createProduct, startProduct } from './helpers.js';
 import type { StartedProductService } from '../src/server.js';
 
@@ -269,11 +270,7 @@ describe('federation and the signed context', () => {
     const unsigned = await postGraphQL(svc.url, { query: '{ categories { slug } }' });
     expect(unsigned.status).toBe(401);
     expect(unsigned.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const forged = await postGraphQL(
-      svc.url,
-      { query: '{ categories { slug } }' },
-      { caller: ADMIN, secret: 'not-the-gateway-secret-at-all' },
-    );
+    const forged = await postGraphQL(svc.url, { query: '{ categories { slug } }' }, { caller: ADMIN, signer: generateSigner('gateway') });
     expect(forged.status).toBe(401);
     const tampered = await postGraphQL(svc.url, { query: '{ categories { slug } }' }, { headers: { 'x-shop-context': 'eyJ2IjoxfQ.AAAA' } });
     expect(tampered.status).toBe(401);

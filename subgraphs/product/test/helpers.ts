@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { createLogger } from '@shop/kit';
-import { ADMIN, postGraphQL, TEST_SIGNING_SECRET, testDbName, type GraphQLResponse } from '@shop/harness';
+import { ADMIN, postGraphQL, testDbName, type GraphQLResponse } from '@shop/harness';
 import type { Caller } from '@shop/kit';
 import { loadConfig } from '../src/config.js';
 import { startProductService, type StartedProductService } from '../src/server.js';
@@ -11,7 +11,6 @@ export async function startProduct(env: Record<string, string> = {}): Promise<St
     PORT: '0',
     MONGODB_URL: inject('mongoUrl'),
     MONGODB_DB: testDbName('product'),
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     ...env,
   });
   return startProductService(config, createLogger('product', process.env.TEST_LOG_LEVEL ?? 'silent'));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, parseConfig } from '@shop/kit';
+import { commonConfig, duration, durationMs, httpUrl, parseConfig, signingKey } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Invoice renderer settings; the only file that reads process.env. PORT serves /healthz and /readyz only. */
@@ -7,7 +7,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'invoice-renderer',
     {
-      ...commonConfig(4011, env),
+      ...commonConfig(4011),
+      /** Signs this service's calls to others as `service:invoice-renderer` (ARCHITECTURE §7). */
+      SIGNING_KEY: signingKey('invoice-renderer', env),
       ...eventsConfig,
       /** The invoice service's base URL (its internal routes live beside /graphql). */
       INVOICE_URL: httpUrl.default('http://127.0.0.1:4005'),

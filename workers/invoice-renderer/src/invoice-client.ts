@@ -1,4 +1,4 @@
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '@shop/kit';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, serviceCaller, signContext, type Signer } from '@shop/kit';
 import { HttpStatusError, PermanentError } from '@shop/events';
 import { InvoiceSnapshot } from './snapshot.js';
 
@@ -8,10 +8,10 @@ export interface InvoiceClient {
   upload(invoiceId: string, pdf: Buffer, requestId: string): Promise<{ bytes: number; sha256: string }>;
 }
 
-export function invoiceClient(opts: { baseUrl: string; secret: string; timeoutMs: number }): InvoiceClient {
+export function invoiceClient(opts: { baseUrl: string; signer: Signer; timeoutMs: number }): InvoiceClient {
   const base = opts.baseUrl.replace(/\/+$/, '').replace(/\/graphql$/, '');
   const headers = (requestId: string) => ({
-    [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: 'invoice-renderer' }, requestId, Date.now(), 'invoice'),
+    [CONTEXT_HEADER]: signContext(opts.signer, serviceCaller(opts.signer), requestId, Date.now(), 'invoice'),
     [REQUEST_ID_HEADER]: requestId,
   });
   // classifyFailure decides: 404 (no such invoice), 400/401/403 are permanent; 408, 429 and 5xx are retried.

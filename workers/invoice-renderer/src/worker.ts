@@ -38,7 +38,7 @@ export async function startRenderer(
   await ensureStreams(await jetstreamManager(nc));
   const client = invoiceClient({
     baseUrl: config.INVOICE_URL,
-    secret: config.GATEWAY_SIGNING_SECRET,
+    signer: config.SIGNING_KEY,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   });
   const consumer = await startConsumer({

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, ManagedProcess, ROOT, TEST_SIGNING_SECRET, testTmpDir, waitFor } from '@shop/harness';
+import { freePort, ManagedProcess, ROOT, testTmpDir, waitFor } from '@shop/harness';
 import { derivedEventId } from '@shop/events';
 import { EVENTS_ENV, manyLines, paidEvent, publish, startEnv, waitReady, waitRenderedPublished, type Env } from './helpers.js';
 
@@ -31,7 +31,6 @@ async function startProcess(): Promise<ManagedProcess> {
       PORT: String(port),
       NATS_URL: env.nats!.url,
       INVOICE_URL: env.invoice.url,
-      GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
       ACK_WAIT: '3s',
       ...EVENTS_ENV,
       RETRY_BUDGET: '1550ms',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, derivedEventId } from '@shop/events';
 import { formatMoney } from '@shop/money';
 import { listen, type RunningServer } from '@shop/kit';
-import { TEST_SIGNING_SECRET, waitFor } from '@shop/harness';
+import { waitFor } from '@shop/harness';
 import { loadConfig as gatewayConfig } from '../../../gateway/src/config.js';
 import { invoicePdfRoute } from '../../../gateway/src/invoice-pdf.js';
 import { loadConfig, startRenderer, type Renderer } from '../src/lib.js';
@@ -37,7 +37,6 @@ beforeAll(async () => {
       PORT: '0',
       NATS_URL: env.nats!.url,
       INVOICE_URL: env.invoice.url,
-      GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
       RENDER_CONCURRENCY: '2',
       PAGE_RECYCLE_JOBS: '3',
       ...EVENTS_ENV,
@@ -49,7 +48,6 @@ beforeAll(async () => {
   const config = gatewayConfig({
     NODE_ENV: 'test',
     APOLLO_TELEMETRY_DISABLED: '1',
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     PDF_LINK_SECRET,
     INVOICE_URL: env.invoice.url,
   });

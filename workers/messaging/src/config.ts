@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, durationMs, httpUrl, mongoUrl, parseConfig, secret } from '@shop/kit';
+import { commonConfig, durationMs, httpUrl, mongoUrl, parseConfig, secret, signingKey } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Messaging worker settings; the only file that reads process.env. */
@@ -8,7 +8,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     'messaging',
     {
       // PORT serves /healthz and /readyz only (ARCHITECTURE §8).
-      ...commonConfig(4010, env),
+      ...commonConfig(4010),
+      /** Signs this service's calls to others as `service:messaging` (ARCHITECTURE §7). */
+      SIGNING_KEY: signingKey('messaging', env),
       ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
       MONGODB_DB: z

@@ -1,5 +1,5 @@
 import { PermanentError } from '@shop/events';
-import { serviceClient } from '@shop/kit';
+import { serviceClient, type Signer } from '@shop/kit';
 
 export interface OrderContact {
   number: string;
@@ -15,8 +15,8 @@ export interface OrderDirectory {
 const ORDER_CONTACT = `query MessagingOrderContact($id: ID!) { order(id: $id) { number email phone } }`;
 
 /** Reads `order(id)` from the order subgraph signed as `service:messaging` (allowed by its access rules). */
-export function orderDirectory(opts: { url: string; secret: string; timeoutMs: number }): OrderDirectory {
-  const call = serviceClient({ service: 'messaging', target: 'order', url: opts.url, secret: opts.secret, timeoutMs: opts.timeoutMs });
+export function orderDirectory(opts: { url: string; signer: Signer; timeoutMs: number }): OrderDirectory {
+  const call = serviceClient({ target: 'order', url: opts.url, signer: opts.signer, timeoutMs: opts.timeoutMs });
   return {
     async contact(orderId) {
       const data = await call<{ order: OrderContact | null }>(ORDER_CONTACT, { id: orderId });

@@ -1,5 +1,5 @@
 import { PermanentError } from '@shop/events';
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext } from '@shop/kit';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, serviceCaller, signContext, type Signer } from '@shop/kit';
 import { randomUUID } from 'node:crypto';
 
 /** Where the invoice email's attachment comes from (the invoice service owns the PDFs, ARCHITECTURE §3). */
@@ -8,7 +8,7 @@ export interface InvoicePdfSource {
 }
 
 /** `GET <INVOICE_URL>/internal/invoices/:id/pdf`, signed as `service:messaging`. */
-export function httpInvoicePdfSource(opts: { url: string; secret: string; timeoutMs: number }): InvoicePdfSource {
+export function httpInvoicePdfSource(opts: { url: string; signer: Signer; timeoutMs: number }): InvoicePdfSource {
   return {
     async pdf(invoiceId) {
       const requestId = randomUUID();
@@ -16,7 +16,7 @@ export function httpInvoicePdfSource(opts: { url: string; secret: string; timeou
       try {
         res = await fetch(`${opts.url}/internal/invoices/${encodeURIComponent(invoiceId)}/pdf`, {
           headers: {
-            [CONTEXT_HEADER]: signContext(opts.secret, { kind: 'service', service: 'messaging' }, requestId, Date.now(), 'invoice'),
+            [CONTEXT_HEADER]: signContext(opts.signer, serviceCaller(opts.signer), requestId, Date.now(), 'invoice'),
             [REQUEST_ID_HEADER]: requestId,
             accept: 'application/pdf',
           },

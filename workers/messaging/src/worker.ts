@@ -56,12 +56,10 @@ export async function startMessaging(
   const notifier = new Notifier(notifications, mailer, overrides.sms ?? smsProviderFrom(config), log);
   const handlers = messagingHandlers({
     notifier,
-    orders:
-      overrides.orders ??
-      orderDirectory({ url: config.ORDER_URL, secret: config.GATEWAY_SIGNING_SECRET, timeoutMs: config.SERVICE_TIMEOUT_MS }),
+    orders: overrides.orders ?? orderDirectory({ url: config.ORDER_URL, signer: config.SIGNING_KEY, timeoutMs: config.SERVICE_TIMEOUT_MS }),
     invoices:
       overrides.invoices ??
-      httpInvoicePdfSource({ url: config.INVOICE_URL, secret: config.GATEWAY_SIGNING_SECRET, timeoutMs: config.SERVICE_TIMEOUT_MS }),
+      httpInvoicePdfSource({ url: config.INVOICE_URL, signer: config.SIGNING_KEY, timeoutMs: config.SERVICE_TIMEOUT_MS }),
     templates: { store: config.STORE_NAME },
   });
 

@@ -6,7 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
 import { connectMongo, createLogger } from '@shop/kit';
-import { ManagedProcess, ROOT, freePort, startBroker, testDbName, TEST_SIGNING_SECRET, waitFor, type NatsInstance } from '@shop/harness';
+import { ManagedProcess, ROOT, freePort, startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
 import { createNotificationModel, emailMessageId } from '@shop/messaging';
 import type { Connection } from 'mongoose';
 import { consumerDrained, placedData, publisher, startSmtp, type SmtpCatcher } from './helpers.js';
@@ -56,7 +56,6 @@ async function startWorker(): Promise<ManagedProcess> {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       PORT: String(port),
-      GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
       MONGODB_URL: inject('mongoUrl'),
       MONGODB_DB: dbName,
       NATS_URL: nats.url,

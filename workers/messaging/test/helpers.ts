@@ -7,7 +7,7 @@ import { jetstream, type JetStreamClient, type JetStreamManager } from '@nats-io
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createEvent, type EventData, type EventEnvelope, type EventSubject } from '@shop/events';
 import { CONTEXT_HEADER, verifyContext } from '@shop/kit';
-import { TEST_SIGNING_SECRET, waitFor } from '@shop/harness';
+import { TEST_SIGNER_KEYS, waitFor } from '@shop/harness';
 
 export interface ReceivedMail {
   messageId: string;
@@ -103,7 +103,7 @@ async function serviceStub(handle: (req: http.IncomingMessage, body: string) => 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const verified = verifyContext(TEST_SIGNING_SECRET, req.headers[CONTEXT_HEADER] as string | undefined);
+      const verified = verifyContext(TEST_SIGNER_KEYS, req.headers[CONTEXT_HEADER] as string | undefined);
       const caller = verified.ok && verified.context.caller.kind === 'service' ? `service:${verified.context.caller.service}` : 'anonymous';
       calls.push({ path: req.url ?? '/', caller });
       if (caller !== 'service:messaging') {

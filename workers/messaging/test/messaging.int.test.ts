@@ -4,7 +4,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, createEvent, derivedEventId, listDeadLetters } from '@shop/events';
 import { createLogger } from '@shop/kit';
-import { startBroker, testDbName, TEST_SIGNING_SECRET, waitFor, type NatsInstance } from '@shop/harness';
+import { startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
 import { TEST_NUMBERS, loadConfig as loadSmsConfig, startSandbox as startSmsSandbox, type RunningSandbox } from '@shop/sms-sandbox';
 import { emailMessageId, loadConfig, startMessaging, type RunningMessaging } from '@shop/messaging';
 import {
@@ -46,7 +46,6 @@ beforeAll(async () => {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: '0',
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     MONGODB_URL: inject('mongoUrl'),
     MONGODB_DB: testDbName('messaging'),
     NATS_URL: nats.url,

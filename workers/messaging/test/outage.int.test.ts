@@ -4,7 +4,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, createEvent, derivedEventId } from '@shop/events';
 import { createLogger } from '@shop/kit';
-import { startBroker, testDbName, TEST_SIGNING_SECRET, type NatsInstance } from '@shop/harness';
+import { startBroker, testDbName, type NatsInstance } from '@shop/harness';
 import { emailMessageId, loadConfig, startMessaging, type RunningMessaging } from '@shop/messaging';
 import { consumerDrained, publisher, startInvoiceStub, startOrderStub, startSmtp, tinyPdf, type SmtpCatcher } from './helpers.js';
 
@@ -32,7 +32,6 @@ beforeAll(async () => {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: '0',
-    GATEWAY_SIGNING_SECRET: TEST_SIGNING_SECRET,
     MONGODB_URL: inject('mongoUrl'),
     MONGODB_DB: testDbName('messaging_outage'),
     NATS_URL: nats.url,
