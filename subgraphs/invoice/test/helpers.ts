@@ -4,15 +4,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, createEvent, parseAnyEvent, type AnyEvent, type EventEnvelope, type EventSubject } from '@shop/events';
 import { createLogger, type Caller } from '@shop/kit';
-import {
-  GUEST,
-  postGraphQL,
-  startBroker,
-  testDbName,
-  waitFor,
-  type GraphQLResponse,
-  type NatsInstance,
-} from '@shop/harness';
+import { GUEST, postGraphQL, startBroker, testDbName, waitFor, type GraphQLResponse, type NatsInstance } from '@shop/harness';
 import { loadConfig, type InvoiceConfig } from '../src/config.js';
 import { attachInvoiceEvents, startInvoiceService, type StartedInvoiceService } from '../src/server.js';
 import type { InvoiceEvents } from '../src/events.js';

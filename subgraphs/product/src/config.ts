@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { commonConfig, duration, mongoUrl, parseConfig, requireReservationOutlivesPayment, reservationTimingConfig, signerKeys } from '@shop/kit';
+import {
+  commonConfig,
+  duration,
+  mongoUrl,
+  parseConfig,
+  requireReservationOutlivesPayment,
+  reservationTimingConfig,
+  signerKeys,
+} from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Product service settings; the only file that reads process.env. */
