@@ -116,6 +116,7 @@ const tasks = {
   token: () => tsx('scripts/src/token.ts', args),
   seed: () => tsx('scripts/src/seed.ts', args),
   bench: () => (build(), tsx('bench/run.ts', args)),
+  chaos: () => (build(), tsx('scripts/src/chaos/index.ts', args)),
   infra: () => tsx('scripts/src/start.ts', ['--infra-only', ...args]),
   dlq: () => tsx('packages/events/src/dlq-cli.ts', args),
   partner: () => tsx('scripts/src/partner.ts', args),
