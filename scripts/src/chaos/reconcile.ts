@@ -182,8 +182,19 @@ function clientRow(results: readonly PurchaseResult[], facts: Facts): Row {
       problems.push(`#${r.plan.index}: client saw CANCELLED, order is ${order?.status}`);
   }
   for (const o of facts.orders.values()) if (!known.has(o.id) && o.everPaid) problems.push(`${o.id}: paid, but no client saw this order`);
-  const failed = results.filter((r) => r.outcome === 'failed').length;
-  return row('client-failures', 'failed purchases = failures the client saw (clear error, no money kept)', failed, failed, problems);
+  const failedSeen = results.filter((r) => r.outcome === 'failed').length;
+  const failedInBooks = results.filter((r) => {
+    const order = r.orderId ? facts.orders.get(r.orderId) : undefined;
+    const done = order?.status === 'PAID' || (order?.status === 'CANCELLED' && order.everPaid && r.plan.kind === 'cancel-after-paid');
+    return !done;
+  }).length;
+  return row(
+    'client-failures',
+    'purchases the client saw fail = purchases not completed in the books',
+    failedSeen,
+    failedInBooks,
+    problems,
+  );
 }
 
 /** What still moves after the load, for the settle loop: done when every money and message row holds. */
