@@ -73,6 +73,8 @@ async function createProducts(l: SystemLayout, count: number): Promise<Map<strin
 
 async function settle(l: SystemLayout, books: ProviderBooks, timeoutMs: number, check: () => Promise<Row[]>, log: (s: string) => void) {
   const deadline = Date.now() + timeoutMs;
+  let said = '';
+  let saidAt = 0;
   for (;;) {
     let rows: Row[] | undefined;
     try {
@@ -83,7 +85,12 @@ async function settle(l: SystemLayout, books: ProviderBooks, timeoutMs: number, 
       log(`settling: cannot read the system yet (${err instanceof Error ? err.message : String(err)})`);
     }
     const waiting = rows?.filter((r) => SETTLE_ROWS.includes(r.id) && !r.ok) ?? [];
-    if (rows) log(`settling: ${waiting.length ? waiting.map((r) => `${r.check} ${r.actual}/${r.expected}`).join(', ') : 'all settled'}`);
+    const progress = waiting.map((r) => `${r.check} ${r.actual}/${r.expected}`).join(', ') || 'all settled';
+    // Progress when it changes, and once a minute while it does not.
+    if (rows && (progress !== said || Date.now() - saidAt > 60_000)) {
+      log(`settling (${seconds(Math.max(0, deadline - Date.now()))} left): ${progress}`);
+      [said, saidAt] = [progress, Date.now()];
+    }
     if (rows && waiting.length === 0) return;
     if (Date.now() > deadline) {
       log(`settling: gave up after ${seconds(timeoutMs)}`);
