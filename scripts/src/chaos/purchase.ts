@@ -29,7 +29,11 @@ export interface PurchaseResult {
   plan: PurchasePlan;
   orderId?: string;
   paymentIds: string[];
-  outcome: 'paid' | 'cancelled' | 'failed';
+  /**
+   * `pending`: the provider accepted the payment but the order was not PAID within the customer's
+   * patience; the shop owes them either the order or their money back (the money rows check which).
+   */
+  outcome: 'paid' | 'cancelled' | 'pending' | 'failed';
   /** What the client saw when it gave up. */
   error?: string;
 }
@@ -91,7 +95,14 @@ export async function purchase(client: ShopClient, plan: PurchasePlan, timing: P
     } else if (payment.status === 'FAILED') {
       throw new PurchaseFailed(`payment FAILED (${payment.failureCode})`);
     }
-    await waitForStatus(client, orderId, 'PAID', timing);
+    const seen = await waitForPaid(client, orderId, timing);
+    if (seen.status !== 'PAID') {
+      const waited = `order still ${seen.status ?? 'unknown'} (payment ${seen.paymentStatus ?? 'unknown'}) after ${Math.round(timing.paidWaitMs / 1000)} s`;
+      if (seen.paymentStatus !== 'PENDING') throw new PurchaseFailed(waited);
+      result.outcome = 'pending';
+      result.error = waited;
+      return result;
+    }
     result.outcome = 'paid';
     if (plan.kind === 'cancel-after-paid') {
       const cancelled = await client.call<{ cancelOrder: { order: { status: string } | null; userErrors: UserError[] } }>(
@@ -138,20 +149,26 @@ async function pay(client: ShopClient, orderId: string, token: string, result: P
   }
 }
 
-async function orderStatus(client: ShopClient, orderId: string): Promise<string | undefined> {
-  const answer = await client.call<{ order: { status: string } | null }>('order', ORDER, { id: orderId });
-  return answer.data?.order?.status;
+interface OrderState {
+  status?: string;
+  paymentStatus?: string | null;
 }
 
-async function waitForStatus(client: ShopClient, orderId: string, want: string, timing: PurchaseTiming): Promise<void> {
+async function orderState(client: ShopClient, orderId: string): Promise<OrderState> {
+  const answer = await client.call<{ order: OrderState | null }>('order', ORDER, { id: orderId });
+  return answer.data?.order ?? {};
+}
+
+const orderStatus = async (client: ShopClient, orderId: string) => (await orderState(client, orderId)).status;
+
+/** Polls until the order is PAID or the customer's patience ends; returns what was seen last. */
+async function waitForPaid(client: ShopClient, orderId: string, timing: PurchaseTiming): Promise<OrderState> {
   const deadline = Date.now() + timing.paidWaitMs;
-  let last: string | undefined;
-  while (Date.now() < deadline) {
-    last = await orderStatus(client, orderId);
-    if (last === want) return;
+  for (;;) {
+    const seen = await orderState(client, orderId);
+    if (seen.status === 'PAID' || Date.now() > deadline) return seen;
     await sleep(timing.pollMs);
   }
-  throw new PurchaseFailed(`order still ${last ?? 'unknown'} after ${Math.round(timing.paidWaitMs / 1000)} s (waited for ${want})`);
 }
 
 function fail(step: string, userErrors?: UserError[] | null, errors?: { message: string; extensions?: { code?: string } }[]): never {

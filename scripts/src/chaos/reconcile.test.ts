@@ -84,4 +84,14 @@ describe('chaos reconciliation', () => {
     input.results[0]!.error = 'order still PENDING_PAYMENT after 240 s';
     expect(failing(input)).toEqual(['dlq', 'client-failures']);
   });
+
+  it('leaves a purchase the client left pending to the money rows', () => {
+    const input = consistent();
+    input.facts.orders.set('o1', order('o1', { status: 'PENDING_PAYMENT', everPaid: false }));
+    input.facts.payments[0]!.status = 'PENDING';
+    input.facts.mails = [];
+    input.results[0]!.outcome = 'pending';
+    input.results[0]!.error = 'order still PENDING_PAYMENT (payment PENDING) after 240 s';
+    expect(failing(input)).toEqual(['charges']);
+  });
 });

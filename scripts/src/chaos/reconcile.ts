@@ -182,8 +182,10 @@ function clientRow(results: readonly PurchaseResult[], facts: Facts): Row {
       problems.push(`#${r.plan.index}: client saw CANCELLED, order is ${order?.status}`);
   }
   for (const o of facts.orders.values()) if (!known.has(o.id) && o.everPaid) problems.push(`${o.id}: paid, but no client saw this order`);
-  const failedSeen = results.filter((r) => r.outcome === 'failed').length;
-  const failedInBooks = results.filter((r) => {
+  // A purchase left `pending` may end either way; the money rows say whether it ended right.
+  const settled = results.filter((r) => r.outcome !== 'pending');
+  const failedSeen = settled.filter((r) => r.outcome === 'failed').length;
+  const failedInBooks = settled.filter((r) => {
     const order = r.orderId ? facts.orders.get(r.orderId) : undefined;
     const done = order?.status === 'PAID' || (order?.status === 'CANCELLED' && order.everPaid && r.plan.kind === 'cancel-after-paid');
     return !done;

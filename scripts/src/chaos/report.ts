@@ -33,11 +33,13 @@ export function formatRows(rows: readonly Row[]): string {
 
 export function formatLoad(load: LoadResult): string {
   const by = (o: string) => load.results.filter((r) => r.outcome === o).length;
-  const lines = [`purchases: ${load.results.length} (paid ${by('paid')}, paid then cancelled ${by('cancelled')}, failed ${by('failed')})`];
+  const lines = [
+    `purchases: ${load.results.length} (paid ${by('paid')}, paid then cancelled ${by('cancelled')}, payment still pending ${by('pending')}, failed ${by('failed')})`,
+  ];
   const kinds = new Map<string, number>();
   for (const r of load.results) kinds.set(r.plan.kind, (kinds.get(r.plan.kind) ?? 0) + 1);
   lines.push(`mix: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  for (const r of load.results.filter((x) => x.outcome === 'failed')) lines.push(`  failed #${r.plan.index} (${r.plan.kind}): ${r.error}`);
+  for (const r of load.results.filter((x) => x.error)) lines.push(`  ${r.outcome} #${r.plan.index} (${r.plan.kind}): ${r.error}`);
   const retried = [...load.retried].sort((a, b) => b[1] - a[1]);
   if (retried.length) {
     lines.push(`transient failures the client retried (${retried.reduce((n, [, c]) => n + c, 0)} in all):`);
