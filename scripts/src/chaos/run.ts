@@ -117,7 +117,8 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void):
     log(`${plans.length} purchases over ~${seconds(spreadMs)} at concurrency ${opts.concurrency}; ${faults.length} faults:`);
     const startedAt = Date.now();
     const { client, retried } = shopClient(l.gatewayUrl);
-    const timing = { paidWaitMs: 240_000, pollMs: 2_000 };
+    // The customer's patience for PAID, and how long the system gets to settle afterwards.
+    const timing = { paidWaitMs: opts.bounded ? 120_000 : 240_000, pollMs: 2_000 };
     const extras: Promise<PurchaseResult>[] = [];
     /** Reads the sandboxes' books before they forget them; the payment sandbox dies with a webhook pending. */
     const before = async (f: Fault): Promise<string | undefined> => {
@@ -139,7 +140,7 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void):
     const load: LoadResult = { results: [...results, ...(await Promise.all(extras))], retried };
     log('load and faults done; waiting for the system to settle…');
     const check = async () => reconcile({ facts: await readFacts(l.dbUrl, l.natsUrl, l.mailDir), books, results: load.results, products });
-    await settle(l, books, opts.bounded ? 180_000 : 600_000, check, log);
+    await settle(l, books, opts.bounded ? 120_000 : 600_000, check, log);
     const rows = await check();
     const restarts = [...supervisor.restarts].map(([n, c]) => `${n} ${c}`).join(', ');
     log(`restarts by the supervisor: ${restarts}`);

@@ -27,7 +27,7 @@ export interface ScheduleShape {
   freezeMs: number;
 }
 
-export const BOUNDED_SHAPE: ScheduleShape = { gapMs: 8_000, shortMs: 2_000, longMs: 95_000, freezeMs: 60_000 };
+export const BOUNDED_SHAPE: ScheduleShape = { gapMs: 5_000, shortMs: 2_000, longMs: 95_000, freezeMs: 60_000 };
 export const FULL_SHAPE: ScheduleShape = { gapMs: 20_000, shortMs: 10_000, longMs: 120_000, freezeMs: 60_000 };
 
 /** Rough time one fault takes, restart included, for spreading the load over the schedule. */
