@@ -63,6 +63,16 @@ export default defineConfig({
         extends: true,
         test: { name: 'audit', include: ['scripts/audit/*.audit.ts'] },
       },
+      {
+        // The bounded chaos run (`npm run chaos -- --bounded`): the whole system, minutes long, run alone.
+        extends: true,
+        test: {
+          name: 'chaos',
+          include: ['scripts/chaos/*.chaos.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 20 * 60_000,
+        },
+      },
     ],
   },
 });

@@ -117,6 +117,7 @@ const tasks = {
   keys: () => tsx('scripts/src/keys.ts', args),
   seed: () => tsx('scripts/src/seed.ts', args),
   bench: () => (build(), tsx('bench/run.ts', args)),
+  chaos: () => (build(), tsx('scripts/src/chaos/index.ts', args)),
   infra: () => tsx('scripts/src/start.ts', ['--infra-only', ...args]),
   dlq: () => tsx('packages/events/src/dlq-cli.ts', args),
   outbox: () => tsx('packages/events/src/outbox-cli.ts', args),

@@ -5,12 +5,10 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManagedProcess, ROOT, STATE_DIR, canConnect, ensureChromium, freePort, startBroker, startDatabase, waitFor } from '@shop/harness';
+import { type ManagedProcess, STATE_DIR, canConnect, ensureChromium, freePort, startBroker, startDatabase, waitFor } from '@shop/harness';
 import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
-import { parseConfig, requireReservationOutlivesPayment, reservationTimingConfig } from '@shop/kit';
-import { startDevMailCatcher } from './dev-mail.js';
 import { seedCatalog } from './seed.js';
-import { SUBGRAPHS } from './subgraphs.js';
+import { serviceReady, serviceSpecs, spawnService, type ServiceSpec } from './services.js';
 
 const infraOnly = process.argv.includes('--infra-only');
 /** Gateway port; subgraphs keep their offsets from it (4000 → product 4001, …). Tests start a second copy elsewhere. */
@@ -41,21 +39,15 @@ const cleanups: (() => Promise<void>)[] = [];
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-async function startService(name: string, entry: string, port: number, env: Record<string, string>): Promise<void> {
-  const { NODE_OPTIONS: _sourceConditions, ...inherited } = process.env; // services run their built output
-  const proc = new ManagedProcess(name, process.execPath, [join(ROOT, entry)], join(logs, `${name}.log`), {
-    ...inherited,
-    ...env,
-    PORT: String(port),
-    APOLLO_TELEMETRY_DISABLED: '1',
-  });
+async function startService(spec: ServiceSpec): Promise<void> {
+  const proc = spawnService(spec, logs);
   started.push(proc);
-  await waitFor(`${name} on port ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+  await waitFor(`${spec.name} on port ${spec.port}`, () => serviceReady(spec), {
     timeoutMs: 30_000,
     intervalMs: 100,
     failFast: () => proc.deathNotice(),
   });
-  say(`${name} ready on http://127.0.0.1:${port} (log: ${join(logs, `${name}.log`)})`);
+  say(`${spec.name} ready on ${spec.probe === 'tcp' ? 'smtp' : 'http'}://127.0.0.1:${spec.port} (log: ${proc.logFile})`);
 }
 
 try {
@@ -70,39 +62,12 @@ try {
     // Keys and secrets are each service's development defaults: its own committed Ed25519 key pair
     // (SIGNING_KEY) and every signer's public key (SIGNER_KEYS); production refuses them all.
     const common = { MONGODB_URL: db.url, NATS_URL: nats.url, NODE_ENV: process.env.NODE_ENV ?? 'development' };
-    const urls = Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${portOf(s.port)}/graphql`]));
-    // The payment provider's stand-in runs as its own process, like the third party it imitates.
-    await startService('payment-sandbox', 'sandboxes/payment/dist/index.js', portOf(4020), common);
-    // PUBLIC_BASE_URL: invoice's signed pdfUrl points at the gateway.
-    for (const s of SUBGRAPHS)
-      await startService(s.name, `subgraphs/${s.name}/dist/index.js`, portOf(s.port), {
-        ...common,
-        ...urls,
-        ...timingEnv,
-        PUBLIC_BASE_URL: `http://localhost:${basePort}`,
-      });
-    // Workers after the services they call: the renderer reads and uploads through invoice's internal routes.
     say('checking Chromium for the invoice renderer (installed from Debian on first start)…');
     await ensureChromium();
-    await startService('invoice-renderer', 'workers/invoice-renderer/dist/index.js', portOf(4011), {
-      ...common,
-      INVOICE_URL: `http://127.0.0.1:${portOf(4005)}`,
-    });
-    // Development email: a local SMTP catcher writing .eml files; development SMS: the SMS sandbox.
     const mailDir = join(STATE_DIR, 'mail');
     const mailPort = 1025 + (basePort - 4000);
-    const mail = await startDevMailCatcher(mailDir, (await canConnect(mailPort)) ? await freePort() : mailPort);
-    cleanups.push(mail.close);
-    say(`mail catcher on ${mail.url} (emails: ${mailDir})`);
-    await startService('sms-sandbox', 'sandboxes/sms/dist/index.js', portOf(4021), common);
-    await startService('messaging', 'workers/messaging/dist/index.js', portOf(4010), {
-      ...common,
-      SMTP_URL: mail.url,
-      SMS_URL: `http://127.0.0.1:${portOf(4021)}`,
-      ORDER_URL: urls.ORDER_URL ?? `http://127.0.0.1:${portOf(4003)}/graphql`,
-      INVOICE_URL: `http://127.0.0.1:${portOf(4005)}`,
-    });
-    await startService('gateway', 'gateway/dist/index.js', basePort, { ...common, ...urls });
+    const ports = { basePort, mailPort: (await canConnect(mailPort)) ? await freePort() : mailPort };
+    for (const spec of serviceSpecs(ports, common, mailDir)) await startService(spec);
     const config = gatewayConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
     const url = `http://localhost:${basePort}/graphql`;
     // Where `npm run partner` finds the gateway's database while this runs.

@@ -1,0 +1,203 @@
+import type { ProviderBooks } from './books.js';
+import type { Facts, OrderFact } from './facts.js';
+import type { PurchaseResult } from './purchase.js';
+
+export interface Row {
+  id: RowId;
+  check: string;
+  expected: number | string;
+  actual: number | string;
+  ok: boolean;
+  /** What differs, for a mismatch: a few ids and reasons. */
+  detail?: string;
+}
+
+export const ROW_IDS = [
+  'invoices-issued',
+  'invoices-ready',
+  'invoice-emails',
+  'refunds',
+  'sms',
+  'charges',
+  'double-charge',
+  'refunds-le-charges',
+  'stock',
+  'stock-negative',
+  'dlq',
+  'client-failures',
+] as const;
+export type RowId = (typeof ROW_IDS)[number];
+
+export interface ReconcileInput {
+  facts: Facts;
+  books: ProviderBooks;
+  results: readonly PurchaseResult[];
+  products: ReadonlyMap<string, number>;
+}
+
+const SETTLED_PAYMENT = new Set(['SUCCEEDED', 'PARTIALLY_REFUNDED', 'REFUNDED']);
+const few = (items: readonly string[]) =>
+  items.length ? `${items.slice(0, 4).join('; ')}${items.length > 4 ? ` (+${items.length - 4})` : ''}` : undefined;
+
+function row(id: RowId, check: string, expected: number | string, actual: number | string, problems: string[] = []): Row {
+  return { id, check, expected, actual, ok: expected === actual && problems.length === 0, detail: few(problems) };
+}
+
+export function reconcile({ facts, books, results, products }: ReconcileInput): Row[] {
+  const orders = [...facts.orders.values()];
+  const paid = orders.filter((o) => o.everPaid);
+  const paidCancelled = paid.filter((o) => o.status === 'CANCELLED');
+  const invoiceOf = (o: OrderFact) => facts.invoices.get(o.id);
+  const invoiceMails = facts.mails.filter((m) => m.hasPdf);
+  const mailsTo = (o: OrderFact) => new Set(invoiceMails.filter((m) => m.to === o.email).map((m) => m.messageId));
+
+  const providerPayments = [...books.payments.values()];
+  const captured = providerPayments.filter((p) => p.status === 'succeeded');
+  const ourSettled = facts.payments.filter((p) => SETTLED_PAYMENT.has(p.status));
+  const chargesByOrder = new Map<string, number>();
+  const orderOfPayment = new Map(facts.payments.map((p) => [p.id, p.orderId]));
+  for (const c of captured) {
+    const orderId = orderOfPayment.get(c.reference) ?? `unknown:${c.reference}`;
+    chargesByOrder.set(orderId, (chargesByOrder.get(orderId) ?? 0) + 1);
+  }
+  const refundedAtProvider = (o: OrderFact) =>
+    providerPayments.some((p) => orderOfPayment.get(p.reference) === o.id && p.status === 'succeeded' && p.amountRefunded >= p.amount);
+
+  const smsTo = (phone: string) => [...books.sms.values()].filter((m) => m.to === phone).length;
+  const withPhone = orders.filter((o) => o.phone);
+  const stock = stockRows(facts, products, orders);
+
+  return [
+    row(
+      'invoices-issued',
+      'paid orders = invoices issued',
+      paid.length,
+      paid.filter(invoiceOf).length,
+      missing(paid, (o) => !invoiceOf(o), 'no invoice'),
+    ),
+    row(
+      'invoices-ready',
+      'paid orders = invoices READY (PDF stored)',
+      paid.length,
+      paid.filter((o) => facts.pdfs.has(invoiceOf(o) ?? '')).length,
+    ),
+    row(
+      'invoice-emails',
+      'paid orders = invoice emails (distinct Message-ID)',
+      paid.length,
+      new Set(invoiceMails.map((m) => m.messageId)).size,
+      paid.filter((o) => mailsTo(o).size !== 1).map((o) => `${o.id}: ${mailsTo(o).size} invoice emails`),
+    ),
+    row(
+      'refunds',
+      'cancelled paid orders = refunds at the provider',
+      paidCancelled.length,
+      paidCancelled.filter(refundedAtProvider).length,
+    ),
+    row(
+      'sms',
+      'orders with a phone = order-placed SMS (1 each)',
+      withPhone.length,
+      withPhone.filter((o) => smsTo(o.phone!) === 1).length,
+      withPhone.filter((o) => smsTo(o.phone!) !== 1).map((o) => `${o.id}: ${smsTo(o.phone!)} SMS`),
+    ),
+    row(
+      'charges',
+      'charges at the provider = successful payments',
+      captured.length,
+      ourSettled.length,
+      chargeMismatch(captured, ourSettled),
+    ),
+    row(
+      'double-charge',
+      'orders charged more than once',
+      0,
+      [...chargesByOrder.values()].filter((n) => n > 1).length,
+      [...chargesByOrder].filter(([, n]) => n > 1).map(([id, n]) => `${id}: ${n} charges`),
+    ),
+    row(
+      'refunds-le-charges',
+      'refunded ≤ captured (every payment)',
+      0,
+      providerPayments.filter((p) => p.amountRefunded > (p.status === 'succeeded' ? p.amount : 0)).length,
+    ),
+    row('stock', 'stock: initial − sold + released = ledger balance', products.size, products.size - stock.bad.length, stock.bad),
+    row('stock-negative', 'negative balances in the ledger', 0, stock.negative),
+    row(
+      'dlq',
+      'dead letters (none provoked on purpose)',
+      0,
+      facts.deadLetters.length,
+      facts.deadLetters.map((d) => `${d.consumer} ${d.kind}: ${d.error}`),
+    ),
+    clientRow(results, facts),
+  ];
+}
+
+function missing(orders: OrderFact[], bad: (o: OrderFact) => boolean, why: string): string[] {
+  return orders.filter(bad).map((o) => `${o.id}: ${why}`);
+}
+
+function chargeMismatch(captured: { reference: string }[], ours: { id: string }[]): string[] {
+  const oursIds = new Set(ours.map((p) => p.id));
+  const theirs = new Set(captured.map((c) => c.reference));
+  return [
+    ...captured.filter((c) => !oursIds.has(c.reference)).map((c) => `${c.reference}: captured, not SUCCEEDED here`),
+    ...ours.filter((p) => !theirs.has(p.id)).map((p) => `${p.id}: SUCCEEDED here, no capture seen at the provider`),
+  ];
+}
+
+/** Per product: initial stock − units of orders still holding it = the ledger's last balance; ledger arithmetic holds. */
+function stockRows(facts: Facts, products: ReadonlyMap<string, number>, orders: OrderFact[]) {
+  const bad: string[] = [];
+  let negative = 0;
+  for (const [productId, initial] of products) {
+    const ledger = facts.movements.filter((m) => m.productId === productId).sort((a, b) => a.version - b.version);
+    negative += ledger.filter((m) => m.balance < 0).length;
+    const held = orders
+      .filter((o) => o.status !== 'CANCELLED')
+      .flatMap((o) => o.lines)
+      .filter((l) => l.productId === productId)
+      .reduce((n, l) => n + l.quantity, 0);
+    const last = ledger.at(-1)?.balance ?? 0;
+    const broken = ledger.findIndex((m, i) => i > 0 && m.balance !== ledger[i - 1]!.balance + m.quantity);
+    if (initial - held !== last) bad.push(`${productId}: ${initial} − ${held} held ≠ balance ${last}`);
+    if (broken > 0) bad.push(`${productId}: ledger v${ledger[broken]!.version} does not add up`);
+  }
+  return { bad, negative };
+}
+
+/** Every purchase the client saw fail has a clear error and took no money; every success is in the books. */
+function clientRow(results: readonly PurchaseResult[], facts: Facts): Row {
+  const problems: string[] = [];
+  const known = new Set(results.map((r) => r.orderId).filter(Boolean));
+  for (const r of results) {
+    const order = r.orderId ? facts.orders.get(r.orderId) : undefined;
+    if (r.outcome === 'failed' && !r.error) problems.push(`#${r.plan.index}: failed without an error`);
+    if (r.outcome === 'failed' && order?.everPaid && order.status !== 'CANCELLED')
+      problems.push(`#${r.plan.index}: client gave up (${r.error}) but order ${order.id} is ${order.status}`);
+    if (r.outcome === 'paid' && !(order?.everPaid && order.status === 'PAID'))
+      problems.push(`#${r.plan.index}: client saw PAID, order is ${order?.status}`);
+    if (r.outcome === 'cancelled' && order?.status !== 'CANCELLED')
+      problems.push(`#${r.plan.index}: client saw CANCELLED, order is ${order?.status}`);
+  }
+  for (const o of facts.orders.values()) if (!known.has(o.id) && o.everPaid) problems.push(`${o.id}: paid, but no client saw this order`);
+  // A purchase left `pending` may end either way; the money rows say whether it ended right.
+  const settled = results.filter((r) => r.outcome !== 'pending');
+  const failedSeen = settled.filter((r) => r.outcome === 'failed').length;
+  const failedInBooks = settled.filter((r) => {
+    const order = r.orderId ? facts.orders.get(r.orderId) : undefined;
+    const done = order?.status === 'PAID' || (order?.status === 'CANCELLED' && order.everPaid && r.plan.kind === 'cancel-after-paid');
+    return !done;
+  }).length;
+  return row(
+    'client-failures',
+    'purchases the client saw fail = purchases not completed in the books',
+    failedSeen,
+    failedInBooks,
+    problems,
+  );
+}
+
+/** What still moves after the load, for the settle loop: done when every money and message row holds. */
+export const SETTLE_ROWS: readonly RowId[] = ['invoices-issued', 'invoices-ready', 'invoice-emails', 'refunds', 'sms', 'charges'];

@@ -1,0 +1,152 @@
+/**
+ * One chaos run: start the system (supervised), create the products, drive the purchases while the
+ * fault schedule runs, let the system settle (bounded), reconcile. Used by `npm run chaos` and the
+ * `chaos` vitest project.
+ */
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { testTmpDir, waitFor } from '@shop/harness';
+import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
+import { ProviderBooks } from './books.js';
+import { ShopClient } from './client.js';
+import { paymentIds, readFacts } from './facts.js';
+import { driveLoad, planPurchases, shopClient, type LoadResult } from './load.js';
+import { purchase, type PurchaseResult } from './purchase.js';
+import { seededRandom, type ChaosOptions } from './options.js';
+import { reconcile, SETTLE_ROWS, type Row } from './reconcile.js';
+import {
+  BOUNDED_SHAPE,
+  buildSchedule,
+  FULL_SHAPE,
+  runSchedule,
+  scheduleLengthMs,
+  seconds,
+  type Fault,
+  type FaultRecord,
+} from './schedule.js';
+import { Supervisor } from './supervisor.js';
+import { layout, systemUnits, type SystemLayout } from './system.js';
+
+export interface ChaosResult {
+  rows: Row[];
+  faults: FaultRecord[];
+  load: LoadResult;
+  ok: boolean;
+  stateDir: string;
+}
+
+const PRODUCTS = 6;
+const INITIAL_STOCK = 80;
+
+async function createProducts(l: SystemLayout, count: number): Promise<Map<string, number>> {
+  const token = await signDevToken(gatewayConfig({ NODE_ENV: 'development', APOLLO_TELEMETRY_DISABLED: '1' }).JWT_SECRET, 'chaos-admin', [
+    'admin',
+  ]);
+  const admin = new ShopClient({
+    url: l.gatewayUrl,
+    requestTimeoutMs: 10_000,
+    retryBudgetMs: 30_000,
+    onRetry: () => {},
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const products = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const input = {
+      sku: `CHAOS-${i}`,
+      name: `Chaos item ${i}`,
+      description: 'chaos run',
+      price: 1_000 + 250 * i,
+      categorySlugs: [],
+      initialStock: INITIAL_STOCK,
+    };
+    const answer = await admin.call<{ createProduct: { product: { id: string } | null } }>(
+      'createProduct',
+      'mutation ChaosCreateProduct($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code message } } }',
+      { input },
+    );
+    const id = answer.data?.createProduct.product?.id;
+    if (!id) throw new Error(`createProduct: ${JSON.stringify(answer)}`);
+    products.set(id, INITIAL_STOCK);
+  }
+  return products;
+}
+
+async function settle(l: SystemLayout, books: ProviderBooks, timeoutMs: number, check: () => Promise<Row[]>, log: (s: string) => void) {
+  const deadline = Date.now() + timeoutMs;
+  let said = '';
+  let saidAt = 0;
+  for (;;) {
+    let rows: Row[] | undefined;
+    try {
+      await books.readPayments(await paymentIds(l.dbUrl));
+      await books.readSms();
+      rows = await check();
+    } catch (err) {
+      log(`settling: cannot read the system yet (${err instanceof Error ? err.message : String(err)})`);
+    }
+    const waiting = rows?.filter((r) => SETTLE_ROWS.includes(r.id) && !r.ok) ?? [];
+    const progress = waiting.map((r) => `${r.check} ${r.actual}/${r.expected}`).join(', ') || 'all settled';
+    // Progress when it changes, and once a minute while it does not.
+    if (rows && (progress !== said || Date.now() - saidAt > 60_000)) {
+      log(`settling (${seconds(Math.max(0, deadline - Date.now()))} left): ${progress}`);
+      [said, saidAt] = [progress, Date.now()];
+    }
+    if (rows && waiting.length === 0) return;
+    if (Date.now() > deadline) {
+      log(`settling: gave up after ${seconds(timeoutMs)}`);
+      return;
+    }
+    await sleep(15_000);
+  }
+}
+
+export async function runChaos(opts: ChaosOptions, log: (line: string) => void): Promise<ChaosResult> {
+  const random = seededRandom(opts.seed);
+  const shape = opts.bounded ? BOUNDED_SHAPE : FULL_SHAPE;
+  const stateDir = testTmpDir('shop-chaos-');
+  const l = await layout(stateDir);
+  const supervisor = new Supervisor((line) => log(`  supervisor: ${line}`));
+  const books = new ProviderBooks(l.paymentSandboxUrl, l.smsSandboxUrl);
+  log(`seed ${opts.seed}; state ${stateDir}; gateway ${l.gatewayUrl}`);
+  try {
+    await supervisor.startAll(await systemUnits(l));
+    const products = await createProducts(l, PRODUCTS);
+    const faults = buildSchedule(shape, opts.bounded, random);
+    const plans = planPurchases(opts.purchases, [...products.keys()], random);
+    const spreadMs = scheduleLengthMs(faults, shape);
+    log(`${plans.length} purchases over ~${seconds(spreadMs)} at concurrency ${opts.concurrency}; ${faults.length} faults:`);
+    const startedAt = Date.now();
+    const { client, retried } = shopClient(l.gatewayUrl);
+    // The customer's patience for PAID, and how long the system gets to settle afterwards.
+    const timing = { paidWaitMs: opts.bounded ? 120_000 : 240_000, pollMs: 2_000 };
+    const extras: Promise<PurchaseResult>[] = [];
+    /** Reads the sandboxes' books before they forget them; the payment sandbox dies with a webhook pending. */
+    const before = async (f: Fault): Promise<string | undefined> => {
+      if (f.target === 'sms-sandbox') await books.readSms();
+      if (f.target !== 'payment-sandbox') return undefined;
+      const plan = { index: plans.length + extras.length, kind: 'webhook-delayed' as const, lines: plans[0]!.lines, phone: null };
+      extras.push(purchase(client, plan, timing));
+      const pending = await waitFor('a webhook the payment sandbox holds back', async () => (await books.pendingWebhooks()) || undefined, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      }).catch(() => 0);
+      await books.readPayments(await paymentIds(l.dbUrl));
+      return `${pending} undelivered webhook(s) lost (purchase #${plan.index}, tok_webhook_delayed)`;
+    };
+    const [results, done] = await Promise.all([
+      driveLoad(plans, { client, concurrency: opts.concurrency, spreadMs, timing, log }),
+      runSchedule(faults, { supervisor, shape, startedAt, log, before }),
+    ]);
+    const load: LoadResult = { results: [...results, ...(await Promise.all(extras))], retried };
+    log('load and faults done; waiting for the system to settle…');
+    const check = async () => reconcile({ facts: await readFacts(l.dbUrl, l.natsUrl, l.mailDir), books, results: load.results, products });
+    await settle(l, books, opts.bounded ? 120_000 : 600_000, check, log);
+    const rows = await check();
+    const restarts = [...supervisor.restarts].map(([n, c]) => `${n} ${c}`).join(', ');
+    log(`restarts by the supervisor: ${restarts}`);
+    return { rows, faults: done, load, ok: rows.every((r) => r.ok), stateDir };
+  } finally {
+    await supervisor.stopAll();
+    if (!opts.keep) rmSync(stateDir, { recursive: true, force: true });
+  }
+}
