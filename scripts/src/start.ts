@@ -18,9 +18,6 @@ if (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65_000) {
   process.exit(2);
 }
 const portOf = (defaultPort: number) => basePort + (defaultPort - 4000);
-/** One reading of the saga's lifetimes, checked before anything starts and passed to product and order alike. */
-const timing = requireReservationOutlivesPayment('start', parseConfig('start', reservationTimingConfig, process.env));
-const timingEnv = Object.fromEntries(Object.entries(timing).map(([k, ms]) => [k, `${ms}ms`]));
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 const logs = join(STATE_DIR, 'logs');
 const started: ManagedProcess[] = [];
