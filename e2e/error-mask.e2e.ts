@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createLogger, exportPrivateKey, generateSigner } from '@shop/kit';
 import { print } from 'graphql';
 import * as gateway from '@shop/gateway';
+import { freePort } from '@shop/harness';
 import { CategoriesDocument, ShipOrderDocument } from './__generated__/operations.js';
 import { bearer, call, startStack, type Result, type Stack } from './support/stack.js';
 
@@ -34,7 +35,7 @@ function expectNoInternals(res: Result<unknown>, subgraphUrl: string) {
   for (const error of res.errors ?? []) {
     expect(Object.keys(error).sort()).toEqual(expect.arrayContaining(['extensions', 'message']));
     expect(Object.keys(error).every((k) => ['message', 'extensions', 'path', 'locations'].includes(k))).toBe(true);
-    expect(Object.keys(error.extensions ?? {})).toEqual(['code']);
+    expect(Object.keys(error.extensions ?? {}).every((k) => ['code', 'retryable'].includes(k))).toBe(true);
   }
 }
 
@@ -69,5 +70,18 @@ describe('errors from a subgraph', () => {
     expect(res.errors![0]!.message).toBe('Internal server error');
     expectNoInternals(res, stack.productUrl);
     expect(logged.mock.calls.map((c) => c[0])).toContainEqual(expect.objectContaining({ subgraph: 'product', status: 401 }));
+  });
+
+  it('a subgraph that does not answer is SERVICE_UNAVAILABLE (retryable), not an internal error, and nothing of it leaks', async () => {
+    const log = createLogger('gateway', 'silent');
+    const warned = vi.spyOn(log, 'warn');
+    const closed = `http://127.0.0.1:${await freePort()}/graphql`;
+    const config = gateway.loadConfig({ ...stack.gatewayEnv, PRODUCT_URL: closed });
+    const r = await (await gateway.buildGateway(config, log)).listen(0);
+    running.push(r);
+    const res = await call(`${r.url}/graphql`, print(CategoriesDocument), {});
+    expect(res.errors?.map((e) => e.extensions)).toEqual([{ code: 'SERVICE_UNAVAILABLE', retryable: true }]);
+    expectNoInternals(res, closed);
+    expect(warned.mock.calls.map((c) => c[1])).toContain('a subgraph did not answer');
   });
 });

@@ -1,7 +1,8 @@
+import { GraphQLError } from 'graphql';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, serviceCaller, signContext, type Logger, type Signer } from '@shop/kit';
 import type { GatewayContext } from './context.js';
-import { subgraphHttpError } from './subgraph-errors.js';
+import { subgraphHttpError, subgraphUnavailable } from './subgraph-errors.js';
 
 /**
  * Sends every subgraph request with a freshly signed context. Nothing a client sent is forwarded:
@@ -38,5 +39,17 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   /** A non-2xx answer: the subgraph's own refusal of a field, or an internal error (see subgraphHttpError). */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
     return subgraphHttpError(this.log, this.audience, response.status, await this.parseBody(response).catch(() => undefined));
+  }
+
+  /** No answer at all (connection refused or reset, timeout): retryable SERVICE_UNAVAILABLE, not an internal error. */
+  override didEncounterError(
+    error: Error,
+    ...rest: Parameters<RemoteGraphQLDataSource['didEncounterError']> extends [Error, ...infer R] ? R : never
+  ) {
+    const [, fetchResponse] = rest;
+    if (fetchResponse === undefined && !(error instanceof GraphQLError)) {
+      this.log.warn({ subgraph: this.audience, err: error }, 'a subgraph did not answer');
+      throw subgraphUnavailable();
+    }
   }
 }

@@ -4,6 +4,19 @@ import type { Logger } from '@shop/kit';
 /** Codes of a subgraph's own refusal of a field that the client may see, with the subgraph's message. */
 const CALLER_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
+/** A subgraph (or a proxy in front of it) saying it cannot answer now: the client may retry. */
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * A subgraph that did not answer (refused, reset, timed out) or said it is unavailable: the public,
+ * retryable SERVICE_UNAVAILABLE, so a client can tell an outage from a bug and send the request again
+ * (mutations carry idempotency keys for that).
+ */
+export const subgraphUnavailable = () =>
+  new GraphQLError('A service this request needs is not answering; try again', {
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+  });
+
 interface SubgraphErrorBody {
   message?: unknown;
   path?: unknown;
@@ -30,6 +43,10 @@ export function subgraphHttpError(log: Logger, subgraph: string, status: number,
     return new GraphQLError(first.message, { extensions: { code } });
   }
   const reason = typeof first?.message === 'string' ? first.message : undefined;
+  if (UNAVAILABLE_STATUSES.has(status)) {
+    log.warn({ subgraph, status, reason }, 'a subgraph is unavailable');
+    return subgraphUnavailable();
+  }
   if (status === 401) log.error({ subgraph, status, reason }, "a subgraph refused the gateway's signed context");
   else log.error({ subgraph, status, reason, body: reason ? undefined : body }, 'a subgraph failed a request');
   return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
