@@ -40,15 +40,20 @@ interface Found {
 
 const SECRET_NAME = String.raw`\b(?:[A-Z][A-Z0-9_]*_)?(?:SECRET|KEY|PASSWORD|TOKEN)`;
 const STRING_PATTERNS = [
-  /\bsecret\(\s*(['"`])(\w[^'"`]*)\1/g,
+  // A development default (a secret is at least 16 characters; shorter literals are not secrets).
+  /\bsecret\(\s*(['"`])(\w[^'"`]{15,})\1/g,
   // A name, not a string that looks like one (`'INVALID_PAYMENT_TOKEN' : '…'` is two values).
   new RegExp(String.raw`(?<!['"\`])${SECRET_NAME}['"]?\s*[:=]\s*(['"\`])([^'"\`$\s]{16,})\1`, 'g'),
   new RegExp(String.raw`\$\{${SECRET_NAME}\w*:?-()([^}]+)\}`, 'g'),
   /()\b((?:dev-only|test-only|e2e-only|compose-local)-[A-Za-z0-9-]+)/g,
 ];
+const BREAK = String.raw`(?:\s|\\n)+`;
+const pem = (label: string) =>
+  new RegExp(`-----BEGIN ${label}-----${BREAK}[A-Za-z0-9+/=]+(?:${BREAK}[A-Za-z0-9+/=]+)*${BREAK}-----END ${label}-----`, 'g');
 const KEY_PATTERNS: [RegExp, (text: string) => KeyObject][] = [
-  [/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/g, parsePrivateKey],
-  [/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g, parsePublicKey],
+  // A PEM block with a base64 body (line breaks real or written as `\n`), not a pattern that names one.
+  [pem('PRIVATE KEY'), parsePrivateKey],
+  [pem('PUBLIC KEY'), parsePublicKey],
   // Ed25519 PKCS#8 and SPKI DER in base64 start with these bytes whatever the key.
   [/MC4CAQAwBQYDK2VwBCIEI[A-Za-z0-9+/]{43}/g, parsePrivateKey],
   [/MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=/g, parsePublicKey],

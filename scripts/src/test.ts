@@ -27,6 +27,7 @@ interface VitestJson {
   numPendingTests: number;
   numTodoTests: number;
   numTotalTests: number;
+  testResults: { status: string; assertionResults: { status: string }[] }[];
 }
 
 function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: NodeJS.ProcessEnv = process.env): number {
@@ -45,9 +46,16 @@ function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: 
   return r.status ?? 1;
 }
 
-function counts(file: string): VitestJson {
-  if (!existsSync(file)) return { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0, numTotalTests: 1 };
-  return JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
+/**
+ * The run's counts. A test file that fails before any of its tests runs (an import or a top-level
+ * error) has no failed test in vitest's numbers: it counts as one failure here, so the summary line
+ * never reads "0 failed" for a run that failed.
+ */
+function counts(file: string): Pick<VitestJson, 'numPassedTests' | 'numFailedTests' | 'numPendingTests' | 'numTodoTests'> {
+  if (!existsSync(file)) return { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0 };
+  const json = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
+  const brokenFiles = json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'));
+  return { ...json, numFailedTests: json.numFailedTests + brokenFiles.length };
 }
 
 say('checking what the suite needs (first run installs packages and builds FerretDB)…');
