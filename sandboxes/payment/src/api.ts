@@ -9,39 +9,59 @@ export interface ApiDeps {
   ledger: PaymentLedger;
   idempotency: IdempotencyStore;
   defaultWebhookUrl: string | undefined;
+  /** How late `tok_timeout_then_capture`'s create calls are answered. */
+  slowAnswerMs: number;
 }
 
 const TOKENS = Object.keys(TEST_TOKENS).join(', ');
+
+/** How long to hold the answer to a create call: `tok_timeout_then_capture` is answered late, every time. */
+function holdFor(body: unknown, slowAnswerMs: number): number {
+  const token = (body as { token?: unknown } | null)?.token;
+  const behaviour = typeof token === 'string' ? tokenBehaviour(token) : undefined;
+  return behaviour?.outcome === 'succeed' && behaviour.slowAnswer === true ? slowAnswerMs : 0;
+}
+
+/** Sends after `holdMs`; a client that gives up first (a timeout) gets nothing, and nothing stays pending. */
+function send(res: Response, status: number, body: unknown, holdMs: number, headers: Record<string, string> = {}): void {
+  const write = () => {
+    if (!res.writableEnded && !res.destroyed) res.status(status).set(headers).json(body);
+  };
+  if (holdMs === 0) return write();
+  const timer = setTimeout(write, holdMs);
+  res.once('close', () => clearTimeout(timer));
+}
 
 /**
  * `/v1/payments…`, behind the API key. Handlers are synchronous from the idempotency lookup to the
  * save, so two concurrent requests with one key act once and get the same response.
  */
-export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl }: ApiDeps): Router {
+export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl, slowAnswerMs }: ApiDeps): Router {
   const router = Router();
   /** Keys whose one `tok_processing_error` 503 was served. Not an idempotency record: nothing was done. */
   const transientErrorServed = new Set<string>();
 
   /** Answers from the store when the key was used before; true when the request is handled. */
-  const replayed = (res: Response, key: string, fingerprint: string): boolean => {
+  const replayed = (res: Response, key: string, fingerprint: string, holdMs = 0): boolean => {
     const found = idempotency.lookup(key, fingerprint);
     if (found.kind === 'new') return false;
     if (found.kind === 'conflict') {
       throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
     }
-    res.status(found.response.status).setHeader('idempotent-replayed', 'true').json(found.response.body);
+    send(res, found.response.status, found.response.body, holdMs, { 'idempotent-replayed': 'true' });
     return true;
   };
 
-  const respond = (res: Response, key: string, fingerprint: string, status: number, body: unknown): void => {
+  const respond = (res: Response, key: string, fingerprint: string, status: number, body: unknown, holdMs = 0): void => {
     idempotency.save(key, fingerprint, { status, body });
-    res.status(status).json(body);
+    send(res, status, body, holdMs);
   };
 
   router.post('/payments', (req, res) => {
     const key = idempotencyKeyHeader(req.header('idempotency-key'));
     const fingerprint = requestFingerprint('POST', '/v1/payments', req.body);
-    if (replayed(res, key, fingerprint)) return;
+    const holdMs = holdFor(req.body, slowAnswerMs);
+    if (replayed(res, key, fingerprint, holdMs)) return;
     const body = parseBody(createPaymentBody, req.body);
     const behaviour = tokenBehaviour(body.token);
     if (!behaviour) throw new ApiError(400, 'invalid_token', `The token is not a sandbox test token (${TOKENS})`, 'token');
@@ -59,7 +79,15 @@ export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl }: ApiDep
       webhookUrl,
       behaviour,
     });
-    respond(res, key, fingerprint, 201, payment);
+    respond(res, key, fingerprint, 201, payment, holdMs);
+  });
+
+  /** The payments made with a merchant reference, oldest first: how a merchant learns the outcome of a create call that was never answered. */
+  router.get('/payments', (req, res) => {
+    const reference = req.query.reference;
+    if (typeof reference !== 'string' || reference === '')
+      throw new ApiError(400, 'invalid_request', 'reference: is required', 'reference');
+    res.json({ data: ledger.byReference(reference) });
   });
 
   router.get('/payments/:id', (req, res) => {

@@ -23,6 +23,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PUBLIC_URL: httpUrl.transform((u) => u.replace(/\/+$/, '')).optional(),
       /** How long `tok_webhook_delayed` holds its webhook back (ARCHITECTURE §4). */
       SANDBOX_WEBHOOK_DELAY_MS: millis(5_000),
+      /** How late every answer to a `tok_timeout_then_capture` create call is (the payment is made at once). */
+      SANDBOX_SLOW_ANSWER_MS: millis(15_000),
       /** How long a `processing` payment takes to settle. */
       SANDBOX_SETTLE_DELAY_MS: millis(200),
       /** Webhook retries: the n-th retry waits min(base × 2^(n-1), max). */

@@ -106,6 +106,11 @@ export class PaymentLedger {
     return entry && structuredClone(entry.payment);
   }
 
+  /** Every payment made with this merchant reference, oldest first. */
+  byReference(reference: string): Payment[] {
+    return [...this.entries.values()].filter((e) => e.payment.reference === reference).map((e) => structuredClone(e.payment));
+  }
+
   /** The shopper passed 3-D Secure: the payment goes on to settle like any other. Repeating is harmless. */
   completeAction(paymentId: string): ActionResult {
     const entry = this.entries.get(paymentId);

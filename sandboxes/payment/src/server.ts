@@ -76,7 +76,10 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
   mountHealth(app, [{ name: 'accepting', check: () => accepting }]);
   app.use('/v1/actions', actionRoutes(ledger));
   app.use('/v1', requireApiKey(config.PSP_API_KEY, 'PSP_API_KEY'), express.json({ limit: '64kb' }));
-  app.use('/v1', paymentRoutes({ ledger, idempotency, defaultWebhookUrl: config.PSP_WEBHOOK_URL }));
+  app.use(
+    '/v1',
+    paymentRoutes({ ledger, idempotency, defaultWebhookUrl: config.PSP_WEBHOOK_URL, slowAnswerMs: config.SANDBOX_SLOW_ANSWER_MS }),
+  );
   if (config.NODE_ENV !== 'production') app.use('/v1/test', testRoutes(ledger, webhooks));
   app.use((req, res) => sendError(res, new ApiError(404, 'not_found', `No route ${req.method} ${req.path}`)));
   app.use(errorHandler(log));

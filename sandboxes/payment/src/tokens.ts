@@ -2,7 +2,7 @@ import type { FailureCode } from './types.js';
 
 /** What a test token does (ARCHITECTURE §4 "Payments"); any other token is refused as `invalid_token`. */
 export type TokenBehaviour =
-  | { outcome: 'succeed'; delayWebhook?: boolean; failOnceWith503?: boolean; loseWebhooks?: boolean }
+  | { outcome: 'succeed'; delayWebhook?: boolean; failOnceWith503?: boolean; loseWebhooks?: boolean; slowAnswer?: boolean }
   | { outcome: 'fail'; failureCode: FailureCode; failureMessage: string }
   | { outcome: 'requires_action' };
 
@@ -14,6 +14,8 @@ export const TEST_TOKENS = {
   tok_webhook_delayed: { outcome: 'succeed', delayWebhook: true },
   tok_processing_error: { outcome: 'succeed', failOnceWith503: true },
   tok_webhook_lost: { outcome: 'succeed', loseWebhooks: true },
+  /** Charged at once, but every answer to its create call comes `SANDBOX_SLOW_ANSWER_MS` late and no webhook is sent. */
+  tok_timeout_then_capture: { outcome: 'succeed', loseWebhooks: true, slowAnswer: true },
 } as const satisfies Record<string, TokenBehaviour>;
 
 export type TestToken = keyof typeof TEST_TOKENS;

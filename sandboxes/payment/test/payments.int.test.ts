@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature, type RunningSandbox } from '@shop/payment-sandbox';
 import {
+  API_KEY,
   WEBHOOK_SECRET,
   apiClient,
   newReference,
@@ -138,6 +139,34 @@ describe('test tokens', () => {
     expect(receiver.forPayment(res.body.id)).toHaveLength(0);
     const [hook] = await receiver.waitFor(res.body.id, 'payment.succeeded');
     expect(hook!.at - started).toBeGreaterThanOrEqual(800);
+  });
+  it('tok_timeout_then_capture charges at once but answers no create call in time (replays neither); no webhook is sent', async () => {
+    const body = paymentBody('tok_timeout_then_capture');
+    const key = randomUUID();
+    const post = () =>
+      fetch(`${sandbox.url}/v1/payments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(300),
+      });
+    await expect(post()).rejects.toThrow(/timeout|aborted/i);
+    await expect(post()).rejects.toThrow(/timeout|aborted/i);
+
+    const found = await api.call('GET', `/v1/payments?reference=${encodeURIComponent(body.reference)}`);
+    expect(found.status).toBe(200);
+    expect(found.body.data).toHaveLength(1);
+    const [payment] = found.body.data as { id: string; reference: string }[];
+    expect(payment!.reference).toBe(body.reference);
+    await waitForStatus(api, payment!.id, 'succeeded');
+    expect((await api.charges(body.reference)).body).toMatchObject({ charges: 1, succeeded: 1 });
+    const { events } = (await api.events(payment!.id)).body as { events: { type: string; deliveries: unknown[] }[] };
+    expect(events.map((e) => [e.type, e.deliveries])).toEqual([['payment.succeeded', [{ number: 1, state: 'dropped', attempts: [] }]]]);
+  });
+
+  it('GET /v1/payments?reference= lists nothing for a reference never charged, and needs the reference', async () => {
+    expect((await api.call('GET', `/v1/payments?reference=${newReference('never')}`)).body).toEqual({ data: [] });
+    expect((await api.call('GET', '/v1/payments')).body).toMatchObject({ error: { code: 'invalid_request', param: 'reference' } });
   });
 });
 

@@ -42,6 +42,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
       /** A payment still PENDING / REQUIRES_ACTION this long after payOrder is looked up at the provider. */
       PAYMENT_RECONCILE_AFTER: duration('5m'),
+      /**
+       * How long a payment whose create call the provider never answered is looked up at the provider
+       * while the provider reports it unsettled (its idempotency keys live about as long).
+       */
+      PAYMENT_UNKNOWN_OUTCOME_TTL: duration('24h'),
       /** How often the reconciler looks for such payments. */
       PAYMENT_RECONCILE_INTERVAL: duration('1m'),
       /** How often the outbox relay looks for unpublished events when nothing kicked it. */

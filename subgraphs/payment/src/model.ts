@@ -77,6 +77,17 @@ export interface SlotDoc {
   createdAt: Date;
 }
 
+/**
+ * A payment whose create call the provider never answered (timeouts after the retries), recorded FAILED
+ * `PROVIDER_UNAVAILABLE` as a guess (`_id` = payment id). Inserted before that record, deleted once the
+ * provider told what happened: the reconciler looks such payments up at the provider by reference.
+ */
+export interface UnknownOutcomeDoc {
+  _id: string;
+  orderId: string;
+  createdAt: Date;
+}
+
 /** An order payment saw cancelled (`shop.order.cancelled.v1`): later successes of it are refunded. */
 export interface CancelledOrderDoc {
   _id: string;
@@ -139,6 +150,16 @@ const slotSchema = new Schema<SlotDoc>(
 
 slotSchema.index({ createdAt: 1, _id: 1 });
 
+const unknownSchema = new Schema<UnknownOutcomeDoc>(
+  {
+    _id: { type: String, required: true },
+    orderId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, autoIndex: false },
+);
+unknownSchema.index({ createdAt: 1, _id: 1 });
+
 const cancelledSchema = new Schema<CancelledOrderDoc>(
   {
     _id: { type: String, required: true },
@@ -152,6 +173,7 @@ export interface PaymentModels {
   Payment: Model<PaymentDoc>;
   Record: Model<RecordDoc>;
   Slot: Model<SlotDoc>;
+  Unknown: Model<UnknownOutcomeDoc>;
   CancelledOrder: Model<CancelledOrderDoc>;
 }
 
@@ -160,6 +182,7 @@ export function createModels(conn: Connection): PaymentModels {
     Payment: conn.model<PaymentDoc>('Payment', paymentSchema, 'payments'),
     Record: conn.model<RecordDoc>('PaymentRecord', recordSchema, 'payment_records'),
     Slot: conn.model<SlotDoc>('PaymentSlot', slotSchema, 'payment_slots'),
+    Unknown: conn.model<UnknownOutcomeDoc>('PaymentUnknownOutcome', unknownSchema, 'payment_unknown_outcomes'),
     CancelledOrder: conn.model<CancelledOrderDoc>('CancelledOrder', cancelledSchema, 'cancelled_orders'),
   };
 }

@@ -148,6 +148,8 @@ export class Payments {
     });
     let res;
     if (!out.ok) {
+      // No answer: the provider may have charged. Marked before the guess is recorded; the reconciler asks.
+      if (out.kind === 'unavailable') await this.store.markUnknown(state.id, state.doc.orderId);
       const invalid = out.kind === 'invalid_token';
       const failureCode = invalid ? 'INVALID_PAYMENT_TOKEN' : 'PROVIDER_UNAVAILABLE';
       const failureMessage = invalid

@@ -38,6 +38,11 @@ export interface PaymentProvider {
   refund(req: RefundRequest): Promise<ProviderOutcome<{ refund: PspRefund; payment: ProviderPayment }>>;
   /** The payment as the provider has it now (`GET /v1/payments/:id`): what reconciliation reads. */
   getPayment(providerReference: string): Promise<ProviderOutcome<ProviderPayment>>;
+  /**
+   * The payments the provider made with our `reference` (`GET /v1/payments?reference=`), oldest first:
+   * how we learn what a create call that was never answered did. Empty: nothing was charged.
+   */
+  findPayments(reference: string): Promise<ProviderOutcome<ProviderPayment[]>>;
 }
 
 export interface HttpProviderOptions {
@@ -86,6 +91,20 @@ export class HttpPaymentProvider implements PaymentProvider {
 
   getPayment(providerReference: string) {
     return this.request<ProviderPayment>('GET', `/v1/payments/${encodeURIComponent(providerReference)}`);
+  }
+
+  findPayments(reference: string) {
+    return this.request<ProviderPayment[]>(
+      'GET',
+      `/v1/payments?reference=${encodeURIComponent(reference)}`,
+      undefined,
+      undefined,
+      (body) => {
+        const data = (body as { data?: unknown }).data;
+        if (!Array.isArray(data)) throw new Error('the provider answered a payment search without `data`');
+        return data as ProviderPayment[];
+      },
+    );
   }
 
   /** One call with retries; a POST carries its Idempotency-Key and JSON body, a GET neither. */

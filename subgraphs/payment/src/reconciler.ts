@@ -4,6 +4,7 @@ import { failedEvent } from './events.js';
 import type { Payments } from './payments.js';
 import type { PaymentProvider } from './provider.js';
 import { append, keep, type AppendResult, type PaymentStore } from './store.js';
+import { UnknownOutcomes } from './unknown-outcomes.js';
 
 /**
  * Settlement normally arrives by webhook. A payment still in flight `afterMs` after payOrder began
@@ -14,15 +15,28 @@ import { append, keep, type AppendResult, type PaymentStore } from './store.js';
  * second replica's identical record collides with.
  */
 export class Reconciler {
+  /** Payments whose create call the provider never answered (see `UnknownOutcomes`). */
+  readonly unknownOutcomes: UnknownOutcomes;
+
   constructor(
     private readonly store: PaymentStore,
     private readonly payments: Payments,
     private readonly provider: PaymentProvider,
     private readonly log: Logger,
-  ) {}
+    o: { unknownOutcomeTtlMs: number },
+  ) {
+    this.unknownOutcomes = new UnknownOutcomes(store, payments, provider, log, o.unknownOutcomeTtlMs);
+  }
 
-  /** One pass over every payment in flight since before `cutoff`; returns how many changed. */
+  /**
+   * One pass over every payment in flight since before `cutoff`, then over every payment of unknown
+   * outcome marked before it; returns how many changed.
+   */
   async run(cutoff: Date, pageSize = 100): Promise<number> {
+    return (await this.inFlight(cutoff, pageSize)) + (await this.unknownOutcomes.run(cutoff, pageSize));
+  }
+
+  private async inFlight(cutoff: Date, pageSize: number): Promise<number> {
     let changed = 0;
     let last = null;
     for (;;) {

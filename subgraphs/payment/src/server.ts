@@ -72,7 +72,7 @@ export async function buildPaymentService(conn: Connection, config: PaymentConfi
     routes: webhookRoutes({ secret: config.PSP_WEBHOOK_SECRET, toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS, payments, log }),
     buildContext: (base) => ({ ...base, loaders: createLoaders(store), payments }),
   });
-  const reconciler = new Reconciler(store, payments, provider, log);
+  const reconciler = new Reconciler(store, payments, provider, log, { unknownOutcomeTtlMs: config.PAYMENT_UNKNOWN_OUTCOME_TTL });
   return { server, models, store, payments, provider, services, reconciler, readiness };
 }
 

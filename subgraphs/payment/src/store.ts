@@ -1,6 +1,7 @@
 import { findByIds, isDuplicateKey } from '@shop/kit';
 import { stateOf, type PaymentState } from './domain.js';
-import type { PaymentDoc, PaymentModels, PaymentStatus, RecordDoc, SlotDoc } from './model.js';
+import type { Model } from 'mongoose';
+import type { PaymentDoc, PaymentModels, PaymentStatus, RecordDoc, SlotDoc, UnknownOutcomeDoc } from './model.js';
 
 /**
  * The payments' persistence (ARCHITECTURE §6), the technique of order's transitions: a payment's state
@@ -14,6 +15,24 @@ const MAX_ATTEMPTS = 100;
 const ORPHAN_SLOT_MS = 60_000;
 
 export const recordId = (paymentId: string, version: number) => `${paymentId}:${String(version).padStart(6, '0')}`;
+
+/**
+ * Documents created before `before`, oldest first, a page at a time after `after` (the last of the
+ * previous page).
+ */
+function olderThan<T extends { _id: string; createdAt: Date }>(
+  model: Model<T>,
+  before: Date,
+  after: T | null,
+  limit: number,
+): Promise<T[]> {
+  const page = after ? { $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after._id } }] } : {};
+  return model
+    .find({ createdAt: { $lt: before }, ...page } as never)
+    .sort({ createdAt: 1, _id: 1 })
+    .limit(limit)
+    .lean<T[]>();
+}
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt * 2)));
 
@@ -122,17 +141,34 @@ export class PaymentStore {
    * Slots taken before `before` (payments in flight for a while), oldest first, a page at a time after
    * `after` (the last slot of the previous page).
    */
-  async slotsOlderThan(before: Date, after: SlotDoc | null, limit: number): Promise<SlotDoc[]> {
-    const page = after ? { $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after._id } }] } : {};
-    return this.m.Slot.find({ createdAt: { $lt: before }, ...page })
-      .sort({ createdAt: 1, _id: 1 })
-      .limit(limit)
-      .lean();
+  slotsOlderThan(before: Date, after: SlotDoc | null, limit: number): Promise<SlotDoc[]> {
+    return olderThan(this.m.Slot, before, after, limit);
   }
 
   /** Frees the slot if `paymentId` holds it (deleting is idempotent). */
   async releaseSlot(orderId: string, paymentId: string): Promise<void> {
     await this.m.Slot.deleteOne({ _id: orderId, paymentId });
+  }
+
+  // ---- payments whose create call was never answered -------------------------------------------------
+
+  /** Marks the payment's outcome as unknown (inserting twice is harmless). */
+  async markUnknown(paymentId: string, orderId: string): Promise<void> {
+    try {
+      await this.m.Unknown.create({ _id: paymentId, orderId, createdAt: new Date() } satisfies UnknownOutcomeDoc);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  /** Marks made before `before`, oldest first, paged like `slotsOlderThan`. */
+  unknownOlderThan(before: Date, after: UnknownOutcomeDoc | null, limit: number): Promise<UnknownOutcomeDoc[]> {
+    return olderThan(this.m.Unknown, before, after, limit);
+  }
+
+  /** The provider told what happened (deleting is idempotent). */
+  async forgetUnknown(paymentId: string): Promise<void> {
+    await this.m.Unknown.deleteOne({ _id: paymentId });
   }
 
   // ---- cancelled orders ------------------------------------------------------------------------------

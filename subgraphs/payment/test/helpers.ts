@@ -32,6 +32,10 @@ export interface Services {
   orderEvents: order.OrderEvents;
   /** Restarts the payment sandbox on its port: it forgets every payment and pending webhook. */
   restartSandbox: () => Promise<void>;
+  /** Stops the payment sandbox (connections to its port are refused until `startSandbox`). */
+  stopSandbox: () => Promise<void>;
+  /** Starts a fresh payment sandbox on the port it had. */
+  startSandbox: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -111,10 +115,14 @@ export async function startServices(o: ServicesOptions = {}): Promise<Services> 
     order: orderService,
     payment: paymentService,
     psp: sandbox,
-    restartSandbox: async () => {
-      await sandbox.close();
+    stopSandbox: () => sandbox.close(),
+    startSandbox: async () => {
       sandbox = await psp.startSandbox(sandboxConfig, log('payment-sandbox'), sandbox.port);
       services.psp = sandbox;
+    },
+    restartSandbox: async () => {
+      await services.stopSandbox();
+      await services.startSandbox();
     },
     nats,
     nc,
