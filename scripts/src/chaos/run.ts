@@ -71,6 +71,12 @@ async function createProducts(l: SystemLayout, count: number): Promise<Map<strin
   return products;
 }
 
+/**
+ * A payment whose webhook was lost is settled by the payment service's reconciler: at most
+ * PAYMENT_RECONCILE_AFTER (default 2m) + PAYMENT_RECONCILE_INTERVAL (1m) after it was made, plus slack.
+ */
+const RECONCILER_HORIZON_MS = 3 * 60_000 + 30_000;
+
 async function settle(l: SystemLayout, books: ProviderBooks, timeoutMs: number, check: () => Promise<Row[]>, log: (s: string) => void) {
   const deadline = Date.now() + timeoutMs;
   let said = '';
@@ -120,6 +126,8 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void):
     // The customer's patience for PAID, and how long the system gets to settle afterwards.
     const timing = { paidWaitMs: opts.bounded ? 120_000 : 240_000, pollMs: 2_000 };
     const extras: Promise<PurchaseResult>[] = [];
+    /** When the last webhook was lost: the payment service's reconciler settles that payment by then + RECONCILER_HORIZON_MS. */
+    let lostWebhookAt = 0;
     /** Reads the sandboxes' books before they forget them; the payment sandbox dies with a webhook pending. */
     const before = async (f: Fault): Promise<string | undefined> => {
       if (f.target === 'sms-sandbox') await books.readSms();
@@ -131,6 +139,7 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void):
         intervalMs: 100,
       }).catch(() => 0);
       await books.readPayments(await paymentIds(l.dbUrl));
+      lostWebhookAt = Date.now();
       return `${pending} undelivered webhook(s) lost (purchase #${plan.index}, tok_webhook_delayed)`;
     };
     const [results, done] = await Promise.all([
@@ -140,7 +149,8 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void):
     const load: LoadResult = { results: [...results, ...(await Promise.all(extras))], retried };
     log('load and faults done; waiting for the system to settle…');
     const check = async () => reconcile({ facts: await readFacts(l.dbUrl, l.natsUrl, l.mailDir), books, results: load.results, products });
-    await settle(l, books, opts.bounded ? 120_000 : 600_000, check, log);
+    const untilReconciled = lostWebhookAt ? lostWebhookAt + RECONCILER_HORIZON_MS - Date.now() : 0;
+    await settle(l, books, Math.max(opts.bounded ? 120_000 : 600_000, untilReconciled), check, log);
     const rows = await check();
     const restarts = [...supervisor.restarts].map(([n, c]) => `${n} ${c}`).join(', ');
     log(`restarts by the supervisor: ${restarts}`);

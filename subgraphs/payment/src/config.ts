@@ -41,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** How far a webhook's timestamp may be from our clock, either way. */
       WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
       /** A payment still PENDING / REQUIRES_ACTION this long after payOrder is looked up at the provider. */
-      PAYMENT_RECONCILE_AFTER: duration('5m'),
+      PAYMENT_RECONCILE_AFTER: duration('2m'),
       /**
        * How long a payment whose create call the provider never answered is looked up at the provider
        * while the provider reports it unsettled (its idempotency keys live about as long).
