@@ -240,10 +240,11 @@ describe('production mode', () => {
     expect(res.errors?.[0]?.message).not.toMatch(/did you mean/i);
   });
 
-  it('masks internal failures: no address, no stack, INTERNAL_SERVER_ERROR', async () => {
+  it('masks an unreachable subgraph: no address, no stack, a retryable SERVICE_UNAVAILABLE', async () => {
     const res = await call(brokenUrl, '{ products(first: 1) { totalCount } }');
     const text = JSON.stringify(res);
-    expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(res.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(res.errors?.[0]?.extensions?.retryable).toBe(true);
     expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack|at .*\.js/);
   });
 

@@ -288,7 +288,7 @@ export type TypedCall = <TData, TVars extends Record<string, unknown>>(
 export interface Result<T> {
   status: number;
   data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; retryable?: boolean } }[];
 }
 
 /** A GraphQL call through the gateway as a client would make it. */
