@@ -14,3 +14,4 @@ export * from './service-client.js';
 export * from './ids.js';
 export * from './rest.js';
 export * from './chromium.js';
+export * from './state-file.js';

@@ -24,13 +24,15 @@ const OUTCOMES: Record<'complete' | 'fail', Record<ActionResult, [number, string
 
 /**
  * The 3-D Secure pages a shopper's browser opens (`nextActionUrl`): no API key, the unguessable payment
- * id is the credential. `complete` authorises the payment, `fail` refuses it (to test that path).
+ * id is the credential. `complete` authorises the payment, `fail` refuses it (to test that path); either
+ * change is committed to the books before the page is answered.
  */
-export function actionRoutes(ledger: PaymentLedger): Router {
+export function actionRoutes(ledger: PaymentLedger, commit: () => void): Router {
   const router = Router();
   for (const kind of ['complete', 'fail'] as const) {
     router.get(`/:id/${kind}`, (req, res) => {
       const result = kind === 'complete' ? ledger.completeAction(req.params.id) : ledger.failAction(req.params.id);
+      if (result === 'completed') commit();
       const [status, title, text] = OUTCOMES[kind][result];
       res.status(status).type('html').setHeader('cache-control', 'no-store').send(page(title, text));
     });

@@ -11,6 +11,8 @@ export interface ApiDeps {
   defaultWebhookUrl: string | undefined;
   /** How late `tok_timeout_then_capture`'s create calls are answered. */
   slowAnswerMs: number;
+  /** Saves the books: called once per request that changed them, after its idempotency record, before the answer. */
+  commit: () => void;
 }
 
 const TOKENS = Object.keys(TEST_TOKENS).join(', ');
@@ -34,9 +36,10 @@ function send(res: Response, status: number, body: unknown, holdMs: number, head
 
 /**
  * `/v1/payments…`, behind the API key. Handlers are synchronous from the idempotency lookup to the
- * save, so two concurrent requests with one key act once and get the same response.
+ * save and the commit, so two concurrent requests with one key act once and get the same response, and
+ * the change and its idempotency record reach the books file in one write.
  */
-export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl, slowAnswerMs }: ApiDeps): Router {
+export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl, slowAnswerMs, commit }: ApiDeps): Router {
   const router = Router();
   /** Keys whose one `tok_processing_error` 503 was served. Not an idempotency record: nothing was done. */
   const transientErrorServed = new Set<string>();
@@ -54,6 +57,7 @@ export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl, slowAnsw
 
   const respond = (res: Response, key: string, fingerprint: string, status: number, body: unknown, holdMs = 0): void => {
     idempotency.save(key, fingerprint, { status, body });
+    commit();
     send(res, status, body, holdMs);
   };
 

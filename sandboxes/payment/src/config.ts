@@ -34,6 +34,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       SANDBOX_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(20),
       /** Time one delivery may take before it counts as failed. */
       SANDBOX_WEBHOOK_TIMEOUT_MS: millis(10_000, 1),
+      /**
+       * Where the books (payments, refunds, idempotency keys) are kept, in `books.json`, so that they
+       * survive a restart or a SIGKILL. Unset: in memory, forgotten on exit. Pending webhooks are never kept.
+       */
+      SANDBOX_STATE_DIR: z.string().trim().min(1).optional(),
     },
     env,
   );

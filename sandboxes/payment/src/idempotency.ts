@@ -24,16 +24,28 @@ export interface StoredResponse {
   body: unknown;
 }
 
+/** One stored response, as the books file keeps it. */
+export interface IdempotencyRecord {
+  key: string;
+  fingerprint: string;
+  response: StoredResponse;
+}
+
 export type IdempotencyLookup = { kind: 'new' } | { kind: 'replay'; response: StoredResponse } | { kind: 'conflict' };
 
 /**
- * Responses by `Idempotency-Key`, kept for the life of the process. Only requests that did something are
+ * Responses by `Idempotency-Key`, kept for the life of the process, or of the books file when there is
+ * one (`saved`; the handler commits after `save`). Only requests that did something are
  * stored (a payment created, a refund made): a request refused by validation may be retried as is.
  * Callers look up and save without an `await` in between, so concurrent requests with one key cannot
  * both act (Node runs one handler at a time).
  */
 export class IdempotencyStore {
   private readonly records = new Map<string, { fingerprint: string; response: StoredResponse }>();
+
+  constructor(saved: readonly IdempotencyRecord[] = []) {
+    for (const { key, fingerprint, response } of saved) this.records.set(key, { fingerprint, response: structuredClone(response) });
+  }
 
   lookup(key: string, fingerprint: string): IdempotencyLookup {
     const record = this.records.get(key);
@@ -43,6 +55,11 @@ export class IdempotencyStore {
 
   save(key: string, fingerprint: string, response: StoredResponse): void {
     this.records.set(key, { fingerprint, response: structuredClone(response) });
+  }
+
+  /** Every record, oldest first, as the books file stores them. */
+  snapshot(): IdempotencyRecord[] {
+    return [...this.records].map(([key, { fingerprint, response }]) => ({ key, fingerprint, response: structuredClone(response) }));
   }
 
   get size(): number {

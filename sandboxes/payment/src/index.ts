@@ -12,9 +12,12 @@ runMain('payment-sandbox', async () => {
       publicUrl: running.publicUrl,
       webhookUrl: config.PSP_WEBHOOK_URL ?? null,
       testRoutes: config.NODE_ENV !== 'production',
+      stateDir: config.SANDBOX_STATE_DIR ?? null,
     },
-    'payment sandbox ready (state is in memory: a restart forgets every payment)',
+    config.SANDBOX_STATE_DIR === undefined
+      ? 'payment sandbox ready (state is in memory: a restart forgets every payment)'
+      : 'payment sandbox ready (payments, refunds and idempotency keys are kept in SANDBOX_STATE_DIR; webhooks pending at a restart are dropped: merchants reconcile with GET /v1/payments?reference=)',
   );
-  // Pending webhooks are forgotten on exit, like everything else here.
+  // Pending webhooks are forgotten on exit; the books are already on disk when SANDBOX_STATE_DIR is set.
   onShutdown(log, [['stop intake, cancel settlements and webhook retries', running.close]]);
 });

@@ -10,6 +10,11 @@ export interface LedgerOptions {
   publicUrl: () => string;
   /** Sends a webhook for a state change, after `delayMs`; a `lost` one is recorded as dropped, never sent. */
   notify: (type: WebhookEventType, data: PaymentEventData, url: string, how: { delayMs?: number; lost: boolean }) => void;
+  /**
+   * Saves the books after a change no request makes (settlement). Changes a request makes are saved by
+   * its handler, once, together with its idempotency record (api.ts, actions.ts).
+   */
+  commit: () => void;
 }
 
 export interface NewPayment {
@@ -44,7 +49,8 @@ export interface ChargeSummary {
   payments: Array<Pick<Payment, 'id' | 'status' | 'amount' | 'amountRefunded'>>;
 }
 
-interface Entry {
+/** One payment as the provider keeps it: what the books file holds (books.ts). */
+export interface Entry {
   payment: Payment;
   webhookUrl: string;
   delayWebhook: boolean;
@@ -57,17 +63,31 @@ const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
- * The provider's books, in memory: payments, their asynchronous settlement and refunds. Every method is
- * synchronous, so a request handler can check idempotency, act and record the response without another
- * request interleaving. Returned payments are copies: later changes never alter a stored response.
+ * The provider's books: payments, their asynchronous settlement and refunds. Every method is
+ * synchronous, so a request handler can check idempotency, act, record the response and commit without
+ * another request interleaving. Returned payments are copies: later changes never alter a stored response.
  */
 export class PaymentLedger {
   private readonly entries = new Map<string, Entry>();
 
+  /** `saved`: the entries of the books file, oldest first (settlement resumes in `resume`). */
   constructor(
     private readonly opts: LedgerOptions,
     private readonly timers: Timers,
-  ) {}
+    saved: readonly Entry[] = [],
+  ) {
+    for (const entry of saved) this.entries.set(entry.payment.id, structuredClone(entry));
+  }
+
+  /** Settles the payments that were still `processing` when the books were saved (a restart); once, when the sandbox starts. */
+  resume(): void {
+    for (const entry of this.entries.values()) if (entry.payment.status === 'processing') this.scheduleSettlement(entry);
+  }
+
+  /** Every entry, oldest first, as the books file stores them. */
+  snapshot(): Entry[] {
+    return structuredClone([...this.entries.values()]);
+  }
 
   create(input: NewPayment): Payment {
     const payment: Payment = {
@@ -193,6 +213,7 @@ export class PaymentLedger {
     this.timers.after(settleDelayMs, () => {
       if (entry.payment.status !== 'processing') return;
       entry.payment.status = 'succeeded';
+      this.opts.commit();
       const hold = entry.delayWebhook ? Math.max(0, webhookDelayMs - settleDelayMs) : 0;
       this.opts.notify('payment.succeeded', { payment: entry.payment }, entry.webhookUrl, { delayMs: hold, lost: entry.loseWebhooks });
     });

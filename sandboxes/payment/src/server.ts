@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { ApiError, errorHandler, listen, type Logger, mountHealth, requireApiKey, sendError } from '@shop/kit';
 import { actionRoutes } from './actions.js';
 import { paymentRoutes } from './api.js';
+import { booksFile } from './books.js';
 import type { SandboxConfig } from './config.js';
 import { IdempotencyStore } from './idempotency.js';
 import { PaymentLedger } from './payments.js';
@@ -37,10 +38,13 @@ function reachable(url: string, host: string): string {
 }
 
 /**
- * Builds the sandbox: the express app, its in-memory ledger and webhook dispatcher. Nothing runs until
- * `listen` (no timers, no sockets), so tests may build several side by side.
+ * Builds the sandbox: the express app, its ledger and webhook dispatcher. With `SANDBOX_STATE_DIR` the
+ * books are loaded from its `books.json` here (an invalid file throws) and saved after every change.
+ * Nothing runs until `listen` (no timers, no sockets), so tests may build several side by side.
  */
 export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
+  const file = config.SANDBOX_STATE_DIR === undefined ? undefined : booksFile(config.SANDBOX_STATE_DIR);
+  const saved = file?.load();
   const timers = new Timers();
   let publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
   let accepting = true;
@@ -61,10 +65,15 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
       webhookDelayMs: config.SANDBOX_WEBHOOK_DELAY_MS,
       publicUrl: () => publicUrl,
       notify: (type, data, url, how) => void webhooks.publish(type, data, url, how),
+      commit: () => commit(),
     },
     timers,
+    saved?.payments,
   );
-  const idempotency = new IdempotencyStore();
+  const idempotency = new IdempotencyStore(saved?.idempotency);
+  /** One write of the whole books: a request's payment and its idempotency record land together. */
+  const commit = () => file?.save({ version: 1, payments: ledger.snapshot(), idempotency: idempotency.snapshot() });
+  if (file) log.info({ file: file.path, payments: saved?.payments.length ?? 0, idempotencyKeys: idempotency.size }, 'books loaded');
 
   const app = express();
   app.disable('x-powered-by');
@@ -74,11 +83,17 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
     next();
   });
   mountHealth(app, [{ name: 'accepting', check: () => accepting }]);
-  app.use('/v1/actions', actionRoutes(ledger));
+  app.use('/v1/actions', actionRoutes(ledger, commit));
   app.use('/v1', requireApiKey(config.PSP_API_KEY, 'PSP_API_KEY'), express.json({ limit: '64kb' }));
   app.use(
     '/v1',
-    paymentRoutes({ ledger, idempotency, defaultWebhookUrl: config.PSP_WEBHOOK_URL, slowAnswerMs: config.SANDBOX_SLOW_ANSWER_MS }),
+    paymentRoutes({
+      ledger,
+      idempotency,
+      defaultWebhookUrl: config.PSP_WEBHOOK_URL,
+      slowAnswerMs: config.SANDBOX_SLOW_ANSWER_MS,
+      commit,
+    }),
   );
   if (config.NODE_ENV !== 'production') app.use('/v1/test', testRoutes(ledger, webhooks));
   app.use((req, res) => sendError(res, new ApiError(404, 'not_found', `No route ${req.method} ${req.path}`)));
@@ -102,6 +117,7 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
       const running = await listen(httpServer, port, host, () => Promise.resolve(stop()));
       const url = reachable(running.url, host);
       publicUrl = config.PUBLIC_URL ?? url;
+      ledger.resume();
       return { url, port: running.port, publicUrl, sandbox, close: running.close };
     },
   };

@@ -2,7 +2,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@shop/kit';
-import { waitFor } from '@shop/harness';
+import { ManagedProcess, ROOT, waitFor } from '@shop/harness';
 import { loadConfig, startSandbox, type RunningSandbox, type WebhookEvent } from '@shop/payment-sandbox';
 
 export const API_KEY = 'test-only-psp-api-key-0123';
@@ -148,4 +148,30 @@ export function waitForStatus(api: ApiClient, id: string, status: string, timeou
     },
     { timeoutMs, intervalMs: 10 },
   );
+}
+
+/** `node` arguments that run the sandbox's entry point from source, as its own process. */
+export const NODE_ARGS = ['--conditions=shop-source', '--import', 'tsx', 'sandboxes/payment/src/index.ts'];
+
+/** The environment the process gets: only what it needs, not the test runner's. */
+export const childEnv = (overrides: Record<string, string>) => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+  ...testEnv(overrides),
+});
+
+/** Starts the sandbox as its own process on `port` (logging to `logFile`) and waits until it is ready. */
+export async function spawnSandbox(port: number, logFile: string, env: Record<string, string>) {
+  const proc = new ManagedProcess('payment-sandbox', process.execPath, NODE_ARGS, logFile, childEnv({ ...env, PORT: String(port) }), ROOT);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor('the sandbox to be ready', async () => (await fetch(`${url}/readyz`)).ok, {
+      timeoutMs: 30_000,
+      failFast: () => proc.deathNotice(),
+    });
+  } catch (err) {
+    await proc.kill('SIGKILL');
+    throw err;
+  }
+  return { proc, url };
 }

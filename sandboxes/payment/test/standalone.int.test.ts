@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedProcess, ROOT, freePort, run, waitFor } from '@shop/harness';
+import { ROOT, freePort, run } from '@shop/harness';
 import { verifyWebhookSignature } from '@shop/payment-sandbox';
-import { WEBHOOK_SECRET, apiClient, newReference, startReceiver, testEnv, type Receiver } from './helpers.js';
-
-const ENTRY = 'sandboxes/payment/src/index.ts';
-const NODE_ARGS = ['--conditions=shop-source', '--import', 'tsx', ENTRY];
+import { NODE_ARGS, WEBHOOK_SECRET, apiClient, childEnv, newReference, spawnSandbox, startReceiver, type Receiver } from './helpers.js';
 
 let receiver: Receiver;
 let logs: string;
@@ -22,30 +19,13 @@ afterAll(async () => {
   rmSync(logs, { recursive: true, force: true });
 });
 
-/** The environment the process gets: only what it needs, not the test runner's. */
-const childEnv = (overrides: Record<string, string>) => ({
-  PATH: process.env.PATH ?? '',
-  HOME: process.env.HOME ?? '',
-  ...testEnv(overrides),
-});
-
 describe('the sandbox as its own process', () => {
   it('starts from its entry point, takes a payment, sends the signed webhook, and stops cleanly on SIGTERM', async () => {
-    const port = await freePort();
-    const proc = new ManagedProcess(
-      'payment-sandbox',
-      process.execPath,
-      NODE_ARGS,
-      join(logs, 'sandbox.log'),
-      childEnv({ PORT: String(port), LOG_LEVEL: 'info', PSP_WEBHOOK_URL: receiver.url('/ok') }),
-      ROOT,
-    );
+    const { proc, url } = await spawnSandbox(await freePort(), join(logs, 'sandbox.log'), {
+      LOG_LEVEL: 'info',
+      PSP_WEBHOOK_URL: receiver.url('/ok'),
+    });
     try {
-      const url = `http://127.0.0.1:${port}`;
-      await waitFor('the sandbox to be ready', async () => (await fetch(`${url}/readyz`)).ok, {
-        timeoutMs: 30_000,
-        failFast: () => proc.deathNotice(),
-      });
       const api = apiClient(url);
       const created = await api.createPayment({ amount: 4200, currency: 'EUR', token: 'tok_3ds', reference: newReference('proc') });
       expect(created.status).toBe(201);
