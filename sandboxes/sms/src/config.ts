@@ -12,6 +12,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PORT: port(4021),
       /** What clients send as `authorization: Bearer <key>` (the messaging worker's `SMS_API_KEY`). */
       SMS_API_KEY: secret('dev-only-sms-api-key-change-me', env),
+      /** Where the messages sent are kept (`books.json`), so a restart or a SIGKILL keeps them. Unset: in memory. */
+      SANDBOX_STATE_DIR: z.string().trim().min(1).optional(),
     },
     env,
   );

@@ -7,8 +7,15 @@ runMain('sms-sandbox', async () => {
   const log = createLogger('sms-sandbox', config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
   const running = await startSandbox(config, log);
   log.info(
-    { url: running.url, testRoutes: config.NODE_ENV !== 'production', messages: `${running.url}/v1/test/messages` },
-    'sms sandbox ready (state is in memory: a restart forgets every message)',
+    {
+      url: running.url,
+      testRoutes: config.NODE_ENV !== 'production',
+      messages: `${running.url}/v1/test/messages`,
+      stateDir: config.SANDBOX_STATE_DIR ?? null,
+    },
+    config.SANDBOX_STATE_DIR === undefined
+      ? 'sms sandbox ready (state is in memory: a restart forgets every message)'
+      : 'sms sandbox ready (the messages sent are kept in SANDBOX_STATE_DIR)',
   );
   onShutdown(log, [['stop intake, finish requests', running.close]]);
 });

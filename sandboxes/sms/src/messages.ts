@@ -16,19 +16,32 @@ export type SendOutcome =
   | { kind: 'unavailable' };
 
 /**
- * What the provider sent, in memory, keyed by clientReference: a second request with the same reference
- * and the same content answers the first message (nothing is sent again); with other content it is a
- * conflict. JavaScript runs one request at a time here, so concurrent duplicates cannot both send.
+ * What the provider sent, keyed by clientReference: a second request with the same reference and the
+ * same content answers the first message (nothing is sent again); with other content it is a conflict.
+ * JavaScript runs one request at a time here, so concurrent duplicates cannot both send. `saved` are the
+ * messages of the books file, oldest first; `commit` saves them after every change, before the answer.
  */
 export class MessageStore {
   private readonly byReference = new Map<string, SmsMessage>();
   private readonly flakySeen = new Set<string>();
   private readonly order: SmsMessage[] = [];
 
+  constructor(
+    saved: readonly SmsMessage[] = [],
+    private readonly commit: (messages: readonly SmsMessage[]) => void = () => {},
+  ) {
+    for (const message of saved) {
+      const copy = { ...message };
+      this.byReference.set(copy.clientReference, copy);
+      this.order.push(copy);
+    }
+  }
+
   send(req: SendMessageRequest, now = Date.now()): SendOutcome {
     const existing = this.byReference.get(req.clientReference);
     if (existing) {
       existing.requests += 1;
+      this.commit(this.order);
       if (existing.to !== req.to || existing.body !== req.body) return { kind: 'conflict', message: existing };
       return { kind: 'sent', message: existing, replayed: true };
     }
@@ -48,6 +61,7 @@ export class MessageStore {
     };
     this.byReference.set(req.clientReference, message);
     this.order.push(message);
+    this.commit(this.order);
     return { kind: 'sent', message, replayed: false };
   }
 
@@ -68,5 +82,6 @@ export class MessageStore {
     this.byReference.clear();
     this.flakySeen.clear();
     this.order.length = 0;
+    this.commit(this.order);
   }
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import express, { type Express } from 'express';
 import { ApiError, errorHandler, listen, type Logger, mountHealth, requireApiKey, sendError } from '@shop/kit';
 import { messageRoutes } from './api.js';
+import { booksFile } from './books.js';
 import type { SandboxConfig } from './config.js';
 import { MessageStore } from './messages.js';
 import { testRoutes } from './test-routes.js';
@@ -26,9 +27,15 @@ function reachable(url: string, host: string): string {
   return host === '0.0.0.0' || host === '::' ? url.replace(/\/\/[^/]+:/, '//127.0.0.1:') : url;
 }
 
-/** Builds the sandbox (express app and in-memory message store) without listening. */
+/**
+ * Builds the sandbox (express app and message store) without listening. With `SANDBOX_STATE_DIR` the
+ * messages are loaded from its `books.json` (an invalid file throws) and saved after every change.
+ */
 export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
-  const store = new MessageStore();
+  const file = config.SANDBOX_STATE_DIR === undefined ? undefined : booksFile(config.SANDBOX_STATE_DIR);
+  const saved = file?.load();
+  const store = new MessageStore(saved?.messages, (messages) => file?.save({ version: 1, messages }));
+  if (file) log.info({ file: file.path, messages: saved?.messages.length ?? 0 }, 'books loaded');
   let accepting = true;
 
   const app = express();

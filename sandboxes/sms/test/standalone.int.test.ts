@@ -19,24 +19,35 @@ const childEnv = (overrides: Record<string, string>) => ({
   ...testEnv(overrides),
 });
 
+let starts = 0;
+
+/** Starts the sandbox as its own process on `port` and waits until it is ready. */
+async function spawnSandbox(port: number, env: Record<string, string> = {}) {
+  const proc = new ManagedProcess(
+    'sms-sandbox',
+    process.execPath,
+    NODE_ARGS,
+    join(logs, `sms-${++starts}.log`),
+    childEnv({ PORT: String(port), LOG_LEVEL: 'info', ...env }),
+    ROOT,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor('the SMS sandbox to be ready', async () => (await fetch(`${url}/readyz`)).ok, {
+      timeoutMs: 30_000,
+      failFast: () => proc.deathNotice(),
+    });
+  } catch (err) {
+    await proc.kill('SIGKILL');
+    throw err;
+  }
+  return { proc, call: apiClient(url) };
+}
+
 describe('the SMS sandbox as its own process', () => {
   it('starts from its entry point, sends an SMS, and stops cleanly on SIGTERM', async () => {
-    const port = await freePort();
-    const proc = new ManagedProcess(
-      'sms-sandbox',
-      process.execPath,
-      NODE_ARGS,
-      join(logs, 'sms.log'),
-      childEnv({ PORT: String(port), LOG_LEVEL: 'info' }),
-      ROOT,
-    );
+    const { proc, call } = await spawnSandbox(await freePort());
     try {
-      const url = `http://127.0.0.1:${port}`;
-      await waitFor('the SMS sandbox to be ready', async () => (await fetch(`${url}/readyz`)).ok, {
-        timeoutMs: 30_000,
-        failFast: () => proc.deathNotice(),
-      });
-      const call = apiClient(url);
       expect((await call('POST', '/v1/messages', { to: '+4915112345678', body: 'hi', clientReference: 'proc-1' })).status).toBe(201);
       expect((await call('GET', '/v1/test/messages')).body.messages).toHaveLength(1);
       await proc.stop();
@@ -59,5 +70,27 @@ describe('the SMS sandbox as its own process', () => {
     expect(failure).toMatch(/sms-sandbox failed to start/);
     expect(failure).toMatch(/PORT:/);
     expect(failure).toMatch(/SMS_API_KEY:/);
+  });
+
+  it('with SANDBOX_STATE_DIR keeps the messages sent across a SIGKILL: a repeated clientReference is not sent again', async () => {
+    const port = await freePort();
+    const env = { SANDBOX_STATE_DIR: join(logs, 'state') };
+    const first = await spawnSandbox(port, env);
+    const sms = { to: '+4915112345678', body: 'kept', clientReference: 'books-1' };
+    const sent = await first.call('POST', '/v1/messages', sms);
+    expect(sent.status).toBe(201);
+    await first.proc.kill('SIGKILL');
+
+    const second = await spawnSandbox(port, env);
+    try {
+      expect((await second.call('GET', '/v1/test/messages')).body.messages).toEqual([sent.body]);
+      const again = await second.call('POST', '/v1/messages', sms);
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual({ ...sent.body, requests: 2 });
+      expect((await second.call('POST', '/v1/messages', { ...sms, body: 'other' })).status).toBe(422);
+    } finally {
+      await second.proc.stop();
+    }
   });
 });
