@@ -37,8 +37,15 @@ export const portFrom = (basePort: number) => (defaultPort: number) => basePort 
 
 const built = (entry: string) => [join(ROOT, entry)];
 
-/** `common`: MONGODB_URL, NATS_URL, NODE_ENV. `mailDir`: where the mail catcher writes its `.eml` files. */
-export function serviceSpecs(ports: SystemPorts, common: Record<string, string>, mailDir: string): ServiceSpec[] {
+/** Where the mail catcher writes its `.eml` files, in the state directory. */
+export const mailDirIn = (stateDir: string) => join(stateDir, 'mail');
+
+/**
+ * `common`: MONGODB_URL, NATS_URL, NODE_ENV. `stateDir`: the system's state directory; the mail catcher
+ * writes to `mail/`, the sandboxes keep their books in `payment-sandbox/` and `sms-sandbox/` (so a
+ * restart, even a SIGKILL, keeps them, like a real provider).
+ */
+export function serviceSpecs(ports: SystemPorts, common: Record<string, string>, stateDir: string): ServiceSpec[] {
   const portOf = portFrom(ports.basePort);
   const url = (port: number, path = '') => `http://127.0.0.1:${portOf(port)}${path}`;
   const timing = sagaTimingEnv();
@@ -52,7 +59,7 @@ export function serviceSpecs(ports: SystemPorts, common: Record<string, string>,
   });
   return [
     // The payment provider's stand-in runs as its own process, like the third party it imitates.
-    http('payment-sandbox', 'sandboxes/payment/dist/index.js', 4020),
+    http('payment-sandbox', 'sandboxes/payment/dist/index.js', 4020, { SANDBOX_STATE_DIR: join(stateDir, 'payment-sandbox') }),
     // PUBLIC_BASE_URL: invoice's signed pdfUrl points at the gateway; PSP_URL: payment's provider.
     ...SUBGRAPHS.map((s) =>
       http(s.name, `subgraphs/${s.name}/dist/index.js`, s.port, {
@@ -67,13 +74,13 @@ export function serviceSpecs(ports: SystemPorts, common: Record<string, string>,
     // Development email: a local SMTP catcher writing .eml files (its own process, like a real mail server).
     {
       name: 'mail-catcher',
-      args: ['--import', 'tsx', join(ROOT, 'scripts/src/dev-mail.ts'), mailDir, String(ports.mailPort)],
+      args: ['--import', 'tsx', join(ROOT, 'scripts/src/dev-mail.ts'), mailDirIn(stateDir), String(ports.mailPort)],
       port: ports.mailPort,
       env: {},
       probe: 'tcp',
     },
     // Development SMS: the SMS sandbox.
-    http('sms-sandbox', 'sandboxes/sms/dist/index.js', 4021),
+    http('sms-sandbox', 'sandboxes/sms/dist/index.js', 4021, { SANDBOX_STATE_DIR: join(stateDir, 'sms-sandbox') }),
     http('messaging', 'workers/messaging/dist/index.js', 4010, {
       SMTP_URL: `smtp://127.0.0.1:${ports.mailPort}`,
       SMS_URL: url(4021),

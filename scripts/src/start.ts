@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type ManagedProcess, STATE_DIR, canConnect, ensureChromium, freePort, startBroker, startDatabase, waitFor } from '@shop/harness';
 import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
 import { seedCatalog } from './seed.js';
-import { serviceReady, serviceSpecs, spawnService, type ServiceSpec } from './services.js';
+import { mailDirIn, serviceReady, serviceSpecs, spawnService, type ServiceSpec } from './services.js';
 
 const infraOnly = process.argv.includes('--infra-only');
 /** Gateway port; subgraphs keep their offsets from it (4000 → product 4001, …). Tests start a second copy elsewhere. */
@@ -61,10 +61,9 @@ try {
     const common = { MONGODB_URL: db.url, NATS_URL: nats.url, NODE_ENV: process.env.NODE_ENV ?? 'development' };
     say('checking Chromium for the invoice renderer (installed from Debian on first start)…');
     await ensureChromium();
-    const mailDir = join(STATE_DIR, 'mail');
     const mailPort = 1025 + (basePort - 4000);
     const ports = { basePort, mailPort: (await canConnect(mailPort)) ? await freePort() : mailPort };
-    for (const spec of serviceSpecs(ports, common, mailDir)) await startService(spec);
+    for (const spec of serviceSpecs(ports, common, STATE_DIR)) await startService(spec);
     const config = gatewayConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
     const url = `http://localhost:${basePort}/graphql`;
     // Where `npm run partner` finds the gateway's database while this runs.
@@ -85,7 +84,7 @@ Shop Supergraph is running: ${url}
                    (send as "Authorization: Bearer <token>"; more with: npm run token -- --sub alice --role customer)
   Partners:        npm run partner -- add acme --ops all   (prints an API key; see schema/operations/partner/README.md)
   Payment sandbox: http://127.0.0.1:${portOf(4020)} (test cards: tok_visa, tok_declined, tok_3ds, … see sandboxes/payment/README.md)
-  Emails:          ${join(STATE_DIR, 'mail')} (one .eml file per email, from the local SMTP catcher)
+  Emails:          ${mailDirIn(STATE_DIR)} (one .eml file per email, from the local SMTP catcher)
   SMS:             http://127.0.0.1:${portOf(4021)}/v1/test/messages (header "authorization: Bearer dev-only-sms-api-key-change-me")
   Logs:            ${logs}
 Ctrl-C stops everything.

@@ -29,10 +29,10 @@ function consistent() {
     mails: [{ messageId: '<e1.email@shop>', to: 'o1@example.com', subject: 'Invoice', hasPdf: true }],
     deadLetters: [],
   };
-  const books = {
+  const books: ProviderBooks = {
     payments: new Map([['psp1', { id: 'psp1', reference: 'pay1', status: 'succeeded', amount: 500, amountRefunded: 0 }]]),
     sms: new Map(),
-  } as unknown as ProviderBooks;
+  };
   const results: PurchaseResult[] = [
     { plan: { index: 0, kind: 'visa', lines: [], phone: null }, orderId: 'o1', paymentIds: ['pay1'], outcome: 'paid' },
   ];

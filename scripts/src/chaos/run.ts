@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testTmpDir, waitFor } from '@shop/harness';
 import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
-import { ProviderBooks } from './books.js';
+import { pendingWebhooks, readProviderBooks } from './books.js';
 import { ShopClient } from './client.js';
 import { paymentIds, readFacts } from './facts.js';
 import { driveLoad, planPurchases, shopClient, type LoadResult } from './load.js';
@@ -77,15 +77,13 @@ async function createProducts(l: SystemLayout, count: number): Promise<Map<strin
  */
 const RECONCILER_HORIZON_MS = 3 * 60_000 + 30_000;
 
-async function settle(l: SystemLayout, books: ProviderBooks, timeoutMs: number, check: () => Promise<Row[]>, log: (s: string) => void) {
+async function settle(timeoutMs: number, check: () => Promise<Row[]>, log: (s: string) => void) {
   const deadline = Date.now() + timeoutMs;
   let said = '';
   let saidAt = 0;
   for (;;) {
     let rows: Row[] | undefined;
     try {
-      await books.readPayments(await paymentIds(l.dbUrl));
-      await books.readSms();
       rows = await check();
     } catch (err) {
       log(`settling: cannot read the system yet (${err instanceof Error ? err.message : String(err)})`);
@@ -112,7 +110,6 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void):
   const stateDir = testTmpDir('shop-chaos-');
   const l = await layout(stateDir);
   const supervisor = new Supervisor((line) => log(`  supervisor: ${line}`));
-  const books = new ProviderBooks(l.paymentSandboxUrl, l.smsSandboxUrl);
   log(`seed ${opts.seed}; state ${stateDir}; gateway ${l.gatewayUrl}`);
   try {
     await supervisor.startAll(await systemUnits(l));
@@ -128,17 +125,16 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void):
     const extras: Promise<PurchaseResult>[] = [];
     /** When the last webhook was lost: the payment service's reconciler settles that payment by then + RECONCILER_HORIZON_MS. */
     let lostWebhookAt = 0;
-    /** Reads the sandboxes' books before they forget them; the payment sandbox dies with a webhook pending. */
+    /** The payment sandbox dies with a webhook pending: its books survive the kill, the webhook does not. */
     const before = async (f: Fault): Promise<string | undefined> => {
-      if (f.target === 'sms-sandbox') await books.readSms();
       if (f.target !== 'payment-sandbox') return undefined;
       const plan = { index: plans.length + extras.length, kind: 'webhook-delayed' as const, lines: plans[0]!.lines, phone: null };
       extras.push(purchase(client, plan, timing));
-      const pending = await waitFor('a webhook the payment sandbox holds back', async () => (await books.pendingWebhooks()) || undefined, {
-        timeoutMs: 60_000,
-        intervalMs: 100,
-      }).catch(() => 0);
-      await books.readPayments(await paymentIds(l.dbUrl));
+      const pending = await waitFor(
+        'a webhook the payment sandbox holds back',
+        async () => (await pendingWebhooks(l.paymentSandboxUrl)) || undefined,
+        { timeoutMs: 60_000, intervalMs: 100 },
+      ).catch(() => 0);
       lostWebhookAt = Date.now();
       return `${pending} undelivered webhook(s) lost (purchase #${plan.index}, tok_webhook_delayed)`;
     };
@@ -148,9 +144,16 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void):
     ]);
     const load: LoadResult = { results: [...results, ...(await Promise.all(extras))], retried };
     log('load and faults done; waiting for the system to settle…');
-    const check = async () => reconcile({ facts: await readFacts(l.dbUrl, l.natsUrl, l.mailDir), books, results: load.results, products });
+    /** The system and the providers' books as they are now: the sandboxes kept theirs through every kill. */
+    const check = async () =>
+      reconcile({
+        facts: await readFacts(l.dbUrl, l.natsUrl, l.mailDir),
+        books: await readProviderBooks(l, await paymentIds(l.dbUrl)),
+        results: load.results,
+        products,
+      });
     const untilReconciled = lostWebhookAt ? lostWebhookAt + RECONCILER_HORIZON_MS - Date.now() : 0;
-    await settle(l, books, Math.max(opts.bounded ? 120_000 : 600_000, untilReconciled), check, log);
+    await settle(Math.max(opts.bounded ? 120_000 : 600_000, untilReconciled), check, log);
     const rows = await check();
     const restarts = [...supervisor.restarts].map(([n, c]) => `${n} ${c}`).join(', ');
     log(`restarts by the supervisor: ${restarts}`);

@@ -85,7 +85,7 @@ export interface RunScheduleOptions {
   shape: ScheduleShape;
   startedAt: number;
   log: (line: string) => void;
-  /** Called just before a fault (e.g. to read the payment sandbox's books before it forgets them); may return a note. */
+  /** Called just before a fault (e.g. to leave a webhook pending in the payment sandbox it kills); may return a note. */
   before?: (fault: Fault) => Promise<string | undefined>;
 }
 

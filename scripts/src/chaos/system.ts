@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { ensureChromium, freePortBlock, startFerretDb, startMongod, startNats, waitFor, which, type ManagedProcess } from '@shop/harness';
-import { serviceReady, serviceSpecs, spawnService, type ServiceSpec } from '../services.js';
+import { mailDirIn, serviceReady, serviceSpecs, spawnService, type ServiceSpec } from '../services.js';
 import type { Unit } from './supervisor.js';
 
 export interface SystemLayout {
@@ -32,7 +32,7 @@ export async function layout(stateDir: string): Promise<SystemLayout> {
   return {
     stateDir,
     logs: join(stateDir, 'logs'),
-    mailDir: join(stateDir, 'mail'),
+    mailDir: mailDirIn(stateDir),
     basePort,
     dbPort,
     natsPort,
@@ -95,6 +95,6 @@ function natsUnit(l: SystemLayout): Unit {
 export async function systemUnits(l: SystemLayout): Promise<Unit[]> {
   await ensureChromium();
   const common = { MONGODB_URL: l.dbUrl, NATS_URL: l.natsUrl, NODE_ENV: 'development', LOG_LEVEL: 'info' };
-  const specs = serviceSpecs({ basePort: l.basePort, mailPort: l.mailPort }, common, l.mailDir);
+  const specs = serviceSpecs({ basePort: l.basePort, mailPort: l.mailPort }, common, l.stateDir);
   return [databaseUnit(l), natsUnit(l), ...specs.map((s) => serviceUnit(s, l.logs))];
 }
