@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { waitFor } from './wait.js';
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -89,6 +90,22 @@ export class ManagedProcess {
 
   wait(): Promise<void> {
     return this.exited;
+  }
+}
+
+/**
+ * Waits until the process answers `GET <url>/readyz` with 200; if it dies or the deadline passes first,
+ * kills it (SIGKILL) and throws, saying why.
+ */
+export async function waitUntilReady(proc: ManagedProcess, url: string, timeoutMs = 30_000): Promise<void> {
+  try {
+    await waitFor(`${proc.component} to be ready at ${url}`, async () => (await fetch(`${url}/readyz`)).ok, {
+      timeoutMs,
+      failFast: () => proc.deathNotice(),
+    });
+  } catch (err) {
+    await proc.kill('SIGKILL');
+    throw err;
   }
 }
 

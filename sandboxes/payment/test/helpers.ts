@@ -2,7 +2,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@shop/kit';
-import { ManagedProcess, ROOT, waitFor } from '@shop/harness';
+import { ManagedProcess, ROOT, waitFor, waitUntilReady } from '@shop/harness';
 import { loadConfig, startSandbox, type RunningSandbox, type WebhookEvent } from '@shop/payment-sandbox';
 
 export const API_KEY = 'test-only-psp-api-key-0123';
@@ -164,14 +164,6 @@ export const childEnv = (overrides: Record<string, string>) => ({
 export async function spawnSandbox(port: number, logFile: string, env: Record<string, string>) {
   const proc = new ManagedProcess('payment-sandbox', process.execPath, NODE_ARGS, logFile, childEnv({ ...env, PORT: String(port) }), ROOT);
   const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor('the sandbox to be ready', async () => (await fetch(`${url}/readyz`)).ok, {
-      timeoutMs: 30_000,
-      failFast: () => proc.deathNotice(),
-    });
-  } catch (err) {
-    await proc.kill('SIGKILL');
-    throw err;
-  }
+  await waitUntilReady(proc, url);
   return { proc, url };
 }

@@ -28,7 +28,7 @@ export class MessageStore {
 
   constructor(
     saved: readonly SmsMessage[] = [],
-    private readonly commit: (messages: readonly SmsMessage[]) => void = () => {},
+    private readonly commit: (messages: SmsMessage[]) => void = () => {},
   ) {
     for (const message of saved) {
       const copy = { ...message };

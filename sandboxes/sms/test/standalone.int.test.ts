@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedProcess, ROOT, freePort, run, waitFor } from '@shop/harness';
+import { ManagedProcess, ROOT, freePort, run, waitUntilReady } from '@shop/harness';
 import { apiClient, testEnv } from './helpers.js';
 
 const NODE_ARGS = ['--conditions=shop-source', '--import', 'tsx', 'sandboxes/sms/src/index.ts'];
@@ -32,15 +32,7 @@ async function spawnSandbox(port: number, env: Record<string, string> = {}) {
     ROOT,
   );
   const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor('the SMS sandbox to be ready', async () => (await fetch(`${url}/readyz`)).ok, {
-      timeoutMs: 30_000,
-      failFast: () => proc.deathNotice(),
-    });
-  } catch (err) {
-    await proc.kill('SIGKILL');
-    throw err;
-  }
+  await waitUntilReady(proc, url);
   return { proc, call: apiClient(url) };
 }
 
