@@ -125,7 +125,15 @@ describe('npm run schema:check', () => {
       mkdirSync(dirname(join(dir, sdl)), { recursive: true });
       cpSync(join(ROOT, sdl), join(dir, sdl));
     }
-    for (const part of ['schema/operations', 'schema/persisted-queries']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    for (const part of ['schema/operations', 'schema/persisted-queries', 'schema/codegen']) {
+      cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    }
+    for (const group of ['subgraphs', 'workers']) {
+      for (const name of readdirSync(join(ROOT, group))) {
+        const ops = join(group, name, 'src', 'operations');
+        if (existsSync(join(ROOT, ops))) cpSync(join(ROOT, ops), join(dir, ops), { recursive: true });
+      }
+    }
     return dir;
   }
 
@@ -149,7 +157,12 @@ describe('npm run schema:check', () => {
     const { status, output } = schemaCheck(copyOfRepo());
     expect(output).toContain('✓ PartnerProducts\n');
     expect(output).toContain('✓ Products (schema/operations/product.graphql)');
-    expect(output).toMatch(/schema check passed: \d+ operations valid, 0 invalid .*partner manifest current/);
+    // An internal (@inaccessible) field: valid against the product subgraph, not the composed API.
+    expect(output).toContain('✓ OrderProductSnapshots (subgraphs/order/src/operations/product.graphql → product)');
+    expect(output).toContain('✓ MessagingOrderContact (workers/messaging/src/operations/order.graphql → order)');
+    expect(output).toMatch(
+      /schema check passed: \d+ client operations valid, 0 invalid .*; [1-9]\d* service-to-service operations valid, 0 invalid .*partner manifest current/,
+    );
     expect(status).toBe(0);
   }, 60_000);
 
@@ -165,7 +178,7 @@ describe('npm run schema:check', () => {
     expect(output).toContain('✓ PartnerCategories\n');
     expect(output).toMatch(/✗ Products \(schema\/operations\/product\.graphql\): Cannot query field "sku" on type "Product"/);
     expect(output).not.toContain('composition failed');
-    expect(output).toMatch(/schema check failed: \d+ operations valid, [1-9]\d* invalid/);
+    expect(output).toMatch(/schema check failed: \d+ client operations valid, [1-9]\d* invalid/);
     expect(status).toBe(1);
   }, 60_000);
 
@@ -178,7 +191,31 @@ describe('npm run schema:check', () => {
     expect(output).toContain('✓ PartnerProduct\n');
     expect(output).toContain('schema/persisted-queries/partner.json is stale (PartnerProduct changed in schema/operations/partner)');
     expect(output).toContain('run npm run pq:manifest');
-    expect(output).toMatch(/schema check failed: \d+ operations valid, 0 invalid/);
+    expect(output).toMatch(/schema check failed: \d+ client operations valid, 0 invalid/);
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it('fails and names the operation file and field when a subgraph drops an internal field another service reads', () => {
+    const root = copyOfRepo();
+    // Cart.customerId is @inaccessible: not in the public API, so only the order service's call reads it.
+    edit(join(root, 'subgraphs/cart/src/schema.graphql'), (sdl) => sdl.replace(/\n\s*"[^"\n]*"\n\s*customerId: ID @inaccessible/, ''));
+    const { status, output } = schemaCheck(root);
+    expect(output).not.toContain('composition failed');
+    expect(output).toMatch(
+      /✗ OrderReadsCart \(subgraphs\/order\/src\/operations\/cart\.graphql → cart\): Cannot query field "customerId" on type "Cart"\. \(subgraphs\/order\/src\/operations\/cart\.graphql:\d+:\d+\)/,
+    );
+    expect(output).toContain('✓ OrderMarksCart (subgraphs/order/src/operations/cart.graphql → cart)');
+    expect(output).toMatch(
+      /schema check failed: \d+ client operations valid, 0 invalid .*; \d+ service-to-service operations valid, 1 invalid/,
+    );
+    expect(status).toBe(1);
+  }, 60_000);
+
+  it('fails on a service operation file that names no subgraph', () => {
+    const root = copyOfRepo();
+    writeFileSync(join(root, 'subgraphs/order/src/operations/inventory.graphql'), 'query OrderReadsStock { products { id } }\n');
+    const { status, output } = schemaCheck(root);
+    expect(output).toContain('subgraphs/order/src/operations/inventory.graphql: names no subgraph');
     expect(status).toBe(1);
   }, 60_000);
 

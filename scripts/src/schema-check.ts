@@ -2,16 +2,30 @@
  * `npm run schema:check [-- --root <dir>]`: the breaking-change guard, run by CI. Composes the
  * supergraph from the subgraph SDLs and validates against its API schema every operation clients depend
  * on: the partner safelist as committed (partners send those exact bodies by id and cannot follow a
- * rename) and the first-party operations in schema/operations/*.graphql. Then checks that the committed
- * manifest is what `npm run pq:manifest` makes of schema/operations/partner. Exit 1 on any failure.
+ * rename) and the first-party operations in schema/operations/*.graphql. Validates every
+ * service-to-service operation (`<caller>/src/operations/<target>.graphql` under subgraphs/ and workers/)
+ * against the SDL of the subgraph it calls, internal fields included, as codegen types it. Then checks
+ * that the committed manifest is what `npm run pq:manifest` makes of schema/operations/partner. Exit 1 on
+ * any failure.
  */
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getLocation, parse, Source, specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  buildASTSchema,
+  concatAST,
+  getLocation,
+  parse,
+  Source,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import { loadConfig as loadGatewayConfig, queryLimits } from '@shop/gateway';
 import { ROOT } from '@shop/harness';
-import { compose } from './composition.js';
+import { compose, subgraphSdlPath } from './composition.js';
 import {
   buildManifest,
   collectDefinitions,
@@ -20,9 +34,11 @@ import {
   partnerManifestPath,
   partnerOperationsDir,
   readManifest,
+  readOperationFiles,
   serializeManifest,
   type Manifest,
 } from './persisted-queries.js';
+import { SUBGRAPHS } from './subgraphs.js';
 
 const { values } = parseArgs({ options: { root: { type: 'string', default: ROOT } } });
 const root = resolve(values.root);
@@ -31,8 +47,8 @@ const manifestFile = relative(root, manifestPath);
 const partnerDir = relative(root, partnerOperationsDir(root));
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-let valid = 0;
-let invalid = 0;
+/** Client operations count against the composed API schema, service operations against their target subgraph. */
+const counts = { client: { valid: 0, invalid: 0 }, service: { valid: 0, invalid: 0 } };
 const problems: string[] = [];
 
 /** Where an error points: `file:line:column` per node (fragments may live in another file). */
@@ -46,12 +62,12 @@ function located(error: GraphQLError): string {
   return places.length ? `${error.message} (${places.join(', ')})` : error.message;
 }
 
-function report(name: string, errors: string[]): void {
+function report(name: string, errors: string[], kind: keyof typeof counts = 'client'): void {
   if (errors.length) {
-    invalid++;
+    counts[kind].invalid++;
     out(`  ✗ ${name}: ${errors.join('; ')}`);
   } else {
-    valid++;
+    counts[kind].valid++;
     out(`  ✓ ${name}`);
   }
 }
@@ -108,7 +124,69 @@ function checkFirstParty(schema: GraphQLSchema): void {
   }
 }
 
-/** (3) A stale manifest would make partners' ids drift from the .graphql files reviewers read. */
+/** Where services keep the operations they send to a subgraph: `<group>/<service>/src/operations/<target>.graphql`. */
+const SERVICE_GROUPS = ['subgraphs', 'workers'];
+
+/** Every service's operations directory, relative to `root`. */
+function serviceOperationDirs(): string[] {
+  return SERVICE_GROUPS.flatMap((group) => {
+    const dir = join(root, group);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(group, e.name, 'src', 'operations'))
+      .filter((ops) => existsSync(join(root, ops)))
+      .sort();
+  });
+}
+
+/**
+ * A subgraph's own schema, as its SDL declares it (internal `@inaccessible` fields included), with the
+ * Federation directive definitions codegen uses: the schema these calls are typed against.
+ */
+function subgraphSchema(name: string): GraphQLSchema {
+  const federation = parse(readFileSync(join(root, 'schema', 'codegen', 'federation.graphql'), 'utf8'));
+  return buildASTSchema(concatAST([federation, parse(readFileSync(subgraphSdlPath(name, root), 'utf8'))]));
+}
+
+/**
+ * (3) The operations one service sends another: each file is named after the subgraph it calls, whose
+ * SDL (not the composed API) is what answers them, since services call subgraphs directly.
+ */
+function checkServiceOperations(): void {
+  out('service-to-service operations <service>/src/operations/<subgraph>.graphql, against that subgraph:');
+  const known = new Set<string>(SUBGRAPHS.map((s) => s.name));
+  const schemas = new Map<string, GraphQLSchema>();
+  for (const dir of serviceOperationDirs()) {
+    let files: ReturnType<typeof readOperationFiles>;
+    try {
+      files = readOperationFiles(join(root, dir), root);
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+      continue;
+    }
+    for (const file of files) {
+      const target = basename(file.file, '.graphql');
+      if (!known.has(target)) {
+        problems.push(`${file.file}: names no subgraph (the file is named after the subgraph it calls: ${[...known].join(', ')})`);
+        continue;
+      }
+      let schema = schemas.get(target);
+      if (!schema) schemas.set(target, (schema = subgraphSchema(target)));
+      // One file is one codegen document set: its operations and fragments share a namespace.
+      const definitions = collectDefinitions([file]);
+      problems.push(...definitions.problems);
+      if (!definitions.operations.length && !definitions.problems.length) problems.push(`${file.file}: no operations`);
+      for (const { name, node } of definitions.operations) {
+        const { document, missing } = operationDocument(node, definitions.fragments);
+        const errors = missing.length ? missing.map((f) => `Unknown fragment "${f}".`) : validate(schema, document).map(located);
+        report(`${name} (${file.file} → ${target})`, errors, 'service');
+      }
+    }
+  }
+}
+
+/** (4) A stale manifest would make partners' ids drift from the .graphql files reviewers read. */
 function checkManifestIsCurrent(committed: Manifest | undefined): boolean {
   let built: Manifest;
   try {
@@ -144,10 +222,15 @@ try {
 }
 const committed = checkManifest(schema);
 checkFirstParty(schema);
+checkServiceOperations();
 const current = checkManifestIsCurrent(committed);
 
-const summary = `${valid} operations valid, ${invalid} invalid against the composed API schema; partner manifest ${current ? 'current' : 'not current'}`;
-if (invalid || problems.length) {
+const { client, service } = counts;
+const summary =
+  `${client.valid} client operations valid, ${client.invalid} invalid against the composed API schema; ` +
+  `${service.valid} service-to-service operations valid, ${service.invalid} invalid against their subgraph; ` +
+  `partner manifest ${current ? 'current' : 'not current'}`;
+if (client.invalid || service.invalid || problems.length) {
   for (const problem of problems) process.stderr.write(`✗ ${problem}\n`);
   process.stderr.write(`schema check failed: ${summary}\n`);
   process.exitCode = 1;

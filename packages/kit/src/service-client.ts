@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { print, type DocumentNode } from 'graphql';
 import { CONFLICT, ConflictError } from './contention.js';
 import { serviceUnavailable } from './errors.js';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, serviceCaller, signContext } from './identity.js';
@@ -30,6 +31,27 @@ export class ServiceCallError extends Error {
 type GraphQLErrorBody = { message: string; extensions?: { code?: unknown } };
 
 /**
+ * An operation that carries its result and variables types: the `…Document` constants graphql-codegen
+ * generates (typed-document-node) from a caller's `src/operations/<target>.graphql`, typed against the
+ * target subgraph's SDL (codegen.yml; `npm run schema:check` validates them). Structurally the
+ * `TypedDocumentNode` of @graphql-typed-document-node/core.
+ */
+export interface TypedOperation<TResult, TVariables> extends DocumentNode {
+  __apiType?: (variables: TVariables) => TResult;
+}
+
+/** The text sent for a document, printed once per document. */
+const texts = new WeakMap<DocumentNode, string>();
+function operationText(document: DocumentNode): string {
+  let text = texts.get(document);
+  if (text === undefined) {
+    text = print(document);
+    texts.set(document, text);
+  }
+  return text;
+}
+
+/**
  * A GraphQL client for calls between services, signed by `signer` as `service:<its name>` (ARCHITECTURE §7).
  * Errors in the response are raised: internal calls have no partial success. Each call signs a fresh
  * context (subgraphs accept a signed header once), so a caller retrying simply calls again; never
@@ -42,7 +64,11 @@ export function serviceClient(opts: {
   target?: string;
   timeoutMs?: number;
 }) {
-  return async function call<T>(query: string, variables: Record<string, unknown>, requestId: string = randomUUID()): Promise<T> {
+  return async function call<TResult, TVariables>(
+    document: TypedOperation<TResult, TVariables>,
+    variables: TVariables,
+    requestId: string = randomUUID(),
+  ): Promise<TResult> {
     const res = await fetch(opts.url, {
       method: 'POST',
       headers: {
@@ -50,10 +76,10 @@ export function serviceClient(opts: {
         [CONTEXT_HEADER]: signContext(opts.signer, serviceCaller(opts.signer), requestId, Date.now(), opts.target),
         [REQUEST_ID_HEADER]: requestId,
       },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: operationText(document), variables }),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
     });
-    const body = (await res.json().catch(() => null)) as { data?: T; errors?: GraphQLErrorBody[] } | null;
+    const body = (await res.json().catch(() => null)) as { data?: TResult; errors?: GraphQLErrorBody[] } | null;
     if (!body || body.errors?.length || !body.data) {
       const codes = (body?.errors ?? []).map((e) => e.extensions?.code).filter((c): c is string => typeof c === 'string');
       throw new ServiceCallError(
@@ -85,8 +111,8 @@ export function retryableCallError(err: unknown): Error {
 
 /** Wraps an internal call so its failures reach the client as `retryableCallError` says. */
 export function withRetryableErrors(call: ServiceCall): ServiceCall {
-  return <T>(query: string, variables: Record<string, unknown>, requestId?: string) =>
-    call<T>(query, variables, requestId).catch((err: unknown) => Promise.reject(retryableCallError(err)));
+  return <TResult, TVariables>(document: TypedOperation<TResult, TVariables>, variables: TVariables, requestId?: string) =>
+    call(document, variables, requestId).catch((err: unknown) => Promise.reject(retryableCallError(err)));
 }
 
 export type ServiceCall = ReturnType<typeof serviceClient>;

@@ -1,18 +1,7 @@
 import DataLoader from 'dataloader';
 import { serviceClient, withRetryableErrors, type Signer } from '@shop/kit';
+import { CartProductSnapshotsDocument } from './__generated__/product-operations.js';
 import type { Products, ProductSnapshot } from './domain.js';
-
-/** The product service's internal query for what a cart needs of its products (ARCHITECTURE §5). */
-const SNAPSHOTS = /* GraphQL */ `
-  query CartProductSnapshots($ids: [ID!]!) {
-    productSnapshots(ids: $ids) {
-      id
-      price
-      status
-      available
-    }
-  }
-`;
 
 /** Snapshots of `ids` in key order, null for unknown products: one HTTP call. */
 export type FetchSnapshots = (ids: readonly string[], requestId?: string) => Promise<(ProductSnapshot | null)[]>;
@@ -20,11 +9,14 @@ export type FetchSnapshots = (ids: readonly string[], requestId?: string) => Pro
 /** As many ids as one call carries (the product service's limit): a claim prices two carts of at most MAX_CART_LINES (≤ 250). */
 export const MAX_SNAPSHOT_IDS = 500;
 
+/**
+ * The product service's internal query for what a cart needs of its products (ARCHITECTURE §5):
+ * CartProductSnapshots in ./operations/product.graphql, typed against the product subgraph's SDL.
+ */
 export function productClient(opts: { url: string; signer: Signer; timeoutMs: number }): FetchSnapshots {
   // A product service that does not answer in time is SERVICE_UNAVAILABLE (retryable) to the client.
   const call = withRetryableErrors(serviceClient({ target: 'product', ...opts }));
-  return async (ids, requestId) =>
-    (await call<{ productSnapshots: (ProductSnapshot | null)[] }>(SNAPSHOTS, { ids }, requestId)).productSnapshots;
+  return async (ids, requestId) => (await call(CartProductSnapshotsDocument, { ids: [...ids] }, requestId)).productSnapshots;
 }
 
 /**

@@ -1,27 +1,23 @@
 import { serviceClient, withRetryableErrors, type Signer, type UserError } from '@shop/kit';
+import { OrderMarksCartDocument, OrderReadsCartDocument, type OrderReadsCartQuery } from './__generated__/cart-operations.js';
+import {
+  OrderProductSnapshotsDocument,
+  OrderReleasesDocument,
+  OrderReservesDocument,
+  type OrderReservationResultFragment,
+} from './__generated__/product-operations.js';
 import type { CartLine, ProductSnapshot } from './domain.js';
 
 /**
  * The order service's synchronous calls (ARCHITECTURE §5), signed as `service:order`: the cart service
- * (read the cart, mark it CHECKED_OUT) and the product service (products and prices, reservations).
+ * (read the cart, mark it CHECKED_OUT) and the product service (products and prices, reservations). The
+ * operations are in ./operations/<target>.graphql, typed against the target subgraph's SDL.
  */
 
-export interface CartView {
-  id: string;
-  /** As the cart service reports it: an ACTIVE cart past its expiry already reads EXPIRED. */
-  status: 'ACTIVE' | 'CHECKED_OUT' | 'MERGED' | 'EXPIRED';
-  customerId: string | null;
-  lines: CartLine[];
-}
+/** The cart as the cart service reports it (an ACTIVE cart past its expiry already reads EXPIRED), lines by product id. */
+export type CartView = Omit<NonNullable<OrderReadsCartQuery['cart']>, 'lines'> & { lines: CartLine[] };
 
-export interface ReservationResult {
-  ok: boolean;
-  state: string;
-  code: string | null;
-  message: string | null;
-  productId: string | null;
-  available: number | null;
-}
+export type ReservationResult = OrderReservationResultFragment;
 
 export interface Services {
   cart(cartId: string, requestId: string): Promise<CartView | null>;
@@ -33,58 +29,6 @@ export interface Services {
   release(orderId: string, reason: string, requestId: string): Promise<ReservationResult>;
 }
 
-const CART = /* GraphQL */ `
-  query OrderReadsCart($id: ID!) {
-    cart(id: $id) {
-      id
-      status
-      customerId
-      lines {
-        product {
-          id
-        }
-        quantity
-      }
-    }
-  }
-`;
-const MARK = /* GraphQL */ `
-  mutation OrderMarksCart($cartId: ID!, $orderId: ID!) {
-    markCartCheckedOut(cartId: $cartId, orderId: $orderId) {
-      cart {
-        status
-      }
-      userErrors {
-        code
-        message
-        field
-      }
-    }
-  }
-`;
-const SNAPSHOTS = /* GraphQL */ `
-  query OrderProductSnapshots($ids: [ID!]!) {
-    productSnapshots(ids: $ids) {
-      id
-      sku
-      name
-      price
-      status
-      available
-    }
-  }
-`;
-const RESULT = 'ok state code message productId available';
-const RESERVE = `mutation OrderReserves($orderId: ID!, $lines: [ReservationLineInput!]!) { reserveStock(orderId: $orderId, lines: $lines) { ${RESULT} } }`;
-const RELEASE = `mutation OrderReleases($orderId: ID!, $reason: String!) { releaseReservation(orderId: $orderId, reason: $reason) { ${RESULT} } }`;
-
-interface RawCart {
-  id: string;
-  status: CartView['status'];
-  customerId: string | null;
-  lines: { product: { id: string }; quantity: number }[];
-}
-
 export function serviceClients(opts: { cartUrl: string; productUrl: string; signer: Signer; timeoutMs: number }): Services {
   // A callee that is contended or does not answer in time gives the client a retryable error (CONFLICT,
   // SERVICE_UNAVAILABLE), never INTERNAL_SERVER_ERROR: checkout with the same key may be sent again.
@@ -94,25 +38,21 @@ export function serviceClients(opts: { cartUrl: string; productUrl: string; sign
   );
   return {
     async cart(cartId, requestId) {
-      const { cart: c } = await cart<{ cart: RawCart | null }>(CART, { id: cartId }, requestId);
+      const { cart: c } = await cart(OrderReadsCartDocument, { id: cartId }, requestId);
       return c && { ...c, lines: c.lines.map((l) => ({ productId: l.product.id, quantity: l.quantity })) };
     },
     async markCartCheckedOut(cartId, orderId, requestId) {
-      const res = await cart<{ markCartCheckedOut: { cart: { status: string } | null; userErrors: UserError[] } }>(
-        MARK,
-        { cartId, orderId },
-        requestId,
-      );
+      const res = await cart(OrderMarksCartDocument, { cartId, orderId }, requestId);
       return { status: res.markCartCheckedOut.cart?.status ?? null, userErrors: res.markCartCheckedOut.userErrors };
     },
     async products(ids, requestId) {
-      return (await product<{ productSnapshots: (ProductSnapshot | null)[] }>(SNAPSHOTS, { ids }, requestId)).productSnapshots;
+      return (await product(OrderProductSnapshotsDocument, { ids: [...ids] }, requestId)).productSnapshots;
     },
     async reserve(orderId, lines, requestId) {
-      return (await product<{ reserveStock: ReservationResult }>(RESERVE, { orderId, lines }, requestId)).reserveStock;
+      return (await product(OrderReservesDocument, { orderId, lines: [...lines] }, requestId)).reserveStock;
     },
     async release(orderId, reason, requestId) {
-      return (await product<{ releaseReservation: ReservationResult }>(RELEASE, { orderId, reason }, requestId)).releaseReservation;
+      return (await product(OrderReleasesDocument, { orderId, reason }, requestId)).releaseReservation;
     },
   };
 }

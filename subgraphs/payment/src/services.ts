@@ -1,20 +1,15 @@
 import { serviceClient, type Signer } from '@shop/kit';
+import { PaymentReadsOrderDocument, type PaymentReadsOrderQuery } from './__generated__/order-operations.js';
+import { PaymentHoldsStockDocument, type PaymentHoldsStockMutation } from './__generated__/product-operations.js';
 
-/** What payment reads of an order and asks of product (ARCHITECTURE §5), signed as `service:payment`. */
-export interface OrderView {
-  id: string;
-  status: 'PENDING_PAYMENT' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
-  total: { amount: number; currency: string };
-  customerId: string | null;
-}
+/**
+ * What payment reads of an order and asks of product (ARCHITECTURE §5), signed as `service:payment`. The
+ * operations are in ./operations/<target>.graphql, typed against the target subgraph's SDL.
+ */
+export type OrderView = NonNullable<PaymentReadsOrderQuery['order']>;
 
 /** Product's answer to "keep this order's reservation": `ok` while (and from now on) its stock is held. */
-export interface StockHold {
-  ok: boolean;
-  state: string;
-  code: string | null;
-  message: string | null;
-}
+export type StockHold = PaymentHoldsStockMutation['confirmReservation'];
 
 export interface Services {
   order(orderId: string, requestId: string): Promise<OrderView | null>;
@@ -25,40 +20,15 @@ export interface Services {
   holdStock(orderId: string, requestId: string): Promise<StockHold>;
 }
 
-const ORDER = /* GraphQL */ `
-  query PaymentReadsOrder($id: ID!) {
-    order(id: $id) {
-      id
-      status
-      total {
-        amount
-        currency
-      }
-      customerId
-    }
-  }
-`;
-
-const HOLD_STOCK = /* GraphQL */ `
-  mutation PaymentHoldsStock($orderId: ID!) {
-    confirmReservation(orderId: $orderId) {
-      ok
-      state
-      code
-      message
-    }
-  }
-`;
-
 export function serviceClients(opts: { orderUrl: string; productUrl: string; signer: Signer; timeoutMs: number }): Services {
   const order = serviceClient({ target: 'order', url: opts.orderUrl, signer: opts.signer, timeoutMs: opts.timeoutMs });
   const product = serviceClient({ target: 'product', url: opts.productUrl, signer: opts.signer, timeoutMs: opts.timeoutMs });
   return {
     async order(orderId, requestId) {
-      return (await order<{ order: OrderView | null }>(ORDER, { id: orderId }, requestId)).order;
+      return (await order(PaymentReadsOrderDocument, { id: orderId }, requestId)).order;
     },
     async holdStock(orderId, requestId) {
-      return (await product<{ confirmReservation: StockHold }>(HOLD_STOCK, { orderId }, requestId)).confirmReservation;
+      return (await product(PaymentHoldsStockDocument, { orderId }, requestId)).confirmReservation;
     },
   };
 }
