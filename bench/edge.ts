@@ -29,7 +29,7 @@ interface Case {
 }
 
 /**
- * Issue 6: what the edge costs per request. Two gateways over the stack's subgraphs, database and
+ * What the edge costs per request. Two gateways over the stack's subgraphs, database and
  * partner registry, identical except that one is built without the query limits (GraphQL Armor, the
  * parser's token limit and the list-length plugin), each loaded with: a partner's persisted query by
  * id, the same body sent as query text by a first-party client, a first-party APQ hash-only request,

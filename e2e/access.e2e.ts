@@ -38,7 +38,7 @@ import {
 import { bearer, partnerCall, startStack, type Result, type Stack, type TypedCall } from './support/stack.js';
 
 /**
- * Issue 6, must hold: the access table of ARCHITECTURE §7 as a test. Every public operation named in
+ * The access table of ARCHITECTURE §7 as a test. Every public operation named in
  * the table × {guest, customer (owner), another customer, admin, partner}, one test per cell, each
  * asserting the exact outcome §4 prescribes: allowed; `null` for a query on an object that is not the
  * caller's; the `*_NOT_FOUND` userError for a mutation on one; `UNAUTHENTICATED` for a guest and

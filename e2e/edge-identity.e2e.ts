@@ -27,7 +27,7 @@ import {
 import { bearer, call, startStack, type Result, type Stack } from './support/stack.js';
 
 /**
- * Issue 6 at the edge: subgraphs refuse calls without the gateway's signature and each signed
+ * Identity at the edge: subgraphs refuse calls without the gateway's signature and each signed
  * header is good once; the gateway ignores identity and bad request ids sent by clients; MongoDB
  * operators in variables are refused by GraphQL coercion or stored and searched as plain text.
  */

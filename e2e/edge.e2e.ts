@@ -6,7 +6,7 @@ import { CreateCategoryDocument, ProductsDocument } from './__generated__/operat
 import { bearer, call, partnerCall, startStack, type Stack } from './support/stack.js';
 
 /**
- * The gateway's edge (issue 6): partners on the safelist by id only, query limits, body size and the
+ * The gateway's edge: partners on the safelist by id only, query limits, body size and the
  * refusals' effect on everyone else. Rate limits, APQ across replicas and production mode: edge-*.e2e.ts.
  */
 let stack: Stack;

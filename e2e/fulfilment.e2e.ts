@@ -22,7 +22,7 @@ import { startSmtp, type SmtpCatcher } from '../workers/messaging/test/helpers.j
 import { bearer, startStack, type Stack, type TypedCall } from './support/stack.js';
 
 /**
- * Issue 5, first "must hold": pay an order through the gateway and the whole fulfilment side follows —
+ * The fulfilment side of the saga: pay an order through the gateway and the whole fulfilment side follows —
  * the invoice service issues a numbered invoice, the renderer (real Chromium) stores its PDF, the
  * invoice turns READY with a signed `pdfUrl` served by the gateway, and the messaging worker sends the
  * order confirmation and the invoice email (PDF attached) to a real SMTP server and the SMS to the SMS

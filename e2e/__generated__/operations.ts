@@ -440,15 +440,15 @@ export type Order = {
   email: Scalars['String']['output'];
   /** Random UUID: whoever holds the id of a guest order may see it. */
   id: Scalars['ID']['output'];
-  /** [invoice] null until issued */
+  /** The order's invoice, issued once the order is paid; null before that. */
   invoice?: Maybe<Invoice>;
   /** The lines as bought, with the prices of the moment of checkout. */
   lines: Array<OrderLine>;
   /** SO-<UTC year>-<6 digits>, unique, increasing within a year */
   number: Scalars['String']['output'];
-  /** [payment] status of the newest payment, null before the first */
+  /** Status of the order's newest payment; null before the first. */
   paymentStatus?: Maybe<PaymentStatus>;
-  /** [payment] oldest first */
+  /** The order's payments, oldest first. */
   payments: Array<Payment>;
   /** For SMS about the order, if given. */
   phone?: Maybe<Scalars['String']['output']>;

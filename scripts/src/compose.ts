@@ -1,7 +1,7 @@
 /**
  * `npm run compose`: writes schema/supergraph.graphql and schema/api.graphql from the subgraph SDLs.
  * `npm run compose -- --check`: fails when composition fails, when the committed files are stale, or
- * when the API schema lacks a part of contract.graphql that the subgraphs built so far own.
+ * when the API schema lacks a part of contract.graphql that a subgraph owns.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

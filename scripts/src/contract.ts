@@ -53,7 +53,7 @@ const fieldOwner = (f: { description?: string | null | undefined }, typeOwner: s
 const argsOf = (f: GraphQLField<unknown, unknown>) =>
   f.args.map((a) => `${a.name}: ${String(a.type)}${a.astNode?.defaultValue ? ` = ${print(a.astNode.defaultValue)}` : ''}`).join(', ');
 
-/** Every gap between the API schema and the part of the contract owned by the subgraphs built so far. */
+/** Every gap between the API schema and the part of the contract owned by the subgraphs (scripts/src/subgraphs.ts). */
 export function contractGaps(
   api: GraphQLSchema,
   built: readonly string[] = SUBGRAPHS.map((s) => s.name),

@@ -1,6 +1,6 @@
 /**
  * `npm start`: starts the database and NATS (or uses MONGODB_URL / NATS_URL / a NATS on :4222), every
- * service that exists so far, seeds the demo catalog once, prints where everything is, and stops it all
+ * service, worker and sandbox, seeds the demo catalog once, prints where everything is, and stops it all
  * on Ctrl-C. `npm run infra` starts only the database and NATS.
  */
 import { rmSync, writeFileSync } from 'node:fs';

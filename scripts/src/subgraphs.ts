@@ -1,4 +1,4 @@
-/** The subgraphs that exist so far, with their default local ports (ARCHITECTURE §8). */
+/** Every subgraph, with its default local port (ARCHITECTURE §8). */
 export const SUBGRAPHS = [
   { name: 'product', port: 4001 },
   { name: 'cart', port: 4002 },

@@ -28,8 +28,8 @@ const sumIs = (total: number, parts: number[]) => parts.reduce((a, b) => a + b, 
  * `cartId` CHECKED_OUT for the order, the safety net of checkout's own call), messaging.
  * Invariants: `lineTotal = unitPrice × quantity`, `subtotal = Σ lineTotal`, `total = subtotal + tax`
  * (prices are net, ARCHITECTURE §3).
- * `cartId` (the cart the order was placed from) was added later: optional, so events stored before
- * it still parse; the order service sets it on every event it writes now.
+ * `cartId` (the cart the order was placed from) is optional so that events stored without it still
+ * parse; the order service sets it on every event it writes.
  */
 export const OrderPlacedV1 = z
   .object({

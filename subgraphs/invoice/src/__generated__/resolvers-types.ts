@@ -131,7 +131,7 @@ export type Order = {
   __typename?: 'Order';
   /** Random UUID: whoever holds the id of a guest order may see it. */
   id: Scalars['ID']['output'];
-  /** [invoice] null until issued */
+  /** The order's invoice, issued once the order is paid; null before that. */
   invoice?: Maybe<Invoice>;
 };
 

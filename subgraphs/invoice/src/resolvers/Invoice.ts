@@ -1,5 +1,5 @@
 import { money } from '@shop/money';
-import type { InvoiceLineResolvers, InvoiceResolvers, OrderResolvers, PartyResolvers } from '../__generated__/resolvers-types.js';
+import type { InvoiceLineResolvers, InvoiceResolvers, PartyResolvers } from '../__generated__/resolvers-types.js';
 import { mayRead } from '../access.js';
 import { isUuid } from '../ids.js';
 
@@ -38,18 +38,4 @@ export const Party: PartyResolvers = {
   email: (p) => p.email,
   address: (p) => p.address,
   taxId: (p) => p.taxId,
-};
-
-/**
- * Invoice's field of the order entity. The gateway reaches it through an Order the caller may see; the
- * invoice's own copy of the order's owner is checked again, so a direct `_entities` call learns nothing.
- */
-export const Order: OrderResolvers = {
-  __resolveReference: (ref) => ({ id: isUuid(ref.id) ? ref.id.toLowerCase() : ref.id }),
-  id: (o) => o.id,
-  invoice: async (o, _args, ctx) => {
-    if (!isUuid(o.id)) return null;
-    const invoice = await ctx.loaders.byOrder.load(o.id);
-    return invoice && mayRead(ctx.caller, invoice) ? invoice : null;
-  },
 };

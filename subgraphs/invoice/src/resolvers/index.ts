@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { Invoice, InvoiceLine, Order, Party } from './Invoice.js';
+import { Invoice, InvoiceLine, Party } from './Invoice.js';
+import { Order } from './Order.js';
 import { Query } from './Query.js';
 
 export const resolvers: Resolvers = { Query, Invoice, InvoiceLine, Party, Order };

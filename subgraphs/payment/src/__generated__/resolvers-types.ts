@@ -56,9 +56,9 @@ export type Order = {
   __typename?: 'Order';
   /** Random UUID: whoever holds the id of a guest order may see it. */
   id: Scalars['ID']['output'];
-  /** [payment] status of the newest payment, null before the first */
+  /** Status of the order's newest payment; null before the first. */
   paymentStatus?: Maybe<PaymentStatus>;
-  /** [payment] oldest first */
+  /** The order's payments, oldest first. */
   payments: Array<Payment>;
 };
 

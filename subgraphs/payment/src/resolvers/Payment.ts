@@ -1,6 +1,5 @@
 import { money } from '@shop/money';
-import type { OrderResolvers, PaymentResolvers } from '../__generated__/resolvers-types.js';
-import { isUuid } from '../ids.js';
+import type { PaymentResolvers } from '../__generated__/resolvers-types.js';
 
 export const Payment: PaymentResolvers = {
   id: (p) => p.id,
@@ -15,15 +14,4 @@ export const Payment: PaymentResolvers = {
   nextActionUrl: (p) => p.nextActionUrl,
   createdAt: (p) => p.doc.createdAt.toISOString(),
   updatedAt: (p) => p.updatedAt.toISOString(),
-};
-
-/**
- * Payment's fields of the order entity. The gateway only reaches them through an Order the caller may
- * see (order's own access rule), so any reference is answered, from payment's own data.
- */
-export const Order: OrderResolvers = {
-  __resolveReference: (ref) => ({ id: isUuid(ref.id) ? ref.id.toLowerCase() : ref.id }),
-  id: (o) => o.id,
-  payments: (o, _args, ctx) => (isUuid(o.id) ? ctx.loaders.paymentsOfOrder.load(o.id) : []),
-  paymentStatus: async (o, _args, ctx) => (isUuid(o.id) ? ((await ctx.loaders.paymentsOfOrder.load(o.id)).at(-1)?.status ?? null) : null),
 };
