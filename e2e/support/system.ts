@@ -94,8 +94,13 @@ export async function startSystem(opts: { mongoUrl: string; natsUrl: string; env
     },
   };
   try {
-    // npm start's order: each service after those it calls.
-    for (const spec of specs.values()) await start(spec);
+    // All at once (each service retries what it calls; stream creation is idempotent and race-safe),
+    // then the gateway, whose readiness is that the subgraphs answer.
+    const [gateway, ...rest] = [specs.get('gateway')!, ...[...specs.values()].filter((s) => s.name !== 'gateway')];
+    const started = await Promise.allSettled(rest.map(start));
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    await start(gateway);
   } catch (err) {
     await system.stop(true);
     throw err;
