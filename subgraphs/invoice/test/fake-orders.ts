@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { CONTEXT_HEADER, verifyContext } from '@shop/kit';
 import { priceLines } from '@shop/money';
 import { TEST_SIGNER_KEYS } from '@shop/harness';
@@ -10,21 +9,11 @@ import type { OrderForInvoice } from '../src/services.js';
 /**
  * A stand-in for the order subgraph's `order(id)`: it answers only requests signed as `service:invoice`
  * (what the real order service allows, see its access.ts READERS) with the orders the test registered.
- * `file` makes it read the orders from a JSON file on every request: that is how `order-stub.process.ts`
- * runs it as a process of its own (a test can then SIGKILL it and restart it on the same port).
  */
 export class FakeOrders {
   readonly orders = new Map<string, OrderForInvoice>();
   calls = 0;
   url = '';
-
-  constructor(private readonly file?: string) {}
-
-  private lookup(id: string): OrderForInvoice | null {
-    if (!this.file) return this.orders.get(id) ?? null;
-    const all = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, OrderForInvoice>;
-    return all[id] ?? null;
-  }
 
   private server = http.createServer((req, res) => {
     let body = '';
@@ -38,23 +27,18 @@ export class FakeOrders {
         return;
       }
       const { variables } = JSON.parse(body) as { variables: { id: string } };
-      res.end(JSON.stringify({ data: { order: this.lookup(variables.id) } }));
+      res.end(JSON.stringify({ data: { order: this.orders.get(variables.id) ?? null } }));
     });
   });
 
-  async start(port = 0) {
-    await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', () => r()));
+  async start() {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/graphql`;
     return this;
   }
 
   stop() {
     return new Promise<void>((r) => this.server.close(() => r()));
-  }
-
-  /** Writes the registered orders to `file`, for a stub process reading it. */
-  save(file: string) {
-    writeFileSync(file, JSON.stringify(Object.fromEntries(this.orders)));
   }
 
   /** Registers a paid order with `lines` (net unit prices, tax 20 %) and returns it. */

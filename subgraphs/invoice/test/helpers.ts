@@ -46,8 +46,6 @@ export async function startEnv(
     eventsEnv?: Record<string, string>;
     /** Another database server than the suite's shared one (a test that freezes its own). */
     mongoUrl?: string;
-    /** Another order service than the in-process fake (a stub process a test kills). */
-    orderUrl?: string;
   } = {},
 ): Promise<Env> {
   const orders = await new FakeOrders().start();
@@ -59,7 +57,7 @@ export async function startEnv(
     MONGODB_DB: testDbName('invoice'),
     PDF_LINK_SECRET,
     PUBLIC_BASE_URL: 'http://shop.test',
-    ORDER_URL: opts.orderUrl ?? orders.url,
+    ORDER_URL: orders.url,
     OUTBOX_INTERVAL: '200ms',
     ...(nats ? { NATS_URL: nats.url, ...(opts.eventsEnv ?? EVENTS_ENV) } : {}),
     ...opts.env,

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { ensureChromium, freePortBlock, testDbName, testTmpDir, waitFor, type ManagedProcess } from '@shop/harness';
+import { serviceReady, serviceSpecs, spawnService, type ServiceSpec } from '../../scripts/src/services.js';
+
+/**
+ * Every process `npm start` runs (scripts/src/services.ts: payment sandbox, the five subgraphs, the
+ * invoice renderer, the SMTP mail catcher, the SMS sandbox, messaging, the gateway), each its own Node
+ * process with `npm start`'s settings (`NODE_ENV=development`, every other setting at its default), on a
+ * free block of ports. Unlike `npm start`, each service runs from its sources (tsx, so no build is
+ * needed), gets a database of its own on `mongoUrl` (the suite's shared database server) and uses the
+ * given `natsUrl` (a nats-server of the test's own: the services create the production durable consumers).
+ * A test SIGKILLs a process with `kill` and starts it again on the same port with `restart`.
+ */
+export interface System {
+  gatewayUrl: string;
+  /** Where the mail catcher writes one `.eml` file per message it accepts. */
+  mailDir: string;
+  /** The database each service uses on `mongoUrl` (`MONGODB_DB`), by service name. */
+  databases: Record<string, string>;
+  /** SIGKILL, and resolves once the process is gone. */
+  kill: (name: string) => Promise<void>;
+  /** Starts a killed process again on its port with its environment; resolves once it is ready. */
+  restart: (name: string) => Promise<void>;
+  /** Why a process the test did not kill has exited, if one has (for `waitFor`'s `failFast`). */
+  unexpectedExit: () => string | undefined;
+  /** Each process's log file is `<logs>/<name>.log`. */
+  logs: string;
+  /** Stops every process; deletes the logs and mails unless `keep`. */
+  stop: (keep?: boolean) => Promise<void>;
+}
+
+const STARTUP_MS = 90_000;
+
+/** `node <pkg>/dist/index.js` → `node --import tsx <pkg>/src/index.ts` (spawnService adds the source condition). */
+function fromSources(spec: ServiceSpec): ServiceSpec {
+  if (spec.args[0] === '--import') return spec;
+  const built = /^(.*)\/dist\/index\.js$/.exec(spec.args[0] ?? '');
+  if (!built || spec.args.length !== 1) throw new Error(`${spec.name}: unexpected arguments ${spec.args.join(' ')}`);
+  return { ...spec, args: ['--import', 'tsx', `${built[1]}/src/index.ts`] };
+}
+
+export async function startSystem(opts: { mongoUrl: string; natsUrl: string; env?: Record<string, string> }): Promise<System> {
+  await ensureChromium();
+  const stateDir = testTmpDir('shop-system-');
+  const logs = join(stateDir, 'logs');
+  const mailDir = join(stateDir, 'mail');
+  // As chaos/system.ts: gateway + npm start's offsets (+0…+21), the mail catcher after them.
+  const basePort = await freePortBlock(25);
+  const common = { MONGODB_URL: opts.mongoUrl, NATS_URL: opts.natsUrl, NODE_ENV: 'development', LOG_LEVEL: 'info', ...opts.env };
+  const databases: Record<string, string> = {};
+  const specs = new Map(
+    serviceSpecs({ basePort, mailPort: basePort + 24 }, common, mailDir).map((spec) => {
+      const db = (databases[spec.name] = testDbName(`sys_${spec.name.replace(/-/g, '_')}`));
+      return [spec.name, fromSources({ ...spec, env: { ...spec.env, MONGODB_DB: db } })];
+    }),
+  );
+  const procs = new Map<string, ManagedProcess>();
+  const killed = new Set<string>();
+
+  const start = async (spec: ServiceSpec) => {
+    const proc = spawnService(spec, logs);
+    procs.set(spec.name, proc);
+    await waitFor(`${spec.name} on port ${spec.port}`, () => serviceReady(spec).catch(() => false), {
+      timeoutMs: STARTUP_MS,
+      intervalMs: 200,
+      failFast: () => proc.deathNotice(),
+    });
+  };
+  const system: System = {
+    gatewayUrl: `http://127.0.0.1:${basePort}/graphql`,
+    mailDir,
+    databases,
+    kill: async (name) => {
+      const proc = procs.get(name);
+      if (!proc?.alive) throw new Error(`${name} is not running`);
+      killed.add(name);
+      await proc.kill('SIGKILL');
+    },
+    restart: async (name) => {
+      const spec = specs.get(name);
+      if (!spec || procs.get(name)?.alive) throw new Error(`${name} is not a stopped service of this system`);
+      await start(spec);
+      killed.delete(name);
+    },
+    unexpectedExit: () => {
+      for (const [name, proc] of procs) if (!killed.has(name) && !proc.alive) return proc.deathNotice();
+      return undefined;
+    },
+    logs,
+    stop: async (keep = false) => {
+      for (const proc of [...procs.values()].reverse()) await proc.stop();
+      if (!keep) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    // All at once (each service retries what it calls; stream creation is idempotent and race-safe),
+    // then the gateway, whose readiness is that the subgraphs answer.
+    const [gateway, ...rest] = [specs.get('gateway')!, ...[...specs.values()].filter((s) => s.name !== 'gateway')];
+    const started = await Promise.allSettled(rest.map(start));
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    await start(gateway);
+  } catch (err) {
+    await system.stop(true);
+    throw err;
+  }
+  return system;
+}
