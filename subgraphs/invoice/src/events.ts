@@ -1,6 +1,5 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import {
-  ensureStreams,
   mongoOutboxStore,
   startServiceConsumers,
   startOutboxRelay,
@@ -48,7 +47,6 @@ export async function startInvoiceEvents(
   service: { models: InvoiceModels; invoices: Invoices },
   o: InvoiceEventsOptions,
 ): Promise<InvoiceEvents> {
-  await ensureStreams(await jetstreamManager(o.nc));
   const relay = startOutboxRelay({
     store: invoiceOutbox(service.models),
     js: jetstream(o.nc),

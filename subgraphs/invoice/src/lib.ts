@@ -3,6 +3,7 @@ export { loadConfig, type InvoiceConfig } from './config.js';
 export {
   attachInvoiceEvents,
   buildInvoiceService,
+  invoiceSubgraph,
   startInvoiceService,
   typeDefs,
   type InvoiceService,

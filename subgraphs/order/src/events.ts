@@ -1,7 +1,6 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import {
   createEvent,
-  ensureStreams,
   pendingFilter,
   quarantineRecord,
   startServiceConsumers,
@@ -150,7 +149,6 @@ export type OrderEventsOptions = ServiceEventsOptions;
 
 /** The NATS half of the order service: streams, the outbox relay and the two consumers. */
 export async function startOrderEvents(service: { store: OrderStore; orders: Orders }, o: OrderEventsOptions): Promise<OrderEvents> {
-  await ensureStreams(await jetstreamManager(o.nc));
   const relay = startOutboxRelay({
     store: orderOutbox(service.store.m),
     js: jetstream(o.nc),

@@ -3,6 +3,7 @@ export { loadConfig, type OrderConfig } from './config.js';
 export {
   attachOrderEvents,
   buildOrderService,
+  orderSubgraph,
   startOrderService,
   startOrderSweeper,
   typeDefs,

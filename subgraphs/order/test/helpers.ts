@@ -89,7 +89,7 @@ export async function startServices(
   if (nats) {
     const nc = await connectNats(nats.url, 'order-test', log('nats'));
     Object.assign(services, { nats, nc, js: jetstream(nc), jsm: await jetstreamManager(nc) });
-    services.productEvents = await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
+    services.productEvents = await product.attachProductEvents(productService, nc, productConfig, log('product'));
     services.orderEvents = await attachOrderEvents(orderService, nc, orderConfig, log('order'));
   }
   return services;

@@ -1,7 +1,6 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import {
   createEvent,
-  ensureStreams,
   mongoOutboxStore,
   startServiceConsumers,
   startOutboxRelay,
@@ -67,7 +66,6 @@ export async function startPaymentEvents(
   service: { store: PaymentStore; payments: Payments },
   o: PaymentEventsOptions,
 ): Promise<PaymentEvents> {
-  await ensureStreams(await jetstreamManager(o.nc));
   const relay = startOutboxRelay({
     store: mongoOutboxStore(service.store.m.Record, { orderField: 'at' }),
     js: jetstream(o.nc),

@@ -3,6 +3,7 @@ export { loadConfig, type PaymentConfig } from './config.js';
 export {
   attachPaymentEvents,
   buildPaymentService,
+  paymentSubgraph,
   startPaymentReconciler,
   startPaymentService,
   typeDefs,

@@ -105,7 +105,7 @@ export async function startServices(o: ServicesOptions = {}): Promise<Services> 
   const paymentService = await startPaymentService(paymentConfig, log('payment'));
   const nc = await connectNats(nats.url, 'payment-test', log('nats'));
   const productEvents =
-    o.productEvents === false ? null : await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
+    o.productEvents === false ? null : await product.attachProductEvents(productService, nc, productConfig, log('product'));
   const orderEvents = await order.attachOrderEvents(orderService, nc, orderConfig, log('order'));
   const paymentEvents = await attachPaymentEvents(paymentService, nc, paymentConfig, log('payment'));
   const stopReconciler = startPaymentReconciler(paymentService, paymentConfig, log('payment'));
