@@ -153,13 +153,13 @@ export interface Subgraph<C, S, EC, E> {
   name: string;
   typeDefs: ReturnType<typeof loadTypeDefs>;
   /** Builds the subgraph on an open connection: no listen and no NATS (tests decide those). */
-  build(conn: Connection, config: C, log: Logger): Promise<S>;
+  build: (conn: Connection, config: C, log: Logger) => Promise<S>;
   /** Connects, creates indexes and listens (see `startSubgraph`). */
-  start(config: C, log: Logger): Promise<Started<S>>;
+  start: (config: C, log: Logger) => Promise<Started<S>>;
   /** The NATS step (`attachEvents`), separate so the GraphQL side runs, and is tested, without a broker. */
-  attach(service: S, nc: NatsConnection, config: EC, log: Logger, opts?: { concurrency?: number }): Promise<E>;
+  attach: (service: S, nc: NatsConnection, config: EC, log: Logger, opts?: { concurrency?: number }) => Promise<E>;
   /** The process `main` (`runService`): listen, NATS, events, timers; `index.ts` is this one call. */
-  run(loadConfig: () => C): void;
+  run: (loadConfig: () => C) => void;
 }
 
 /** One subgraph's composition, written once: what `index.ts`, tests, `npm start` and e2e all start. */

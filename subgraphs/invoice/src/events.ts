@@ -42,7 +42,7 @@ export type InvoiceEvents = ServiceEvents;
 
 export type InvoiceEventsOptions = ServiceEventsOptions;
 
-/** The NATS half of the invoice service: streams, the outbox relay and the order.paid consumer. */
+/** The NATS half of the invoice service: the outbox relay and the order.paid consumer. */
 export async function startInvoiceEvents(
   service: { models: InvoiceModels; invoices: Invoices },
   o: InvoiceEventsOptions,
