@@ -49,8 +49,6 @@ export const cartSubgraph = defineSubgraph({
 });
 
 type CartSubgraph = typeof cartSubgraph;
-export const typeDefs = cartSubgraph.typeDefs;
-export const buildCartService: CartSubgraph['build'] = cartSubgraph.build;
 export const startCartService: CartSubgraph['start'] = cartSubgraph.start;
 export const attachCartEvents: CartSubgraph['attach'] = cartSubgraph.attach;
 export type StartedCartService = Started<CartService>;

@@ -5,7 +5,6 @@ export {
   buildInvoiceService,
   invoiceSubgraph,
   startInvoiceService,
-  typeDefs,
   type InvoiceService,
   type StartedInvoiceService,
 } from './server.js';

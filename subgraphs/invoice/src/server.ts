@@ -71,7 +71,6 @@ export const invoiceSubgraph = defineSubgraph({
 });
 
 type InvoiceSubgraph = typeof invoiceSubgraph;
-export const typeDefs = invoiceSubgraph.typeDefs;
 export const buildInvoiceService: InvoiceSubgraph['build'] = invoiceSubgraph.build;
 export const startInvoiceService: InvoiceSubgraph['start'] = invoiceSubgraph.start;
 export const attachInvoiceEvents: InvoiceSubgraph['attach'] = invoiceSubgraph.attach;

@@ -80,8 +80,6 @@ export const orderSubgraph = defineSubgraph({
 });
 
 type OrderSubgraph = typeof orderSubgraph;
-export const typeDefs = orderSubgraph.typeDefs;
-export const buildOrderService: OrderSubgraph['build'] = orderSubgraph.build;
 export const startOrderService: OrderSubgraph['start'] = orderSubgraph.start;
 export const attachOrderEvents: OrderSubgraph['attach'] = orderSubgraph.attach;
 export type StartedOrderService = Started<OrderService>;

@@ -86,8 +86,6 @@ export const paymentSubgraph = defineSubgraph({
 });
 
 type PaymentSubgraph = typeof paymentSubgraph;
-export const typeDefs = paymentSubgraph.typeDefs;
-export const buildPaymentService: PaymentSubgraph['build'] = paymentSubgraph.build;
 export const attachPaymentEvents: PaymentSubgraph['attach'] = paymentSubgraph.attach;
 
 export type StartedPaymentService = Started<PaymentService> & { webhookUrl: string };

@@ -54,8 +54,6 @@ export const productSubgraph = defineSubgraph({
 });
 
 type ProductSubgraph = typeof productSubgraph;
-export const typeDefs = productSubgraph.typeDefs;
-export const buildProductService: ProductSubgraph['build'] = productSubgraph.build;
 export const startProductService: ProductSubgraph['start'] = productSubgraph.start;
 export const attachProductEvents: ProductSubgraph['attach'] = productSubgraph.attach;
 export type StartedProductService = Started<ProductService>;
