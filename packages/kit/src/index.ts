@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './backoff.js';
 export * from './contention.js';
 export * from './cursor.js';
 export * from './errors.js';
@@ -15,3 +16,4 @@ export * from './ids.js';
 export * from './rest.js';
 export * from './chromium.js';
 export * from './state-file.js';
+export * from './address.js';
