@@ -5,7 +5,7 @@
  * the line `N passed, M failed` over all of them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ensureChromium,
@@ -18,17 +18,9 @@ import {
   testTmpDir,
   which,
 } from '@shop/harness';
+import { counts, summaryLine, tally } from './vitest-results.js';
 
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
-
-interface VitestJson {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  numTodoTests: number;
-  numTotalTests: number;
-  testResults: { status: string; assertionResults: { status: string }[] }[];
-}
 
 function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: NodeJS.ProcessEnv = process.env): number {
   const args = [
@@ -44,18 +36,6 @@ function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: 
   const [cmd, ...rest] = wrap.length ? [...wrap, 'pnpm', ...args] : ['pnpm', ...args];
   const r = spawnSync(cmd!, rest, { cwd: ROOT, stdio: 'inherit', env });
   return r.status ?? 1;
-}
-
-/**
- * The run's counts. A test file that fails before any of its tests runs (an import or a top-level
- * error) has no failed test in vitest's numbers: it counts as one failure here, so the summary line
- * never reads "0 failed" for a run that failed.
- */
-function counts(file: string): Pick<VitestJson, 'numPassedTests' | 'numFailedTests' | 'numPendingTests' | 'numTodoTests'> {
-  if (!existsSync(file)) return { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0 };
-  const json = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
-  const brokenFiles = json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'));
-  return { ...json, numFailedTests: json.numFailedTests + brokenFiles.length };
 }
 
 say('checking what the suite needs (first run installs packages and builds FerretDB)…');
@@ -104,9 +84,7 @@ if (fullRun) {
 }
 
 const results = [counts(join(out, 'suite.json')), counts(join(out, 'audit.json')), ...(fullRun ? [counts(join(out, 'chaos.json'))] : [])];
-const passed = results.reduce((n, r) => n + r.numPassedTests, 0);
-const failed = results.reduce((n, r) => n + r.numFailedTests, 0);
-const skipped = results.reduce((n, r) => n + r.numPendingTests + r.numTodoTests, 0);
-const ok = suiteCode === 0 && auditCode === 0 && chaosCode === 0 && failed === 0;
-process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-process.exit(ok ? (passed > 0 ? 0 : 1) : 1);
+const total = tally(results);
+const ok = suiteCode === 0 && auditCode === 0 && chaosCode === 0 && total.failed === 0;
+process.stdout.write(`\n${summaryLine(total)}\n`);
+process.exit(ok ? (total.passed > 0 ? 0 : 1) : 1);
