@@ -10,7 +10,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { CACHE_DIR, ensureFerretDbBinary, ensureNatsServer, ensureRedisServer, ROOT, run } from '@shop/harness';
+import {
+  CACHE_DIR,
+  ensureChromium,
+  ensureFerretDbBinary,
+  ensureNatsServer,
+  ensureRedisServer,
+  ensurePdfTools,
+  ROOT,
+  run,
+} from '@shop/harness';
 import { NODE_RELEASES } from './node-releases.js';
 import { counts, summaryLine, tally, type RunCounts } from './vitest-results.js';
 
@@ -52,9 +61,11 @@ for (const major of majors) {
   }
 }
 
-// What the integration project's global setup starts (cheap when cached; the first run builds FerretDB).
+// What the integration tests start or use, as npm test makes sure of (cheap when already there).
 await ensureNatsServer();
 await ensureRedisServer();
+await ensureChromium();
+await ensurePdfTools();
 await ensureFerretDbBinary();
 
 const out = join(ROOT, '.cache', 'test');
