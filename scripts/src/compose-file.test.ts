@@ -267,7 +267,7 @@ describe('docker-compose.yml', () => {
       return found!;
     };
 
-    it(`is the compose service "${service.name}", running ${service.dir}/dist/index.js from the root image`, () => {
+    it(`is the compose service "${service.name}", running ${service.dir}/dist/index.js`, () => {
       const s = composed();
       expect(s.build ?? s.image).toBeDefined();
       expect(existsSync(join(ROOT, service.dir, 'src', 'index.ts'))).toBe(true);
