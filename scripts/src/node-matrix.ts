@@ -10,16 +10,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import {
-  CACHE_DIR,
-  ensureChromium,
-  ensureFerretDbBinary,
-  ensureNatsServer,
-  ensureRedisServer,
-  ensurePdfTools,
-  ROOT,
-  run,
-} from '@shop/harness';
+import { CACHE_DIR, ROOT, run } from '@shop/harness';
+import { prepareSuite } from './suite-needs.js';
 import { NODE_RELEASES } from './node-releases.js';
 import { counts, summaryLine, tally, type RunCounts } from './vitest-results.js';
 
@@ -61,15 +53,7 @@ for (const major of majors) {
   }
 }
 
-// What the integration tests start or use, as npm test makes sure of (cheap when already there).
-await ensureNatsServer();
-await ensureRedisServer();
-await ensureChromium();
-await ensurePdfTools();
-await ensureFerretDbBinary();
-
-const out = join(ROOT, '.cache', 'test');
-mkdirSync(out, { recursive: true });
+const out = await prepareSuite();
 const results: RunCounts[] = [];
 let allOk = true;
 for (const major of majors.length ? majors : Object.keys(NODE_RELEASES)) {

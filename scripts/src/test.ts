@@ -5,19 +5,10 @@
  * the line `N passed, M failed` over all of them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ensureChromium,
-  ensureDebianPackages,
-  ensureFerretDbBinary,
-  ensureNatsServer,
-  ensureRedisServer,
-  ensurePdfTools,
-  ROOT,
-  testTmpDir,
-  which,
-} from '@shop/harness';
+import { ensureDebianPackages, ROOT, testTmpDir, which } from '@shop/harness';
+import { prepareSuite } from './suite-needs.js';
 import { counts, summaryLine, tally } from './vitest-results.js';
 
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
@@ -40,14 +31,7 @@ function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: 
 
 say('checking what the suite needs (first run installs packages and builds FerretDB)…');
 await ensureDebianPackages(['strace'], 'the network audit of the test run');
-await ensureNatsServer();
-await ensureRedisServer();
-await ensureChromium();
-await ensurePdfTools();
-await ensureFerretDbBinary();
-
-const out = join(ROOT, '.cache', 'test');
-mkdirSync(out, { recursive: true });
+const out = await prepareSuite();
 const traceDir = testTmpDir('shop-trace-');
 const trace = join(traceDir, 'connect.log');
 const strace = which('strace')!;
