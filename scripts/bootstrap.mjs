@@ -27,7 +27,9 @@ function must(cmd, cmdArgs, opts) {
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 19)) fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer.`);
+// As package.json's engines: the releases with require(esm) of each supported major (CI tests 20, 22, 24).
+const supported = (major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 24;
+if (!supported) fail(`Node ${process.versions.node} is not supported: install Node 24 (or 22.12+, 20.19+).`);
 
 function pnpmVersion() {
   try {
@@ -107,6 +109,7 @@ const build = () => must('pnpm', ['exec', 'tsc', '-b']);
 const tasks = {
   start: () => (build(), tsx('scripts/src/start.ts', args)),
   test: () => tsx('scripts/src/test.ts', args),
+  'test:node': () => tsx('scripts/src/node-matrix.ts', args),
   build: () => (build(), 0),
   typecheck: () => sh('pnpm', ['exec', 'tsc', '-b']),
   lint: () => sh('pnpm', ['exec', 'eslint', '--max-warnings=0', '.']) || sh('pnpm', ['exec', 'prettier', '--check', '.']),

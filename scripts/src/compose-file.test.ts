@@ -1,7 +1,10 @@
 /**
- * Cross-checks docker-compose.yml against the services in the repository, so that a new service, a
- * renamed variable or a port change cannot silently leave `docker compose up` behind:
- * - every service directory (gateway, subgraphs/*, workers/*) has a compose service of its name;
+ * Cross-checks docker-compose.yml against the services in the repository and the root Dockerfile, so
+ * that a new service, a renamed variable or a port change cannot silently leave `docker compose up` behind:
+ * - every service directory (gateway, subgraphs/*, workers/*, sandboxes/* as <name>-sandbox) has a
+ *   compose service of its name;
+ * - each compose service's image is the Dockerfile stage of its name, which compiles and deploys the
+ *   service's directory, holds the files its code reads, and runs the command compose gives it;
  * - compose sets every variable a service requires (no default under NODE_ENV=production) and only
  *   variables the service declares (src/config.ts plus @shop/kit's commonConfig), and that
  *   environment passes the service's own loadConfig();
@@ -9,17 +12,23 @@
  * - published ports, healthchecks and commands agree with PORT and the directory;
  * - each signer has a key of its own that every subgraph trusts under its name, and no key or
  *   secret falls back to a committed value (production refuses those); `npm run keys` makes them all;
- * - docker-compose 1.29 (when installed) accepts the file.
+ * - compose-go (Docker Compose's own loader, built from tools/compose-config; needs Go) accepts the
+ *   file and resolves it as checked here, and so does docker-compose 1.29 when installed.
+ * What cannot be checked on a machine without a Docker engine (building the images) is not.
  * Variables are found by reading config.ts sources with regular expressions, not by running them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exportPublicKey, parsePrivateKey, parseSignerKeys } from '@shop/kit';
+import { ensureComposeConfig, goBinary } from './compose-config.js';
+import { argDefault, copiesFrom, effectiveCmd, effectiveWorkdir, lineage, readDockerfile } from './dockerfile.js';
 import { freshSecrets, signingKeyVariable } from './fresh-secrets.js';
+import { NODE_RELEASES } from './node-releases.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -29,7 +38,7 @@ const DOCKER_COMPOSE = '/usr/bin/docker-compose';
 
 interface ComposeService {
   image?: string;
-  build?: unknown;
+  build?: string | { context?: string; dockerfile?: string; target?: string };
   command?: string | string[];
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: (string | number | { target: number })[];
@@ -87,20 +96,22 @@ interface ServiceDir {
   name: string;
   /** Directory relative to the repository root, e.g. subgraphs/product. */
   dir: string;
-  kind: 'gateway' | 'subgraph' | 'worker';
+  kind: 'gateway' | 'subgraph' | 'worker' | 'sandbox';
 }
 
 function serviceDirs(): ServiceDir[] {
   const found: ServiceDir[] = [];
   if (existsSync(join(ROOT, 'gateway', 'package.json'))) found.push({ name: 'gateway', dir: 'gateway', kind: 'gateway' });
-  for (const [parent, kind] of [
-    ['subgraphs', 'subgraph'],
-    ['workers', 'worker'],
+  for (const [parent, kind, suffix] of [
+    ['subgraphs', 'subgraph', ''],
+    ['workers', 'worker', ''],
+    // A provider's stand-in is named for what it stands in for: sandboxes/sms is "sms-sandbox".
+    ['sandboxes', 'sandbox', '-sandbox'],
   ] as const) {
     if (!existsSync(join(ROOT, parent))) continue;
     for (const entry of readdirSync(join(ROOT, parent), { withFileTypes: true })) {
       if (entry.isDirectory() && existsSync(join(ROOT, parent, entry.name, 'package.json'))) {
-        found.push({ name: entry.name, dir: `${parent}/${entry.name}`, kind });
+        found.push({ name: `${entry.name}${suffix}`, dir: `${parent}/${entry.name}`, kind });
       }
     }
   }
@@ -179,7 +190,7 @@ function settingsOf(config: string): Map<string, Setting> {
 const dirs = serviceDirs().map((service) => {
   const configFile = join(ROOT, service.dir, 'src', 'config.ts');
   const config = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
-  const defaultPort = /commonConfig\(\s*([\d_]+)/.exec(config)?.[1];
+  const defaultPort = /(?:commonConfig|\bport)\(\s*([\d_]+)/.exec(config)?.[1];
   return {
     ...service,
     configFile,
@@ -188,6 +199,40 @@ const dirs = serviceDirs().map((service) => {
   };
 });
 const subgraphs = dirs.filter((d) => d.kind === 'subgraph');
+
+// ---- the root Dockerfile ----------------------------------------------------------------------------
+
+const stages = readDockerfile(join(ROOT, 'Dockerfile'));
+const buildStage = stages.find((s) => s.name === 'build');
+/** The service directories the build stage compiles and deploys (its `ARG SERVICES`). */
+const builtDirs = (buildStage && argDefault(buildStage, 'SERVICES')?.split(' ').filter(Boolean)) ?? [];
+
+/** A compose service's `build`, long form. */
+function buildOf(service: ComposeService): { context?: string; dockerfile?: string; target?: string } | undefined {
+  return typeof service.build === 'string' ? { context: service.build } : service.build;
+}
+
+/** What a stage copies from the build stage: [source, absolute destination] pairs. */
+function copiedFromBuild(target: string): [string, string][] {
+  const workdir = effectiveWorkdir(stages, target) ?? '/';
+  return copiesFrom(stages, target, 'build').map((c) => [c.source, posix.resolve(workdir, c.destination)]);
+}
+
+/**
+ * Files a service's code reads by a path relative to its own module (`new URL('…', import.meta.url)`),
+ * from the repository root, as resolved from where the compiled module runs (dist/ for src/).
+ */
+function filesReadBy(dir: string): string[] {
+  const src = join(ROOT, dir, 'src');
+  const files: string[] = [];
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+    for (const m of readFileSync(join(src, file), 'utf8').matchAll(/new URL\(\s*'([^']+)',\s*import\.meta\.url\s*\)/g)) {
+      files.push(posix.normalize(posix.join(dir, 'dist', dirname(file).split('\\').join('/'), m[1]!)));
+    }
+  }
+  return files;
+}
 
 // ---- the checks --------------------------------------------------------------------------------------
 
@@ -222,11 +267,45 @@ describe('docker-compose.yml', () => {
       return found!;
     };
 
-    it(`is the compose service "${service.name}", running ${service.dir}/dist/index.js from the root image`, () => {
+    it(`is the compose service "${service.name}", running ${service.dir}/dist/index.js`, () => {
       const s = composed();
       expect(s.build ?? s.image).toBeDefined();
       expect(existsSync(join(ROOT, service.dir, 'src', 'index.ts'))).toBe(true);
       expect(s.command).toEqual(['node', `${service.dir}/dist/index.js`]);
+    });
+
+    it(`is built by the Dockerfile: its stage "${service.name}" holds ${service.dir} compiled and deployed, and runs its command`, () => {
+      const s = composed();
+      const build = buildOf(s);
+      expect(build, 'compose builds the image from the root Dockerfile').toBeDefined();
+      expect(build!.context).toBe('.');
+      expect(build!.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+      expect(build!.target, 'build.target: the Dockerfile stage named like the service').toBe(service.name);
+      expect(
+        stages.map((st) => st.name),
+        `the Dockerfile has no stage "${service.name}"`,
+      ).toContain(service.name);
+      // The build stage compiles (`tsc -b`) and deploys (`pnpm deploy` to /out/<dir>) each of ARG SERVICES.
+      expect(builtDirs, `the Dockerfile's ARG SERVICES lacks ${service.dir}`).toContain(service.dir);
+      expect(copiedFromBuild(service.name)).toContainEqual([`/out/${service.dir}`, `/app/${service.dir}`]);
+      expect(effectiveWorkdir(stages, service.name)).toBe('/app');
+      expect(effectiveCmd(stages, service.name), "the stage's CMD and compose's command").toEqual(s.command);
+      // <dir>/dist/index.js is what the build stage's `tsc -b` makes of <dir>/src/index.ts.
+      const tsconfig = JSON.parse(readFileSync(join(ROOT, service.dir, 'tsconfig.json'), 'utf8')) as { compilerOptions?: object };
+      expect(tsconfig.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
+    });
+
+    it('has in its image every file its code reads next to itself', () => {
+      const buildDir = effectiveWorkdir(stages, 'build');
+      for (const file of filesReadBy(service.dir)) {
+        expect(existsSync(join(ROOT, file)), `${file} (read by ${service.dir})`).toBe(true);
+        if (file.startsWith(`${service.dir}/`)) {
+          // Deployed with the package, unless the build stage's clean-up takes it (TypeScript, tests).
+          expect(file).not.toMatch(/\.ts$|\/test\//);
+        } else {
+          expect(copiedFromBuild(service.name), `${file} (read by ${service.dir})`).toContainEqual([`${buildDir}/${file}`, `/app/${file}`]);
+        }
+      }
     });
 
     it('sets every variable without a default, and only variables its config declares', () => {
@@ -338,17 +417,105 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('is accepted by docker-compose config (when docker-compose is installed; otherwise: parses)', () => {
-    if (!existsSync(DOCKER_COMPOSE)) {
-      expect(Object.keys(services).length).toBeGreaterThan(0);
-      return;
-    }
-    // Only PATH and HOME, as on a fresh machine; `${X:?…}` variables (if any) get a placeholder.
-    const required = [...composeText.matchAll(/\$\{(\w+):?\?/g)].map((m) => [m[1]!, 'x'.repeat(32)]);
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...Object.fromEntries(required) };
-    const result = spawnSync(DOCKER_COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env, encoding: 'utf8' });
-    expect(result.error).toBeUndefined();
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toBe('');
-  }, 30_000);
+  describe('the Dockerfile', () => {
+    it('compiles every directory of ARG SERVICES and deploys each on its own to /out/<dir>', () => {
+      expect(builtDirs.length).toBeGreaterThan(0);
+      const runs = buildStage!.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+      expect(runs).toContainEqual(expect.stringContaining('tsc -b ${SERVICES}'));
+      expect(runs).toContainEqual(
+        expect.stringMatching(
+          /for dir in \$\{SERVICES\}; do pnpm --filter "\.\/\$\{dir\}" deploy --legacy --prod --offline "\/out\/\$\{dir\}"/,
+        ),
+      );
+    });
+
+    it('deploys only what compose runs: each directory of ARG SERVICES is a compose service', () => {
+      for (const dir of builtDirs) {
+        const service = dirs.find((d) => d.dir === dir);
+        expect(service, `${dir} is not a service directory`).toBeDefined();
+        expect(services[service!.name], `${dir}: no compose service "${service!.name}"`).toBeDefined();
+      }
+    });
+
+    it('bases every image on a Node major that CI tests (npm run test:node)', () => {
+      const image = /^ARG NODE_IMAGE=node:(\d+)-bookworm-slim$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+      expect(image, 'ARG NODE_IMAGE=node:<major>-bookworm-slim').not.toBeNull();
+      expect(Object.keys(NODE_RELEASES)).toContain(image![1]);
+      for (const service of dirs) expect(lineage(stages, service.name).at(-1)?.from, service.name).toBe('${NODE_IMAGE}');
+    });
+  });
+
+  describe('validation by Docker Compose itself', () => {
+    const go = goBinary();
+    // Said where it is seen, not only as a skipped test in the counts.
+    if (!go) console.warn('compose-file.test.ts: no Go toolchain, so compose-go does not validate docker-compose.yml here');
+    if (!existsSync(DOCKER_COMPOSE))
+      console.warn(`compose-file.test.ts: no ${DOCKER_COMPOSE}, so docker-compose 1.29 does not validate docker-compose.yml here`);
+    let composeConfig = '';
+    beforeAll(async () => {
+      if (go) composeConfig = await ensureComposeConfig(go);
+    }, 600_000);
+
+    /** Only PATH and HOME, as on a fresh machine; `${X:?…}` variables get a placeholder. */
+    const freshEnv = () => {
+      const required = [...composeText.matchAll(/\$\{(\w+):?\?/g)].map((m) => [m[1]!, 'x'.repeat(32)]);
+      return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...Object.fromEntries(required) };
+    };
+    const load = (file: string, env: NodeJS.ProcessEnv) => spawnSync(composeConfig, ['-f', file], { cwd: ROOT, env, encoding: 'utf8' });
+
+    it.skipIf(!go)(
+      'is accepted by compose-go and resolves to the images checked above (skipped without Go to build tools/compose-config)',
+      () => {
+        const result = load(COMPOSE_FILE, freshEnv());
+        expect(result.error).toBeUndefined();
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+        const project = JSON.parse(result.stdout) as {
+          services: Record<string, { build?: { context: string; dockerfile: string; target?: string }; command?: string[] }>;
+        };
+        expect(Object.keys(project.services).sort()).toEqual(Object.keys(services).sort());
+        for (const service of dirs) {
+          const resolved = project.services[service.name]!;
+          expect(resolved.build, service.name).toEqual({
+            context: ROOT.replace(/\/$/, ''),
+            dockerfile: 'Dockerfile',
+            target: service.name,
+          });
+          expect(resolved.command, service.name).toEqual(services[service.name]!.command);
+        }
+      },
+    );
+
+    it.skipIf(!go)(
+      'compose-go refuses what Docker Compose refuses: an unknown key, an unset required variable (skipped without Go)',
+      () => {
+        const dir = mkdtempSync(join(tmpdir(), 'shop-compose-'));
+        const broken = join(dir, 'docker-compose.yml');
+        writeFileSync(broken, composeText.replace('\n  gateway:\n', '\n  gateway:\n    no_such_key: 1\n'));
+        const unknownKey = load(broken, freshEnv());
+        rmSync(dir, { recursive: true, force: true });
+        expect(unknownKey.status).toBe(1);
+        expect(unknownKey.stderr).toContain('no_such_key');
+        const { JWKS_URL: _unset, ...withoutJwks } = freshEnv();
+        const unset = load(COMPOSE_FILE, withoutJwks);
+        expect(unset.status).toBe(1);
+        expect(unset.stderr).toContain('JWKS_URL');
+      },
+    );
+
+    it.skipIf(!existsSync(DOCKER_COMPOSE))(
+      `is accepted by docker-compose 1.29 config (skipped: no ${DOCKER_COMPOSE})`,
+      () => {
+        const result = spawnSync(DOCKER_COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], {
+          cwd: ROOT,
+          env: freshEnv(),
+          encoding: 'utf8',
+        });
+        expect(result.error).toBeUndefined();
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stderr).toBe('');
+      },
+      30_000,
+    );
+  });
 });

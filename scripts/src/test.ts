@@ -5,30 +5,13 @@
  * the line `N passed, M failed` over all of them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ensureChromium,
-  ensureDebianPackages,
-  ensureFerretDbBinary,
-  ensureNatsServer,
-  ensureRedisServer,
-  ensurePdfTools,
-  ROOT,
-  testTmpDir,
-  which,
-} from '@shop/harness';
+import { ensureDebianPackages, ROOT, testTmpDir, which } from '@shop/harness';
+import { prepareSuite } from './suite-needs.js';
+import { counts, summaryLine, tally } from './vitest-results.js';
 
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
-
-interface VitestJson {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  numTodoTests: number;
-  numTotalTests: number;
-  testResults: { status: string; assertionResults: { status: string }[] }[];
-}
 
 function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: NodeJS.ProcessEnv = process.env): number {
   const args = [
@@ -46,28 +29,9 @@ function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: 
   return r.status ?? 1;
 }
 
-/**
- * The run's counts. A test file that fails before any of its tests runs (an import or a top-level
- * error) has no failed test in vitest's numbers: it counts as one failure here, so the summary line
- * never reads "0 failed" for a run that failed.
- */
-function counts(file: string): Pick<VitestJson, 'numPassedTests' | 'numFailedTests' | 'numPendingTests' | 'numTodoTests'> {
-  if (!existsSync(file)) return { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0 };
-  const json = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
-  const brokenFiles = json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'));
-  return { ...json, numFailedTests: json.numFailedTests + brokenFiles.length };
-}
-
 say('checking what the suite needs (first run installs packages and builds FerretDB)…');
 await ensureDebianPackages(['strace'], 'the network audit of the test run');
-await ensureNatsServer();
-await ensureRedisServer();
-await ensureChromium();
-await ensurePdfTools();
-await ensureFerretDbBinary();
-
-const out = join(ROOT, '.cache', 'test');
-mkdirSync(out, { recursive: true });
+const out = await prepareSuite();
 const traceDir = testTmpDir('shop-trace-');
 const trace = join(traceDir, 'connect.log');
 const strace = which('strace')!;
@@ -102,9 +66,7 @@ if (fullRun) {
 }
 
 const results = [counts(join(out, 'suite.json')), counts(join(out, 'audit.json')), ...(fullRun ? [counts(join(out, 'chaos.json'))] : [])];
-const passed = results.reduce((n, r) => n + r.numPassedTests, 0);
-const failed = results.reduce((n, r) => n + r.numFailedTests, 0);
-const skipped = results.reduce((n, r) => n + r.numPendingTests + r.numTodoTests, 0);
-const ok = suiteCode === 0 && auditCode === 0 && chaosCode === 0 && failed === 0;
-process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-process.exit(ok ? (passed > 0 ? 0 : 1) : 1);
+const total = tally(results);
+const ok = suiteCode === 0 && auditCode === 0 && chaosCode === 0 && total.failed === 0;
+process.stdout.write(`\n${summaryLine(total)}\n`);
+process.exit(ok ? (total.passed > 0 ? 0 : 1) : 1);
