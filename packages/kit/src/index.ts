@@ -12,6 +12,5 @@ export * from './mongo.js';
 export * from './server.js';
 export * from './service-client.js';
 export * from './ids.js';
-export * from './rest.js';
 export * from './chromium.js';
 export * from './state-file.js';

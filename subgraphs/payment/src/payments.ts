@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isAdmin, userError, type Caller, type Logger } from '@shop/kit';
-import type { Refund, WebhookEvent, WebhookEventType } from '@shop/payment-sandbox';
+import type { Refund, WebhookEvent, WebhookEventType } from './provider/contract.js';
 import { isInFlight, wasCaptured, type PaymentState } from './domain.js';
 import { failedEvent, succeededEvent } from './events.js';
 import type { PaymentProvider, ProviderPayment } from './provider.js';
