@@ -25,7 +25,7 @@ const SANDBOXES = dirsIn('sandboxes');
 /** What a sandbox may import of a service: the contract the service's adapter defines for the provider. */
 const PROVIDER_CONTRACTS = [`${root}/subgraphs/payment/src/provider/**`];
 
-const boundaries = [
+export const boundaries = [
   {
     target: 'packages/**',
     from: [...SERVICES, ...SANDBOXES].map((d) => `${d}/**`),
@@ -51,6 +51,20 @@ const boundaries = [
   },
 ];
 
+// Imports resolve as tsx and vitest run them: `./x.js` is `./x.ts`, workspace packages are their sources
+// (the "shop-source" export condition), so the rules see the real files even unbuilt.
+export const importSettings = {
+  'import-x/resolver-next': [
+    createNodeResolver({
+      extensions: ['.ts', '.js', '.mjs', '.json', '.node'],
+      extensionAlias: { '.js': ['.ts', '.js'] },
+      conditionNames: ['shop-source', 'import', 'default'],
+    }),
+  ],
+  'import-x/extensions': ['.ts', '.js', '.mjs'],
+  'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+};
+
 export default tseslint.config(
   {
     ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '.cache/**', 'coverage/**', 'tools/**'],
@@ -63,19 +77,7 @@ export default tseslint.config(
       parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
-    settings: {
-      // Imports resolve as tsx and vitest run them: `./x.js` is `./x.ts`, workspace packages are their
-      // sources (the "shop-source" export condition), so the rules below see the real files even unbuilt.
-      'import-x/resolver-next': [
-        createNodeResolver({
-          extensions: ['.ts', '.js', '.mjs', '.json', '.node'],
-          extensionAlias: { '.js': ['.ts', '.js'] },
-          conditionNames: ['shop-source', 'import', 'default'],
-        }),
-      ],
-      'import-x/extensions': ['.ts', '.js', '.mjs'],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
-    },
+    settings: importSettings,
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': [
