@@ -182,7 +182,7 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     const nc = await connectNats(natsUrl, 'e2e-stack', log('nats'));
     eventSide = {
       nc,
-      product: await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') }),
+      product: await product.attachProductEvents(productService, nc, productConfig, log('product')),
       cart: await cart.attachCartEvents(cartService, nc, cartConfig, log('cart')),
       order: await order.attachOrderEvents(orderService, nc, orderConfig, log('order')),
       payment: await payment.attachPaymentEvents(paymentService, nc, paymentConfig, log('payment')),

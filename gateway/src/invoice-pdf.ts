@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RequestHandler } from 'express';
-import { CONTEXT_HEADER, REQUEST_ID_HEADER, signContext, type Logger } from '@shop/kit';
+import { CONTEXT_HEADER, isUuid, REQUEST_ID_HEADER, signContext, type Logger } from '@shop/kit';
 import type { GatewayConfig } from './config.js';
 import { requestIdOf } from './request-id.js';
 
@@ -14,7 +14,8 @@ import { requestIdOf } from './request-id.js';
  * (`invoice-pdf:<id>:<exp>` HMAC-SHA256 with PDF_LINK_SECRET).
  */
 
-const FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.pdf$/;
+/** `<invoice id>.pdf`, the id in lower case as the link carries it (`isUuid` checks its shape). */
+const FILE = /^([0-9a-f-]{36})\.pdf$/;
 const DEFAULT_INVOICE_URL = 'http://127.0.0.1:4005/graphql';
 
 export function verifyPdfLink(secret: string, invoiceId: string, exp: unknown, sig: unknown, now = Date.now()): boolean {
@@ -27,11 +28,11 @@ export function verifyPdfLink(secret: string, invoiceId: string, exp: unknown, s
 export function invoicePdfRoute(opts: { config: GatewayConfig; log: Logger; invoiceUrl: () => string | undefined }): RequestHandler {
   return async (req, res) => {
     const m = FILE.exec(String(req.params.file ?? ''));
-    if (!m) {
+    const id = m?.[1];
+    if (!isUuid(id)) {
       res.status(404).json({ error: 'not found' });
       return;
     }
-    const id = m[1]!;
     if (!verifyPdfLink(opts.config.PDF_LINK_SECRET, id, req.query.exp, req.query.sig)) {
       res.status(403).json({ error: 'this link is invalid or has expired' });
       return;

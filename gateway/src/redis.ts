@@ -1,12 +1,12 @@
 import { createClient } from '@redis/client';
-import type { Logger } from '@shop/kit';
+import { backoffDelay, type Logger } from '@shop/kit';
 
 const makeClient = (url: string) =>
   createClient({
     url,
     // While Redis is away, commands fail at once (callers fall back) instead of queueing forever.
     disableOfflineQueue: true,
-    socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5_000) },
+    socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => backoffDelay(retries, { baseMs: 100, maxMs: 5_000 }) },
   });
 
 export type Redis = ReturnType<typeof makeClient>;

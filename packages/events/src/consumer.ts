@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
-import type { Logger } from '@shop/kit';
+import { backoffDelay, type Logger } from '@shop/kit';
 import { decodeEvent, EventValidationError, type EventEnvelope, type EventSubject } from './contracts.js';
 import { publishDeadLetter } from './dlq.js';
 import { HEADERS, type DeadLetterKind } from './headers.js';
@@ -142,7 +142,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
       } catch (err) {
         mlog.warn({ err, attempt }, 'could not publish the dead letter');
         m.working();
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, { baseMs: 100 })));
       }
     }
     // Leave it to JetStream: redelivered later, or caught by the max-deliveries safety net.

@@ -12,3 +12,4 @@ export * from './retry.js';
 export * from './safety-net.js';
 export * from './streams.js';
 export * from './service-events.js';
+export * from './service.js';

@@ -1,3 +1,5 @@
+import { backoffDelay } from '@shop/kit';
+
 /**
  * Retry settings of a consumer. Services derive them from env (`retryPolicyFrom`: `RETRY_BASE_DELAY_MS`,
  * `RETRY_MAX_DELAY_MS`, `RETRY_BUDGET`); `maxDeliver` is then the number of deliveries that spans the budget.
@@ -17,8 +19,7 @@ export const MAX_DELIVERIES = 10_000;
  * delay doubled per attempt, capped at the maximum.
  */
 export function retryDelayMs(deliveryCount: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>): number {
-  const exponent = Math.max(0, Math.min(deliveryCount - 1, 30));
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
+  return backoffDelay(deliveryCount - 1, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import type { Logger } from '@shop/kit';
+import { backoffDelay, type Logger } from '@shop/kit';
 import { publishDeadLetter } from './dlq.js';
 
 /**
@@ -73,7 +73,7 @@ export function startMaxDeliveriesListener(opts: SafetyNetOptions): SafetyNet {
           log.error({ err, stream, seq, consumer }, 'could not copy a message that exhausted its deliveries to the DLQ');
           return;
         }
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, { baseMs: 200 })));
       }
     }
   }

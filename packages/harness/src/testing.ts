@@ -65,6 +65,25 @@ export async function postGraphQL<T = Record<string, unknown>>(
   return { status: res.status, ...json };
 }
 
+/** A test's GraphQL client of one service: query, variables, and who calls (default: the client's caller). */
+export type Gql = <T = Record<string, any>>( // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read GraphQL JSON loosely
+  query: string,
+  variables?: Record<string, unknown>,
+  caller?: Caller,
+) => Promise<GraphQLResponse<T>>;
+
+/** A {@link Gql} for the service at `url`, calling as `defaultCaller` (a guest unless said otherwise). */
+export function graphqlClient(url: string, defaultCaller: Caller = GUEST): Gql {
+  return (query, variables = {}, caller = defaultCaller) => postGraphQL(url, { query, variables }, { caller });
+}
+
+/** The data of a call that must succeed; fails the test on a GraphQL error. */
+export async function graphqlData<T>(res: Promise<GraphQLResponse<T>>): Promise<T> {
+  const r = await res;
+  if (r.errors?.length || !r.data) throw new Error(JSON.stringify(r.errors ?? r));
+  return r.data;
+}
+
 export const ADMIN: Caller = { kind: 'user', sub: 'admin-1', roles: ['admin'] };
 export const CUSTOMER: Caller = { kind: 'user', sub: 'alice', roles: ['customer'] };
 export const OTHER_CUSTOMER: Caller = { kind: 'user', sub: 'bob', roles: ['customer'] };

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { backoffDelay } from './backoff.js';
 
 /**
  * Contention on one aggregate (ARCHITECTURE §6): writers append the next version and the loser of a
@@ -15,7 +16,7 @@ export const MAX_CONTENDED_ATTEMPTS = 200;
 
 /** Waits a random 0..min(capMs, baseMs·2^attempt) ms before retry `attempt` (0-based). */
 export function contentionPause(attempt: number, { baseMs = 2, capMs = 100 } = {}): Promise<void> {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20));
+  const ceiling = backoffDelay(attempt, { baseMs, maxMs: capMs });
   return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
 

@@ -5,6 +5,7 @@ import {
   CLOCK_SKEW_SECONDS,
   CONTEXT_TTL_SECONDS,
   maySign,
+  mayUseOwned,
   ReplayGuard,
   signContext,
   verifyContext,
@@ -245,5 +246,29 @@ describe('ReplayGuard', () => {
   it('rejects a cap that is not a positive integer', () => {
     expect(() => new ReplayGuard({ maxEntries: 0 })).toThrow(RangeError);
     expect(() => new ReplayGuard({ maxEntries: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('mayUseOwned: the ownership rule of carts, orders, payments and invoices', () => {
+  const alice: Caller = { kind: 'user', sub: 'alice', roles: ['customer'] };
+  const bob: Caller = { kind: 'user', sub: 'bob', roles: ['customer'] };
+  const admin: Caller = { kind: 'user', sub: 'root', roles: ['admin'] };
+  const guest: Caller = { kind: 'guest' };
+  const partner: Caller = { kind: 'partner', partnerId: 'acme' };
+  const service: Caller = { kind: 'service', service: 'order' };
+
+  it("a guest's is anyone's who holds the id, people only", () => {
+    expect([alice, guest, admin, partner, service].map((c) => mayUseOwned(c, null))).toEqual([true, true, true, false, false]);
+  });
+
+  it("a customer's is that customer's and the admins'", () => {
+    expect([alice, bob, guest, admin, partner, service].map((c) => mayUseOwned(c, 'alice'))).toEqual([
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 });

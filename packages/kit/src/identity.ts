@@ -217,6 +217,18 @@ export function acceptContext(
 }
 
 export const isAdmin = (c: Caller): boolean => c.kind === 'user' && c.roles.includes('admin');
+
+/**
+ * The ownership rule of carts, orders and what hangs off them (payments, invoices; ARCHITECTURE §7), by
+ * the owner's subject: a guest's (`ownerId` null) is anyone's who holds its id, guest or signed in; a
+ * customer's is that customer's; admins may use all. Partners and services own nothing: their own rules
+ * say what they may read.
+ */
+export function mayUseOwned(caller: Caller, ownerId: string | null): boolean {
+  if (isAdmin(caller)) return true;
+  if (ownerId === null) return caller.kind === 'guest' || caller.kind === 'user';
+  return caller.kind === 'user' && caller.sub === ownerId;
+}
 export const isService = (c: Caller, name?: string): boolean => c.kind === 'service' && (name === undefined || c.service === name);
 /** The signed-in user's id, or undefined for guests, partners and services. */
 export const userId = (c: Caller): string | undefined => (c.kind === 'user' ? c.sub : undefined);

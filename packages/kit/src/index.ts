@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './backoff.js';
 export * from './contention.js';
 export * from './cursor.js';
 export * from './errors.js';
@@ -14,3 +15,4 @@ export * from './service-client.js';
 export * from './ids.js';
 export * from './chromium.js';
 export * from './state-file.js';
+export * from './address.js';

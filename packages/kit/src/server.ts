@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { DocumentNode } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import type { Connection, Model } from 'mongoose';
 import { connectMongo, ensureIndexes } from './mongo.js';
 
@@ -192,3 +193,6 @@ export async function startSubgraph<S extends { server: SubgraphServer }>(opts: 
     },
   };
 }
+
+/** A subgraph's SDL, parsed (`loadTypeDefs(new URL('../src/schema.graphql', import.meta.url))`). */
+export const loadTypeDefs = (file: URL): DocumentNode => parse(readFileSync(file, 'utf8'));

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '@shop/kit';
 
 /**
  * A shop client as a careful real one behaves: every request has a timeout; what may succeed later
@@ -49,7 +50,7 @@ export class ShopClient {
     const deadline = Date.now() + this.opts.retryBudgetMs;
     for (let attempt = 0; ; attempt++) {
       let failure: string;
-      let waitMs = Math.min(1_000 * 2 ** attempt, 8_000);
+      let waitMs = backoffDelay(attempt, { baseMs: 1_000, maxMs: 8_000 });
       try {
         const res = await fetch(this.opts.url, {
           method: 'POST',
@@ -87,7 +88,7 @@ export class ShopClient {
       } catch (err) {
         failure = describeFetchError(err);
       }
-      const waitMs = Math.min(1_000 * 2 ** attempt, 8_000);
+      const waitMs = backoffDelay(attempt, { baseMs: 1_000, maxMs: 8_000 });
       if (Date.now() + waitMs > deadline) throw new TransientFailure(`${what}: gave up after ${attempt + 1} attempts: ${failure}`);
       this.opts.onRetry(what, failure);
       await sleep(waitMs);

@@ -1,4 +1,4 @@
-import { forbidden, isAdmin, isService, unauthenticated, type Caller } from '@shop/kit';
+import { forbidden, isService, mayUseOwned, unauthenticated, type Caller } from '@shop/kit';
 import type { CartState } from './domain.js';
 
 /**
@@ -25,12 +25,8 @@ export function requireCustomer(caller: Caller): string {
   throw forbidden('Carts are for shoppers');
 }
 
-/** Guest carts: whoever holds the id. A customer's cart: that customer. Admins: any cart. */
-export function mayUse(caller: Caller, cart: Pick<CartState, 'ownerId'>): boolean {
-  if (isAdmin(caller)) return true;
-  if (cart.ownerId === null) return caller.kind === 'guest' || caller.kind === 'user';
-  return caller.kind === 'user' && caller.sub === cart.ownerId;
-}
+/** Guest carts: whoever holds the id. A customer's cart: that customer. Admins: any cart (kit's `mayUseOwned`). */
+export const mayUse = (caller: Caller, cart: Pick<CartState, 'ownerId'>): boolean => mayUseOwned(caller, cart.ownerId);
 
 export function mayRead(caller: Caller, cart: Pick<CartState, 'ownerId'>): boolean {
   return isService(caller, 'order') || mayUse(caller, cart);

@@ -1,8 +1,6 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import {
   consumerEvents,
   consumerName,
-  ensureStreams,
   startServiceConsumers,
   type ConsumerEvents,
   type EventEnvelope,
@@ -62,9 +60,8 @@ export interface CartEventsOptions extends ServiceConsumersOptions {
   config: CartEventsSettings;
 }
 
-/** The NATS half of the cart service: the streams and the `order.placed` consumer. */
+/** The NATS half of the cart service: the `order.placed` consumer (`attachEvents` provisions the streams first). */
 export async function startCartEvents(service: { carts: Carts }, o: CartEventsOptions): Promise<CartEvents> {
-  await ensureStreams(await jetstreamManager(o.nc));
   const durable = consumerName('cart', 'shop.order.placed.v1');
   const consumers = await startServiceConsumers('cart', o, {
     'shop.order.placed.v1': async (event, meta) => {

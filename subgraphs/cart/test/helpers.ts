@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { createLogger, type Caller } from '@shop/kit';
-import { ADMIN, GUEST, postGraphQL, testDbName, type GraphQLResponse } from '@shop/harness';
+import { ADMIN, graphqlClient as client, testDbName, type Gql } from '@shop/harness';
 import { loadConfig as productConfig, startProductService, type StartedProductService } from '@shop/product';
 import { loadConfig } from '../src/config.js';
 import { startCartService, type StartedCartService } from '../src/server.js';
@@ -38,15 +38,7 @@ export function startCartReplica(svc: Services): Promise<StartedCartService> {
   return startCartService(loadConfig({ ...common, MONGODB_DB: svc.cart.conn.name, PRODUCT_URL: svc.product.url }), log('cart-replica'));
 }
 
-export type Gql = <T = Record<string, any>>(
-  query: string,
-  variables?: Record<string, unknown>,
-  caller?: Caller,
-) => Promise<GraphQLResponse<T>>;
-
-export function client(url: string, defaultCaller: Caller = GUEST): Gql {
-  return (query, variables = {}, caller = defaultCaller) => postGraphQL(url, { query, variables }, { caller });
-}
+export { client, type Gql };
 
 let seq = 0;
 /** Creates an ACTIVE product through the product API as an admin; returns its id. */

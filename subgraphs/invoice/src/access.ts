@@ -1,14 +1,10 @@
-import { isAdmin, isService, type Caller } from '@shop/kit';
+import { isService, mayUseOwned, type Caller } from '@shop/kit';
 
 /**
  * Who may see an invoice (ARCHITECTURE §7): the rule of its order. A guest order's invoice: whoever
  * holds the id. A customer's: that customer. Admins: all. Anything else looks like "does not exist".
  */
-export function mayRead(caller: Caller, invoice: { customerId: string | null }): boolean {
-  if (isAdmin(caller)) return true;
-  if (invoice.customerId === null) return caller.kind === 'guest' || caller.kind === 'user';
-  return caller.kind === 'user' && caller.sub === invoice.customerId;
-}
+export const mayRead = (caller: Caller, invoice: { customerId: string | null }): boolean => mayUseOwned(caller, invoice.customerId);
 
 /** Internal HTTP routes: who may call which. */
 export const INTERNAL_READERS = ['invoice-renderer', 'messaging', 'gateway'];

@@ -1,6 +1,5 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import {
-  ensureStreams,
   mongoOutboxStore,
   startServiceConsumers,
   startOutboxRelay,
@@ -43,12 +42,11 @@ export type InvoiceEvents = ServiceEvents;
 
 export type InvoiceEventsOptions = ServiceEventsOptions;
 
-/** The NATS half of the invoice service: streams, the outbox relay and the order.paid consumer. */
+/** The NATS half of the invoice service: the outbox relay and the order.paid consumer. */
 export async function startInvoiceEvents(
   service: { models: InvoiceModels; invoices: Invoices },
   o: InvoiceEventsOptions,
 ): Promise<InvoiceEvents> {
-  await ensureStreams(await jetstreamManager(o.nc));
   const relay = startOutboxRelay({
     store: invoiceOutbox(service.models),
     js: jetstream(o.nc),

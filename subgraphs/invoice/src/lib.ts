@@ -3,8 +3,8 @@ export { loadConfig, type InvoiceConfig } from './config.js';
 export {
   attachInvoiceEvents,
   buildInvoiceService,
+  invoiceSubgraph,
   startInvoiceService,
-  typeDefs,
   type InvoiceService,
   type StartedInvoiceService,
 } from './server.js';

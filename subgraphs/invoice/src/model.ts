@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { createOutboxModel, outboxFields, type OutboxDoc } from '@shop/events';
+import { addressSchema, type Address } from '@shop/kit';
 
 /**
  * Invoice service collections (indexes created by `ensureIndexes` at start-up, never autoIndex).
@@ -11,15 +12,7 @@ import { createOutboxModel, outboxFields, type OutboxDoc } from '@shop/events';
  * `publishedAt`. Its PDF is a separate document (see pdf-store.ts); READY means "the PDF exists".
  */
 
-export interface PartyAddress {
-  name: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string;
-  country: string;
-}
+export type PartyAddress = Address;
 
 export interface PartyDoc {
   name: string;
@@ -61,24 +54,11 @@ export interface InvoiceDoc {
   publishedAt: Date | null;
 }
 
-const addressSchema = new Schema<PartyAddress>(
-  {
-    name: { type: String, required: true },
-    line1: { type: String, required: true },
-    line2: { type: String, default: null },
-    city: { type: String, required: true },
-    region: { type: String, default: null },
-    postalCode: { type: String, required: true },
-    country: { type: String, required: true },
-  },
-  { _id: false },
-);
-
 const partySchema = new Schema<PartyDoc>(
   {
     name: { type: String, required: true },
     email: { type: String, default: null },
-    address: { type: addressSchema, default: null },
+    address: { type: addressSchema(), default: null },
     taxId: { type: String, default: null },
   },
   { _id: false },

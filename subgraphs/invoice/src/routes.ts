@@ -1,5 +1,14 @@
 import express, { type Express, type Request, type Response } from 'express';
-import { acceptContext, CONTEXT_HEADER, REQUEST_ID_HEADER, ReplayGuard, type Caller, type Logger, type SignerKeys } from '@shop/kit';
+import {
+  acceptContext,
+  CONTEXT_HEADER,
+  isUuid,
+  REQUEST_ID_HEADER,
+  ReplayGuard,
+  type Caller,
+  type Logger,
+  type SignerKeys,
+} from '@shop/kit';
 import { INTERNAL_READERS, isOneOf, PDF_READERS, PDF_WRITERS } from './access.js';
 import type { Invoices } from './invoices.js';
 import type { InvoiceDoc } from './model.js';
@@ -12,8 +21,6 @@ import type { InvoiceDoc } from './model.js';
  * - `PUT /internal/invoices/:id/pdf` — `application/pdf` body; replaces the PDF, marks READY (renderer);
  * - `GET /internal/invoices/:id/pdf` — the PDF (gateway, messaging).
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 export function snapshotJson(i: InvoiceDoc) {
   return {
@@ -61,7 +68,7 @@ export function internalRoutes(opts: { invoices: Invoices; signerKeys: SignerKey
   };
   const load = async (req: Request, res: Response): Promise<InvoiceDoc | null> => {
     const id = String(req.params.id ?? '');
-    const invoice = UUID.test(id) ? await opts.invoices.get(id.toLowerCase()) : null;
+    const invoice = isUuid(id) ? await opts.invoices.get(id.toLowerCase()) : null;
     if (!invoice) res.status(404).json({ error: 'not found' });
     return invoice;
   };
@@ -106,7 +113,7 @@ export function internalRoutes(opts: { invoices: Invoices; signerKeys: SignerKey
       wrap(async (req, res) => {
         if (!caller(req, res, PDF_READERS)) return;
         const id = String(req.params.id ?? '');
-        const pdf = UUID.test(id) ? await opts.invoices.pdfs.get(id.toLowerCase()) : null;
+        const pdf = isUuid(id) ? await opts.invoices.pdfs.get(id.toLowerCase()) : null;
         if (!pdf) {
           res.status(404).json({ error: 'not found' });
           return;

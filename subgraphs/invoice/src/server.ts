@@ -1,17 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import type { Connection } from 'mongoose';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { natsReadiness } from '@shop/events';
-import {
-  createSubgraphServer,
-  isConnected,
-  startSubgraph,
-  type Logger,
-  type Readiness,
-  type Started,
-  type SubgraphServer,
-} from '@shop/kit';
+import { defineSubgraph, type EventsContext, type SubgraphBase } from '@shop/events';
+import type { Started } from '@shop/kit';
 import type { InvoiceConfig } from './config.js';
 import type { InvoiceContext } from './context.js';
 import { signedPdfUrl } from './domain.js';
@@ -26,18 +14,14 @@ import { internalRoutes } from './routes.js';
 import { serviceClients, type Services } from './services.js';
 import { InvoiceStore } from './store.js';
 
-export const typeDefs = parse(readFileSync(new URL('../src/schema.graphql', import.meta.url), 'utf8'));
-
-export interface InvoiceService {
-  server: SubgraphServer;
+export interface InvoiceService extends SubgraphBase {
   models: InvoiceModels;
   store: InvoiceStore;
   invoices: Invoices;
   pdfs: PdfStore;
+  listing: Listing;
   /** The order call, signed as service:invoice. */
   services: Services;
-  /** /readyz checks; the NATS step adds its own. */
-  readiness: Readiness[];
 }
 
 export function sellerOf(config: InvoiceConfig): PartyDoc {
@@ -57,56 +41,37 @@ export function sellerOf(config: InvoiceConfig): PartyDoc {
   };
 }
 
-/** Builds the invoice subgraph on an open connection; no listen and no NATS (tests and index.ts decide that). */
-export async function buildInvoiceService(conn: Connection, config: InvoiceConfig, log: Logger): Promise<InvoiceService> {
-  const models = createModels(conn);
-  const store = new InvoiceStore(models);
-  const pdfs = mongoPdfStore(models.Pdf);
-  const services = serviceClients({
-    orderUrl: config.ORDER_URL,
-    signer: config.SIGNING_KEY,
-    timeoutMs: config.SERVICE_TIMEOUT_MS,
-  });
-  const invoices = new Invoices(store, models, pdfs, services, { taxRateBps: config.TAX_RATE_BPS, seller: sellerOf(config) }, log);
-  const listing = new Listing(models);
-  const readiness: Readiness[] = [{ name: 'mongodb', check: () => isConnected(conn) }];
-  const pdfUrl = (id: string) => signedPdfUrl(config.PUBLIC_BASE_URL, config.PDF_LINK_SECRET, id, config.PDF_LINK_TTL);
-  const server = await createSubgraphServer<InvoiceContext>({
-    name: 'invoice',
-    typeDefs,
-    resolvers,
-    signerKeys: config.SIGNER_KEYS,
-    log,
-    readiness,
-    routes: internalRoutes({ invoices, signerKeys: config.SIGNER_KEYS, maxPdfBytes: config.MAX_PDF_BYTES, log }),
-    buildContext: (base) => ({ ...base, loaders: createLoaders(models, pdfs), listing, pdfUrl }),
-  });
-  return { server, models, store, invoices, pdfs, services, readiness };
-}
+/**
+ * The invoice subgraph: GraphQL and the internal PDF routes over its database; the NATS step starts the
+ * outbox relay and the `order.paid` consumer.
+ */
+export const invoiceSubgraph = defineSubgraph({
+  name: 'invoice',
+  schema: new URL('../src/schema.graphql', import.meta.url),
+  resolvers,
+  parts: (conn, config: InvoiceConfig, log): Omit<InvoiceService, keyof SubgraphBase> => {
+    const models = createModels(conn);
+    const store = new InvoiceStore(models);
+    const pdfs = mongoPdfStore(models.Pdf);
+    const services = serviceClients({ orderUrl: config.ORDER_URL, signer: config.SIGNING_KEY, timeoutMs: config.SERVICE_TIMEOUT_MS });
+    const invoices = new Invoices(store, models, pdfs, services, { taxRateBps: config.TAX_RATE_BPS, seller: sellerOf(config) }, log);
+    return { models, store, invoices, pdfs, listing: new Listing(models), services };
+  },
+  models: (parts) => allModels(parts.models),
+  routes: (parts, config, log) =>
+    internalRoutes({ invoices: parts.invoices, signerKeys: config.SIGNER_KEYS, maxPdfBytes: config.MAX_PDF_BYTES, log }),
+  context: (parts, base, config): InvoiceContext => ({
+    ...base,
+    loaders: createLoaders(parts.models, parts.pdfs),
+    listing: parts.listing,
+    pdfUrl: (id) => signedPdfUrl(config.PUBLIC_BASE_URL, config.PDF_LINK_SECRET, id, config.PDF_LINK_TTL),
+  }),
+  events: (service, o: EventsContext<InvoiceConfig>): Promise<InvoiceEvents> => startInvoiceEvents(service, o),
+  ready: (_service, config) => ({ orderUrl: config.ORDER_URL }),
+});
 
+type InvoiceSubgraph = typeof invoiceSubgraph;
+export const buildInvoiceService: InvoiceSubgraph['build'] = invoiceSubgraph.build;
+export const startInvoiceService: InvoiceSubgraph['start'] = invoiceSubgraph.start;
+export const attachInvoiceEvents: InvoiceSubgraph['attach'] = invoiceSubgraph.attach;
 export type StartedInvoiceService = Started<InvoiceService>;
-
-/** Connects, creates indexes and listens (see `startSubgraph`). */
-export function startInvoiceService(config: InvoiceConfig, log: Logger): Promise<StartedInvoiceService> {
-  return startSubgraph({
-    mongoUrl: config.MONGODB_URL,
-    dbName: config.MONGODB_DB,
-    port: config.PORT,
-    host: config.HOST,
-    build: (conn) => buildInvoiceService(conn, config, log),
-    models: (service) => allModels(service.models),
-  });
-}
-
-/** The NATS step: streams, the outbox relay, the order.paid consumer, and a /readyz check on the connection. */
-export async function attachInvoiceEvents(
-  service: InvoiceService,
-  nc: NatsConnection,
-  config: InvoiceConfig,
-  log: Logger,
-  opts: { concurrency?: number } = {},
-): Promise<InvoiceEvents> {
-  const events = await startInvoiceEvents(service, { nc, config, log, ...opts });
-  service.readiness.push(natsReadiness(nc));
-  return events;
-}

@@ -3,8 +3,8 @@ import { inject } from 'vitest';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, createEvent, parseAnyEvent, type AnyEvent, type EventEnvelope, type EventSubject } from '@shop/events';
-import { createLogger, type Caller } from '@shop/kit';
-import { GUEST, postGraphQL, startBroker, testDbName, waitFor, type GraphQLResponse, type NatsInstance } from '@shop/harness';
+import { createLogger } from '@shop/kit';
+import { startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
 import { loadConfig, type InvoiceConfig } from '../src/config.js';
 import { attachInvoiceEvents, startInvoiceService, type StartedInvoiceService } from '../src/server.js';
 import type { InvoiceEvents } from '../src/events.js';
@@ -83,15 +83,7 @@ export async function startEnv(
   return env;
 }
 
-export type Gql = <T = Record<string, any>>(
-  query: string,
-  variables?: Record<string, unknown>,
-  caller?: Caller,
-) => Promise<GraphQLResponse<T>>;
-
-export function client(url: string, defaultCaller: Caller = GUEST): Gql {
-  return (query, variables = {}, caller = defaultCaller) => postGraphQL(url, { query, variables }, { caller });
-}
+export { graphqlClient as client, type Gql } from '@shop/harness';
 
 /** Publishes an event as its publisher would (msgID = event id). */
 export async function publish(env: Env, event: AnyEvent): Promise<number> {

@@ -1,4 +1,4 @@
-import { forbidden, isAdmin, isService, unauthenticated, type Caller } from '@shop/kit';
+import { forbidden, isService, mayUseOwned, unauthenticated, type Caller } from '@shop/kit';
 
 /**
  * Who may do what with orders (ARCHITECTURE §7). Roles are checked in resolvers, before anything is
@@ -27,12 +27,8 @@ export function requireCustomer(caller: Caller): string {
   throw forbidden('Orders are for shoppers');
 }
 
-/** Guest orders (and carts): whoever holds the id. A customer's: that customer. Admins: all. */
-export function mayUse(caller: Caller, owner: { customerId: string | null }): boolean {
-  if (isAdmin(caller)) return true;
-  if (owner.customerId === null) return caller.kind === 'guest' || caller.kind === 'user';
-  return caller.kind === 'user' && caller.sub === owner.customerId;
-}
+/** Guest orders (and carts): whoever holds the id. A customer's: that customer. Admins: all (kit's `mayUseOwned`). */
+export const mayUse = (caller: Caller, owner: { customerId: string | null }): boolean => mayUseOwned(caller, owner.customerId);
 
 export function mayRead(caller: Caller, owner: { customerId: string | null }): boolean {
   return READERS.some((s) => isService(caller, s)) || mayUse(caller, owner);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { userError, type Caller, type Logger, type UserError } from '@shop/kit';
 import { mayUse, ownerOfOrder } from './access.js';
 import { checkContact, outOfStock, priceOrder, type ContactInput, type OrderState } from './domain.js';
-import { placedEvent } from './events.js';
+import { placedEvent } from './published-events.js';
 import type { OrderDoc } from './model.js';
 import type { OrderResult, Orders } from './orders.js';
 import type { CartView, Services } from './services.js';

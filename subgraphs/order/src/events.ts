@@ -1,108 +1,26 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import {
-  createEvent,
-  ensureStreams,
   pendingFilter,
   quarantineRecord,
   startServiceConsumers,
   startOutboxRelay,
-  type AnyEvent,
   type OutboxEntry,
   type OutboxStore,
   serviceEvents,
   type ServiceEvents,
   type ServiceEventsOptions,
 } from '@shop/events';
-import type { OrderState } from './domain.js';
-import type { OrderDoc, OrderModels, TransitionDoc } from './model.js';
+import type { OrderModels } from './model.js';
 import type { Orders } from './orders.js';
 import type { OrderStore } from './store.js';
 
 /**
  * What the order service publishes and consumes (ARCHITECTURE §5), with the contracts of @shop/events.
  *
- * Publishes, each from the record that makes the change (outbox, ARCHITECTURE §6):
- * - `shop.order.placed.v1` from the order document written by checkout;
- * - `shop.order.paid.v1`, `.cancelled.v1`, `.shipped.v1`, `.delivered.v1` from the transition records.
+ * Publishes what `published-events.ts` builds, through the outbox relay over the order documents and
+ * the transition records (ARCHITECTURE §6).
  * Consumes `shop.payment.succeeded.v1` (→ PAID) and `shop.payment.refunded.v1` (→ a timeline note).
  */
-
-const SOURCE = 'order';
-type TransitionBase = Omit<TransitionDoc, 'event' | 'publishedAt'>;
-const opts = (correlationId: string, at: Date) => ({ source: SOURCE, correlationId, occurredAt: at });
-
-/** The correlation id of the saga an order belongs to: its checkout request's. */
-export const correlationOf = (order: OrderDoc): string => (order.event as AnyEvent | null)?.correlationId ?? order._id;
-
-export function placedEvent(o: OrderDoc, correlationId: string) {
-  return createEvent(
-    'shop.order.placed.v1',
-    {
-      orderId: o._id,
-      number: o.number,
-      // The cart's own safety net: cart marks it CHECKED_OUT on this event if checkout's call never came.
-      cartId: o.cartId,
-      ...(o.customerId ? { customerId: o.customerId } : {}),
-      email: o.email,
-      ...(o.phone ? { phone: o.phone } : {}),
-      lines: o.lines.map((l) => ({
-        productId: l.productId,
-        sku: l.sku,
-        name: l.name,
-        unitPrice: l.unitPrice,
-        quantity: l.quantity,
-        lineTotal: l.lineTotal,
-      })),
-      subtotal: o.subtotal,
-      tax: o.tax,
-      total: o.total,
-      currency: o.currency,
-    },
-    opts(correlationId, o.createdAt),
-  );
-}
-
-export function cancelledEvent(s: OrderState, t: TransitionBase, reason: string, correlationId: string) {
-  return createEvent(
-    'shop.order.cancelled.v1',
-    {
-      orderId: s.id,
-      number: s.order.number,
-      reason,
-      wasPaid: t.from === 'PAID',
-      lines: s.order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
-      email: s.order.email,
-    },
-    opts(correlationId, t.at),
-  );
-}
-
-export function paidEvent(s: OrderState, t: TransitionBase, paymentId: string, correlationId: string) {
-  return createEvent(
-    'shop.order.paid.v1',
-    { orderId: s.id, number: s.order.number, paymentId, total: s.order.total, currency: s.order.currency },
-    opts(correlationId, t.at),
-  );
-}
-
-export function shippedEvent(s: OrderState, t: TransitionBase, correlationId: string) {
-  return createEvent(
-    'shop.order.shipped.v1',
-    {
-      orderId: s.id,
-      number: s.order.number,
-      carrier: t.tracking!.carrier,
-      trackingNumber: t.tracking!.trackingNumber,
-      email: s.order.email,
-      ...(s.order.phone ? { phone: s.order.phone } : {}),
-    },
-    opts(correlationId, t.at),
-  );
-}
-
-export function deliveredEvent(s: OrderState, t: TransitionBase, correlationId: string) {
-  return createEvent('shop.order.delivered.v1', { orderId: s.id, number: s.order.number }, opts(correlationId, t.at));
-}
 
 /**
  * The outbox over both kinds of record: the order documents (`order.placed`) and the transitions
@@ -148,9 +66,8 @@ export type OrderEvents = ServiceEvents;
 
 export type OrderEventsOptions = ServiceEventsOptions;
 
-/** The NATS half of the order service: streams, the outbox relay and the two consumers. */
+/** The NATS half of the order service: the outbox relay and the two consumers. */
 export async function startOrderEvents(service: { store: OrderStore; orders: Orders }, o: OrderEventsOptions): Promise<OrderEvents> {
-  await ensureStreams(await jetstreamManager(o.nc));
   const relay = startOutboxRelay({
     store: orderOutbox(service.store.m),
     js: jetstream(o.nc),

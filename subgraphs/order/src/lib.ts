@@ -2,10 +2,9 @@
 export { loadConfig, type OrderConfig } from './config.js';
 export {
   attachOrderEvents,
-  buildOrderService,
+  orderSubgraph,
   startOrderService,
   startOrderSweeper,
-  typeDefs,
   type OrderService,
   type StartedOrderService,
 } from './server.js';

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxFields } from '@shop/events';
+import { addressSchema, type Address } from '@shop/kit';
 
 /**
  * Order service collections. Indexes are declared here and created by `ensureIndexes` at start-up
@@ -26,16 +27,8 @@ export interface OrderLineDoc {
   lineTotal: number;
 }
 
-export interface AddressDoc {
-  name: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string;
-  /** ISO 3166-1 alpha-2, upper case. */
-  country: string;
-}
+/** `country` is ISO 3166-1 alpha-2, upper case. */
+export type AddressDoc = Address;
 
 /**
  * The order as placed. One insert decides everything checkout must decide exactly once: the unique
@@ -120,19 +113,6 @@ const lineSchema = new Schema<OrderLineDoc>(
   { _id: false },
 );
 
-const addressSchema = new Schema<AddressDoc>(
-  {
-    name: { type: String, required: true },
-    line1: { type: String, required: true },
-    line2: { type: String, default: null },
-    city: { type: String, required: true },
-    region: { type: String, default: null },
-    postalCode: { type: String, required: true },
-    country: { type: String, required: true },
-  },
-  { _id: false },
-);
-
 const statusEnum = { type: String, enum: ORDER_STATUSES, required: true };
 
 const orderSchema = new Schema<OrderDoc>(
@@ -146,7 +126,7 @@ const orderSchema = new Schema<OrderDoc>(
     customerId: { type: String, default: null },
     email: { type: String, required: true },
     phone: { type: String, default: null },
-    shippingAddress: { type: addressSchema, required: true },
+    shippingAddress: { type: addressSchema(), required: true },
     lines: { type: [lineSchema], required: true },
     subtotal: { type: Number, required: true },
     tax: { type: Number, required: true },

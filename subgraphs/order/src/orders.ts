@@ -3,7 +3,7 @@ import { isAdmin, userError, type Caller, type Logger, type UserError } from '@s
 import { formatMoney } from '@shop/money';
 import { mayUse } from './access.js';
 import { isCancellable, type OrderState } from './domain.js';
-import { cancelledEvent, correlationOf, deliveredEvent, paidEvent, shippedEvent } from './events.js';
+import { cancelledEvent, correlationOf, deliveredEvent, paidEvent, shippedEvent } from './published-events.js';
 import type { Decision, NewRecord, OrderStore } from './store.js';
 
 /** An order mutation's payload (ARCHITECTURE §4): the order after the change, unchanged on error. */

@@ -1,17 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import type { Connection } from 'mongoose';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { natsReadiness } from '@shop/events';
-import {
-  createSubgraphServer,
-  isConnected,
-  startSubgraph,
-  type Logger,
-  type Readiness,
-  type Started,
-  type SubgraphServer,
-} from '@shop/kit';
+import { defineSubgraph, type EventsContext, type SubgraphBase } from '@shop/events';
+import type { Logger, Started } from '@shop/kit';
 import { Checkout } from './checkout.js';
 import type { OrderConfig } from './config.js';
 import type { OrderContext } from './context.js';
@@ -26,81 +14,20 @@ import { serviceClients, type Services } from './services.js';
 import { OrderStore } from './store.js';
 import { startPaymentTimeoutSweeper, sweepPaymentTimeouts } from './sweeper.js';
 
-export const typeDefs = parse(readFileSync(new URL('../src/schema.graphql', import.meta.url), 'utf8'));
-
-export interface OrderService {
-  server: SubgraphServer;
+export interface OrderService extends SubgraphBase {
   models: OrderModels;
   store: OrderStore;
   orders: Orders;
   checkout: Checkout;
+  listing: Listing;
   /** The cart and product calls, signed as service:order. */
   services: Services;
   /** One sweep of the payment timeout (the timer calls this; tests call it with a `now` of their own). */
   sweep: (now?: Date) => Promise<number>;
-  /** /readyz checks; the NATS step adds its own. */
-  readiness: Readiness[];
-}
-
-/** Builds the order subgraph on an open connection; no listen and no NATS (tests and index.ts decide that). */
-export async function buildOrderService(conn: Connection, config: OrderConfig, log: Logger): Promise<OrderService> {
-  const models = createModels(conn);
-  const store = new OrderStore(models);
-  const orders = new Orders(store, log);
-  const services = serviceClients({
-    cartUrl: config.CART_URL,
-    productUrl: config.PRODUCT_URL,
-    signer: config.SIGNING_KEY,
-    timeoutMs: config.SERVICE_TIMEOUT_MS,
-  });
-  const checkout = new Checkout(
-    store,
-    orders,
-    services,
-    { taxRateBps: config.TAX_RATE_BPS, currency: config.STORE_CURRENCY, paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT },
-    log,
-  );
-  const listing = new Listing(models);
-  const readiness: Readiness[] = [{ name: 'mongodb', check: () => isConnected(conn) }];
-  const server = await createSubgraphServer<OrderContext>({
-    name: 'order',
-    typeDefs,
-    resolvers,
-    signerKeys: config.SIGNER_KEYS,
-    log,
-    readiness,
-    buildContext: (base) => ({ ...base, loaders: createLoaders(store), checkout, orders, listing }),
-  });
-  const label = describeDuration(config.ORDER_PAYMENT_TIMEOUT);
-  return { server, models, store, orders, checkout, services, readiness, sweep: (now) => sweepPaymentTimeouts(store, orders, label, now) };
-}
-
-export type StartedOrderService = Started<OrderService>;
-
-/** Connects, creates indexes and listens (see `startSubgraph`). */
-export function startOrderService(config: OrderConfig, log: Logger): Promise<StartedOrderService> {
-  return startSubgraph({
-    mongoUrl: config.MONGODB_URL,
-    dbName: config.MONGODB_DB,
-    port: config.PORT,
-    host: config.HOST,
-    build: (conn) => buildOrderService(conn, config, log),
-    models: (service) => allModels(service.models),
-  });
-}
-
-/**
- * The NATS step, separate so the GraphQL part can run without a broker: streams, the outbox relay, the
- * payment consumers, and a /readyz check on the connection.
- */
-export async function attachOrderEvents(service: OrderService, nc: NatsConnection, config: OrderConfig, log: Logger): Promise<OrderEvents> {
-  const events = await startOrderEvents(service, { nc, config, log });
-  service.readiness.push(natsReadiness(nc));
-  return events;
 }
 
 /** The payment-timeout sweeper on a timer (every ORDER_SWEEP_INTERVAL); returns its stop function. */
-export function startOrderSweeper(service: OrderService, config: OrderConfig, log: Logger): () => Promise<void> {
+export function startOrderSweeper(service: Pick<OrderService, 'store' | 'orders'>, config: OrderConfig, log: Logger): () => Promise<void> {
   return startPaymentTimeoutSweeper(
     service.store,
     service.orders,
@@ -109,3 +36,50 @@ export function startOrderSweeper(service: OrderService, config: OrderConfig, lo
     log,
   );
 }
+
+/**
+ * The order subgraph: checkout and the order lifecycle over its database; the NATS step starts the
+ * outbox relay and the payment consumers; the sweeper cancels orders unpaid past the timeout.
+ */
+export const orderSubgraph = defineSubgraph({
+  name: 'order',
+  schema: new URL('../src/schema.graphql', import.meta.url),
+  resolvers,
+  parts: (conn, config: OrderConfig, log): Omit<OrderService, keyof SubgraphBase> => {
+    const models = createModels(conn);
+    const store = new OrderStore(models);
+    const orders = new Orders(store, log);
+    const services = serviceClients({
+      cartUrl: config.CART_URL,
+      productUrl: config.PRODUCT_URL,
+      signer: config.SIGNING_KEY,
+      timeoutMs: config.SERVICE_TIMEOUT_MS,
+    });
+    const checkout = new Checkout(
+      store,
+      orders,
+      services,
+      { taxRateBps: config.TAX_RATE_BPS, currency: config.STORE_CURRENCY, paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT },
+      log,
+    );
+    const label = describeDuration(config.ORDER_PAYMENT_TIMEOUT);
+    const sweep = (now?: Date) => sweepPaymentTimeouts(store, orders, label, now);
+    return { models, store, orders, checkout, listing: new Listing(models), services, sweep };
+  },
+  models: (parts) => allModels(parts.models),
+  context: (parts, base): OrderContext => ({
+    ...base,
+    loaders: createLoaders(parts.store),
+    checkout: parts.checkout,
+    orders: parts.orders,
+    listing: parts.listing,
+  }),
+  events: (service, o: EventsContext<OrderConfig>): Promise<OrderEvents> => startOrderEvents(service, o),
+  background: (service, config, log) => [['stop sweeper', startOrderSweeper(service, config, log)]],
+  ready: (_service, config) => ({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL }),
+});
+
+type OrderSubgraph = typeof orderSubgraph;
+export const startOrderService: OrderSubgraph['start'] = orderSubgraph.start;
+export const attachOrderEvents: OrderSubgraph['attach'] = orderSubgraph.attach;
+export type StartedOrderService = Started<OrderService>;

@@ -160,7 +160,7 @@ beforeAll(async () => {
     log('cart'),
   );
   // Streams are provisioned here (ensureStreams), and product's durable consumers exist before any event.
-  productEvents = await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
+  productEvents = await product.attachProductEvents(productService, nc, productConfig, log('product'));
 
   conn = await mongoose.createConnection(inject('mongoUrl'), { dbName: orderDb }).asPromise();
   models = createModels(conn);

@@ -12,7 +12,17 @@ import {
   type EventSubject,
 } from '@shop/events';
 import { createLogger, type Caller } from '@shop/kit';
-import { ADMIN, GUEST, postGraphQL, startBroker, testDbName, waitFor, type GraphQLResponse, type NatsInstance } from '@shop/harness';
+import {
+  ADMIN,
+  graphqlClient as client,
+  graphqlData as ok,
+  GUEST,
+  startBroker,
+  testDbName,
+  waitFor,
+  type Gql,
+  type NatsInstance,
+} from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
 import { loadConfig } from '../src/config.js';
@@ -89,7 +99,7 @@ export async function startServices(
   if (nats) {
     const nc = await connectNats(nats.url, 'order-test', log('nats'));
     Object.assign(services, { nats, nc, js: jetstream(nc), jsm: await jetstreamManager(nc) });
-    services.productEvents = await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
+    services.productEvents = await product.attachProductEvents(productService, nc, productConfig, log('product'));
     services.orderEvents = await attachOrderEvents(orderService, nc, orderConfig, log('order'));
   }
   return services;
@@ -107,22 +117,7 @@ async function startReplicas(
   return { product: p, cart: c, order: o };
 }
 
-export type Gql = <T = Record<string, any>>(
-  query: string,
-  variables?: Record<string, unknown>,
-  caller?: Caller,
-) => Promise<GraphQLResponse<T>>;
-
-export function client(url: string, defaultCaller: Caller = GUEST): Gql {
-  return (query, variables = {}, caller = defaultCaller) => postGraphQL(url, { query, variables }, { caller });
-}
-
-/** The data of a call that must succeed; fails the test on a GraphQL error. */
-export async function ok<T = Record<string, any>>(res: Promise<GraphQLResponse<T>>): Promise<T> {
-  const r = await res;
-  if (r.errors?.length || !r.data) throw new Error(JSON.stringify(r.errors ?? r));
-  return r.data;
-}
+export { client, ok, type Gql };
 
 let seq = 0;
 /** An ACTIVE product with stock, created through the product API as an admin. */

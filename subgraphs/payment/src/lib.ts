@@ -2,10 +2,9 @@
 export { loadConfig, type PaymentConfig } from './config.js';
 export {
   attachPaymentEvents,
-  buildPaymentService,
+  paymentSubgraph,
   startPaymentReconciler,
   startPaymentService,
-  typeDefs,
   type PaymentService,
   type StartedPaymentService,
 } from './server.js';

@@ -1,5 +1,5 @@
 import type { Payment as PspPayment, Refund as PspRefund } from './provider/contract.js';
-import type { Logger } from '@shop/kit';
+import { backoffDelay, type Logger } from '@shop/kit';
 
 /**
  * The boundary to the payment provider (ARCHITECTURE §5): an interface the payment logic codes
@@ -120,7 +120,7 @@ export class HttpPaymentProvider implements PaymentProvider {
     if (method === 'POST') Object.assign(headers, { 'content-type': 'application/json', 'idempotency-key': idempotencyKey ?? '' });
     let last = 'no attempt';
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
-      if (attempt > 1) await new Promise((r) => setTimeout(r, this.o.retryBaseMs * 2 ** (attempt - 2)));
+      if (attempt > 1) await new Promise((r) => setTimeout(r, backoffDelay(attempt - 2, { baseMs: this.o.retryBaseMs })));
       let res: Response;
       try {
         res = await fetch(`${this.o.url}${path}`, {

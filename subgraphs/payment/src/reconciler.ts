@@ -1,6 +1,6 @@
 import type { Logger } from '@shop/kit';
 import { isInFlight, type PaymentState } from './domain.js';
-import { failedEvent } from './events.js';
+import { failedEvent } from './published-events.js';
 import type { Payments } from './payments.js';
 import type { PaymentProvider } from './provider.js';
 import { append, keep, type AppendResult, type PaymentStore } from './store.js';

@@ -1,6 +1,6 @@
 import { userError, type Logger } from '@shop/kit';
 import { wasCaptured, type PaymentState } from './domain.js';
-import { refundedEvent } from './events.js';
+import { refundedEvent } from './published-events.js';
 import { fail, type PaymentResult } from './results.js';
 import type { PaymentProvider } from './provider.js';
 import { append, keep, type PaymentStore } from './store.js';

@@ -4,7 +4,7 @@ import { jetstreamManager, type JetStreamManager, type MsgRequest } from '@nats-
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, parseAnyEvent, type AnyEvent, type EventSubject } from '@shop/events';
 import { createLogger, type Caller } from '@shop/kit';
-import { ADMIN, GUEST, postGraphQL, startBroker, testDbName, type NatsInstance } from '@shop/harness';
+import { ADMIN, GUEST, startBroker, testDbName, type NatsInstance, graphqlClient, graphqlData } from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
 import * as order from '@shop/order';
@@ -105,7 +105,7 @@ export async function startServices(o: ServicesOptions = {}): Promise<Services> 
   const paymentService = await startPaymentService(paymentConfig, log('payment'));
   const nc = await connectNats(nats.url, 'payment-test', log('nats'));
   const productEvents =
-    o.productEvents === false ? null : await product.startProductEvents(productService, { nc, config: productConfig, log: log('product') });
+    o.productEvents === false ? null : await product.attachProductEvents(productService, nc, productConfig, log('product'));
   const orderEvents = await order.attachOrderEvents(orderService, nc, orderConfig, log('order'));
   const paymentEvents = await attachPaymentEvents(paymentService, nc, paymentConfig, log('payment'));
   const stopReconciler = startPaymentReconciler(paymentService, paymentConfig, log('payment'));
@@ -147,11 +147,9 @@ export async function startServices(o: ServicesOptions = {}): Promise<Services> 
   return services;
 }
 
-export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown>, caller: Caller = GUEST): Promise<T> {
-  const res = await postGraphQL<T>(url, { query, variables }, { caller });
-  if (res.errors?.length || !res.data) throw new Error(JSON.stringify(res.errors ?? res));
-  return res.data;
-}
+/** The data of a call that must succeed, as `caller` (a guest by default). */
+export const gql = <T = any>(url: string, query: string, variables: Record<string, unknown>, caller: Caller = GUEST): Promise<T> =>
+  graphqlData(graphqlClient(url, caller)<T>(query, variables));
 
 /** A new ACTIVE product priced 1000 with `stock` units; returns its id. */
 export async function createProduct(s: Services, stock = 50): Promise<string> {

@@ -1,15 +1,11 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import {
   consumerEvents,
-  ensureStreams,
-  natsReadiness,
   PermanentError,
   startServiceConsumers,
   type ConsumerEvents,
   type EventEnvelope,
   type ServiceConsumersOptions,
 } from '@shop/events';
-import type { Readiness } from '@shop/kit';
 import type { Reservations } from './reservations.js';
 
 /**
@@ -42,19 +38,11 @@ export async function onOrderCancelled(reservations: Reservations, event: EventE
 
 export type ProductEvents = ConsumerEvents;
 
-/**
- * The NATS step of the product service, separate so the catalog runs (and is tested) without a broker:
- * streams, the two consumers, and a /readyz check on the connection.
- */
-export async function startProductEvents(
-  service: { reservations: Reservations; readiness: Readiness[] },
-  o: ServiceConsumersOptions,
-): Promise<ProductEvents> {
-  await ensureStreams(await jetstreamManager(o.nc));
+/** The NATS half of the product service: the two reservation consumers (`attachEvents` provisions the streams first). */
+export async function startProductEvents(service: { reservations: Reservations }, o: ServiceConsumersOptions): Promise<ProductEvents> {
   const consumers = await startServiceConsumers('product', o, {
     'shop.order.placed.v1': (event) => onOrderPlaced(service.reservations, event),
     'shop.order.cancelled.v1': (event) => onOrderCancelled(service.reservations, event),
   });
-  service.readiness.push(natsReadiness(o.nc));
   return consumerEvents(consumers);
 }

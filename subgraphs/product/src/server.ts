@@ -1,75 +1,59 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import type { Connection } from 'mongoose';
-import {
-  createSubgraphServer,
-  isConnected,
-  startSubgraph,
-  type Logger,
-  type Readiness,
-  type Started,
-  type SubgraphServer,
-} from '@shop/kit';
+import { defineSubgraph, type ConsumerSettings, type EventsContext, type SubgraphBase } from '@shop/events';
+import type { Started } from '@shop/kit';
 import { CatalogAdmin } from './admin.js';
 import { Catalog } from './catalog.js';
 import type { ProductConfig } from './config.js';
 import type { ProductContext } from './context.js';
+import { startProductEvents, type ProductEvents } from './events.js';
 import { createLoaders } from './loaders.js';
 import { allModels, createModels, type ProductModels } from './model.js';
 import { Reservations } from './reservations.js';
 import { ProductRevisions } from './revisions.js';
 import { resolvers } from './resolvers/index.js';
 import { StockLedger } from './stock.js';
+import { startReservationSweeper } from './sweeper.js';
 
-export const typeDefs = parse(readFileSync(new URL('../src/schema.graphql', import.meta.url), 'utf8'));
-
-export interface ProductService {
-  server: SubgraphServer;
+export interface ProductService extends SubgraphBase {
   models: ProductModels;
   ledger: StockLedger;
   reservations: Reservations;
-  /** /readyz checks; the NATS step (events.ts) adds its own. */
-  readiness: Readiness[];
+  catalog: Catalog;
+  admin: CatalogAdmin;
 }
 
-/** Builds the product subgraph on an open connection; no listen (tests and index.ts decide that). */
-export async function buildProductService(conn: Connection, config: ProductConfig, log: Logger): Promise<ProductService> {
-  const models = createModels(conn);
-  const ledger = new StockLedger(models);
-  const reservations = new Reservations(models, ledger, log);
-  const catalog = new Catalog(models);
-  const admin = new CatalogAdmin(models, new ProductRevisions(models), ledger);
-  const readiness: Readiness[] = [{ name: 'mongodb', check: () => isConnected(conn) }];
-  const server = await createSubgraphServer<ProductContext>({
-    name: 'product',
-    typeDefs,
-    resolvers,
-    signerKeys: config.SIGNER_KEYS,
-    log,
-    readiness,
-    buildContext: (base) => ({
-      ...base,
-      config,
-      loaders: createLoaders(models, ledger, config.LOW_STOCK_THRESHOLD),
-      catalog,
-      admin,
-      ledger,
-      reservations,
-    }),
-  });
-  return { server, models, ledger, reservations, readiness };
-}
+/**
+ * The product subgraph: catalog and stock over its database; the NATS step starts the reservation
+ * consumers; the sweeper releases reservations nobody confirmed.
+ */
+export const productSubgraph = defineSubgraph({
+  name: 'product',
+  schema: new URL('../src/schema.graphql', import.meta.url),
+  resolvers,
+  parts: (conn, _config: ProductConfig, log): Omit<ProductService, keyof SubgraphBase> => {
+    const models = createModels(conn);
+    const ledger = new StockLedger(models);
+    const reservations = new Reservations(models, ledger, log);
+    const catalog = new Catalog(models);
+    const admin = new CatalogAdmin(models, new ProductRevisions(models), ledger);
+    return { models, ledger, reservations, catalog, admin };
+  },
+  models: (parts) => allModels(parts.models),
+  context: (parts, base, config): ProductContext => ({
+    ...base,
+    config,
+    loaders: createLoaders(parts.models, parts.ledger, config.LOW_STOCK_THRESHOLD),
+    catalog: parts.catalog,
+    admin: parts.admin,
+    ledger: parts.ledger,
+    reservations: parts.reservations,
+  }),
+  events: (service, o: EventsContext<ConsumerSettings>): Promise<ProductEvents> => startProductEvents(service, o),
+  background: (service, config, log) => [
+    ['stop sweeper', startReservationSweeper(service.reservations, config.RESERVATION_TTL, config.RESERVATION_SWEEP_INTERVAL, log)],
+  ],
+});
 
+type ProductSubgraph = typeof productSubgraph;
+export const startProductService: ProductSubgraph['start'] = productSubgraph.start;
+export const attachProductEvents: ProductSubgraph['attach'] = productSubgraph.attach;
 export type StartedProductService = Started<ProductService>;
-
-/** Connects, creates indexes and listens (see `startSubgraph`). */
-export function startProductService(config: ProductConfig, log: Logger): Promise<StartedProductService> {
-  return startSubgraph({
-    mongoUrl: config.MONGODB_URL,
-    dbName: config.MONGODB_DB,
-    port: config.PORT,
-    host: config.HOST,
-    build: (conn) => buildProductService(conn, config, log),
-    models: (service) => allModels(service.models),
-  });
-}

@@ -5,8 +5,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, createEvent, listDeadLetters, type EventData, type EventSubject } from '@shop/events';
 import { createLogger } from '@shop/kit';
 import { ORDER_SERVICE, startBroker, waitFor, type NatsInstance } from '@shop/harness';
-import { startProductEvents, type ProductEvents } from '../src/events.js';
-import type { StartedProductService } from '../src/server.js';
+import type { ProductEvents } from '../src/events.js';
+import { attachProductEvents, type StartedProductService } from '../src/server.js';
 import { client, createProduct, startProduct } from './helpers.js';
 
 // A nats-server of this file's own: the durable consumer names are the production ones.
@@ -26,7 +26,7 @@ beforeAll(async () => {
   nc = await connectNats(nats.url, 'product-test', log);
   js = jetstream(nc);
   jsm = await jetstreamManager(nc);
-  events = await startProductEvents(svc, { nc, config: { RETRY_BASE_DELAY_MS: 50, RETRY_MAX_DELAY_MS: 200, RETRY_BUDGET: 150 }, log });
+  events = await attachProductEvents(svc, nc, { RETRY_BASE_DELAY_MS: 50, RETRY_MAX_DELAY_MS: 200, RETRY_BUDGET: 150 }, log);
   gql = client(svc.url);
 });
 afterAll(async () => {

@@ -1,17 +1,9 @@
 import { z } from 'zod';
+import { Address } from '@shop/kit';
 
 /** The invoice snapshot as `GET /internal/invoices/:id` returns it (validated: the template trusts it). */
 const money = z.int().nonnegative();
-const address = z.object({
-  name: z.string(),
-  line1: z.string(),
-  line2: z.string().nullable(),
-  city: z.string(),
-  region: z.string().nullable(),
-  postalCode: z.string(),
-  country: z.string(),
-});
-const party = z.object({ name: z.string(), email: z.string().nullable(), address: address.nullable(), taxId: z.string().nullable() });
+const party = z.object({ name: z.string(), email: z.string().nullable(), address: Address.nullable(), taxId: z.string().nullable() });
 
 export const InvoiceSnapshot = z.object({
   id: z.uuid(),

@@ -1,8 +1,7 @@
 import express from 'express';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { consumerName, ensureStreams, natsReadiness, retryPolicyFrom, startConsumer, type RunningConsumer } from '@shop/events';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { listen, mountHealth, offlineChromium, type Logger, type RunningServer } from '@shop/kit';
+import { attachEvents, consumerName, retryPolicyFrom, startConsumer, type RunningConsumer } from '@shop/events';
+import { listen, mountHealth, offlineChromium, type Logger, type Readiness, type RunningServer } from '@shop/kit';
 import type { RendererConfig } from './config.js';
 import { invoiceIssuedHandler } from './handlers/invoice-issued.js';
 import { invoiceClient } from './invoice-client.js';
@@ -35,26 +34,28 @@ export async function startRenderer(
     log,
   });
   await pool.current();
-  await ensureStreams(await jetstreamManager(nc));
   const client = invoiceClient({
     baseUrl: config.INVOICE_URL,
     signer: config.SIGNING_KEY,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   });
-  const consumer = await startConsumer({
-    nc,
-    subject: 'shop.invoice.issued.v1',
-    durable: consumerName('invoice-renderer', 'shop.invoice.issued.v1'),
-    concurrency: config.RENDER_CONCURRENCY,
-    ackWaitMs: config.ACK_WAIT,
-    handlerTimeoutMs: config.HANDLER_TIMEOUT,
-    retry: retryPolicyFrom(config),
-    log,
-    handler: invoiceIssuedHandler({ pool, client, timeoutMs: config.RENDER_TIMEOUT, locale: config.RENDER_LOCALE, log }),
-  });
+  const readiness: Readiness[] = [];
+  const consumer = await attachEvents(nc, readiness, () =>
+    startConsumer({
+      nc,
+      subject: 'shop.invoice.issued.v1',
+      durable: consumerName('invoice-renderer', 'shop.invoice.issued.v1'),
+      concurrency: config.RENDER_CONCURRENCY,
+      ackWaitMs: config.ACK_WAIT,
+      handlerTimeoutMs: config.HANDLER_TIMEOUT,
+      retry: retryPolicyFrom(config),
+      log,
+      handler: invoiceIssuedHandler({ pool, client, timeoutMs: config.RENDER_TIMEOUT, locale: config.RENDER_LOCALE, log }),
+    }),
+  );
   const app = express();
   app.disable('x-powered-by');
-  mountHealth(app, [natsReadiness(nc)]);
+  mountHealth(app, readiness);
   const health = await listen((await import('node:http')).createServer(app), config.PORT, config.HOST);
   return {
     pool,

@@ -1,9 +1,8 @@
 import http from 'node:http';
 import express from 'express';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ensureStreams, natsReadiness, startServiceConsumers, type RunningConsumer } from '@shop/events';
-import { connectMongo, ensureIndexes, isConnected, listen, mountHealth, type Logger } from '@shop/kit';
+import { attachEvents, startServiceConsumers, type RunningConsumer } from '@shop/events';
+import { connectMongo, ensureIndexes, isConnected, listen, mountHealth, type Logger, type Readiness } from '@shop/kit';
 import type { Model } from 'mongoose';
 import type { MessagingConfig } from './config.js';
 import { orderDirectory, type OrderDirectory } from './contacts.js';
@@ -25,7 +24,7 @@ export interface RunningMessaging {
   /** The health server, e.g. http://127.0.0.1:4010 (/healthz, /readyz). */
   url: string;
   notifications: Model<NotificationRecord>;
-  /** Their `done` settling on its own is fatal (`exitWhenConsumersEnd` in index.ts). */
+  /** Their `done` settling on its own is fatal (`runService` in index.ts). */
   consumers: RunningConsumer[];
   /** Stops the consumers (finishing messages in flight), the health server, SMTP and MongoDB. Drain NATS after. */
   close: () => Promise<void>;
@@ -50,7 +49,6 @@ export async function startMessaging(
   const conn = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   const notifications = createNotificationModel(conn);
   await ensureIndexes([notifications as unknown as Model<never>]);
-  await ensureStreams(await jetstreamManager(nc));
 
   const mailer = overrides.mailer ?? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.SEND_TIMEOUT_MS });
   const notifier = new Notifier(notifications, mailer, overrides.sms ?? smsProviderFrom(config), log);
@@ -63,22 +61,21 @@ export async function startMessaging(
     templates: { store: config.STORE_NAME },
   });
 
+  let stopping = false;
+  const readiness: Readiness[] = [{ name: 'mongo', check: () => isConnected(conn) }];
   let consumers: RunningConsumer[];
   try {
-    consumers = await startServiceConsumers(
-      'messaging',
-      { nc, config, log, concurrency: config.CONCURRENCY, ackWaitMs: config.ACK_WAIT_MS },
-      handlers,
+    consumers = await attachEvents(nc, readiness, () =>
+      startServiceConsumers('messaging', { nc, config, log, concurrency: config.CONCURRENCY, ackWaitMs: config.ACK_WAIT_MS }, handlers),
     );
   } catch (err) {
     await conn.close();
     throw err;
   }
 
-  let stopping = false;
   const app = express();
   app.disable('x-powered-by');
-  mountHealth(app, [{ name: 'mongo', check: () => isConnected(conn) }, natsReadiness(nc), { name: 'consumers', check: () => !stopping }]);
+  mountHealth(app, [...readiness, { name: 'consumers', check: () => !stopping }]);
   const server = await listen(http.createServer(app), config.PORT, config.HOST);
 
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '@shop/events';
-import { placedEvent } from './events.js';
+import { placedEvent } from './published-events.js';
 import type { OrderDoc } from './model.js';
 
 const order: OrderDoc = {
