@@ -1,9 +1,69 @@
 // ESLint flat config: typescript-eslint type-checked rules, floating promises as errors, no console in
-// services' src/, no imports of packages a workspace package does not declare.
+// production source, no imports of packages a workspace package does not declare, and the boundaries
+// between layers (README "Boundaries"): no import cycles, packages never import services, a service
+// never imports a sandbox or another service, production code never imports test code, tests reach
+// another package only through its declared exports, source files stay under 300 lines.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
+
+const root = import.meta.dirname;
+
+/** Production source: what the services and packages run (unit tests beside it excluded). */
+const SOURCE = ['{packages,subgraphs,workers,sandboxes}/*/src/**/*.ts', 'gateway/src/**/*.ts'];
+const TESTS = ['**/test/**', '**/*.test.ts', 'e2e/**', 'bench/**'];
+const sourceOf = (dir) => `${dir}/src/**/!(*.test).ts`;
+const dirsIn = (parent) =>
+  readdirSync(`${root}/${parent}`, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => `${parent}/${d.name}`);
+/** Every deployable service (its folder); sandboxes are stand-ins for third parties, not services. */
+const SERVICES = [...dirsIn('subgraphs'), 'gateway', ...dirsIn('workers')];
+const SANDBOXES = dirsIn('sandboxes');
+/** What a sandbox may import of a service: the contract the service's adapter defines for the provider. */
+const PROVIDER_CONTRACTS = [`${root}/subgraphs/payment/src/provider/**`];
+
+export const boundaries = [
+  {
+    target: 'packages/**',
+    from: [...SERVICES, ...SANDBOXES].map((d) => `${d}/**`),
+    message: 'A package never imports a service or sandbox: shared code lives in packages/, services use it.',
+  },
+  ...SERVICES.map((service) => ({
+    target: sourceOf(service),
+    from: [...SERVICES.filter((s) => s !== service), ...SANDBOXES].map((d) => `${d}/**`),
+    message:
+      'A service never imports a sandbox or another service: shared code goes to packages/, calls go over GraphQL or events; a provider contract belongs to the service that calls the provider.',
+  })),
+  ...SANDBOXES.map((sandbox) => ({
+    target: sourceOf(sandbox),
+    from: [...SERVICES, ...SANDBOXES.filter((s) => s !== sandbox && s !== 'sandboxes/kit')].map((d) => `${d}/**`),
+    except: PROVIDER_CONTRACTS,
+    message:
+      'A sandbox implements a provider contract (e.g. @shop/payment/provider) and uses @shop/sandbox-kit; nothing else of a service.',
+  })),
+  {
+    target: SOURCE.map((glob) => glob.replace('**/*.ts', '**/!(*.test).ts')),
+    from: TESTS,
+    message: 'Production code never imports test code (test/, *.test.ts, e2e/, bench/).',
+  },
+];
+
+// Imports resolve as tsx and vitest run them: `./x.js` is `./x.ts`, workspace packages are their sources
+// (the "shop-source" export condition), so the rules see the real files even unbuilt.
+export const importSettings = {
+  'import-x/resolver-next': [
+    createNodeResolver({
+      extensions: ['.ts', '.js', '.mjs', '.json', '.node'],
+      extensionAlias: { '.js': ['.ts', '.js'] },
+      conditionNames: ['shop-source', 'import', 'default'],
+    }),
+  ],
+  'import-x/extensions': ['.ts', '.js', '.mjs'],
+  'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+};
 
 export default tseslint.config(
   {
@@ -17,6 +77,7 @@ export default tseslint.config(
       parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
+    settings: importSettings,
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': [
@@ -25,12 +86,22 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'import-x/no-extraneous-dependencies': ['error', { includeTypes: true }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-relative-packages': 'error',
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: boundaries }],
     },
   },
   {
-    files: ['{packages,subgraphs,gateway,workers}/*/src/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    files: SOURCE,
+    ignores: TESTS,
     rules: { 'no-console': 'error' },
+  },
+  {
+    // Source, not tests and not generated code: past 300 lines a file holds more than one responsibility.
+    // Blank lines are formatting and do not count; comments count, they are read too.
+    files: [...SOURCE, 'scripts/src/**/*.ts'],
+    ignores: TESTS,
+    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: false }] },
   },
   {
     // Tests, scripts and benchmarks work with loosely typed GraphQL JSON on purpose.

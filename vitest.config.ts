@@ -14,12 +14,16 @@ const alias = [
   { find: /^@shop\/cart$/, replacement: `${root}subgraphs/cart/src/lib.ts` },
   { find: /^@shop\/order$/, replacement: `${root}subgraphs/order/src/lib.ts` },
   { find: /^@shop\/payment$/, replacement: `${root}subgraphs/payment/src/lib.ts` },
+  { find: /^@shop\/payment\/provider$/, replacement: `${root}subgraphs/payment/src/provider/index.ts` },
   { find: /^@shop\/invoice$/, replacement: `${root}subgraphs/invoice/src/lib.ts` },
+  { find: /^@shop\/invoice\/testing$/, replacement: `${root}subgraphs/invoice/test/helpers.ts` },
   { find: /^@shop\/invoice-renderer$/, replacement: `${root}workers/invoice-renderer/src/lib.ts` },
   { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/lib.ts` },
   { find: /^@shop\/payment-sandbox$/, replacement: `${root}sandboxes/payment/src/lib.ts` },
   { find: /^@shop\/sms-sandbox$/, replacement: `${root}sandboxes/sms/src/lib.ts` },
+  { find: /^@shop\/sandbox-kit$/, replacement: `${root}sandboxes/kit/src/index.ts` },
   { find: /^@shop\/messaging$/, replacement: `${root}workers/messaging/src/lib.ts` },
+  { find: /^@shop\/messaging\/testing$/, replacement: `${root}workers/messaging/test/helpers.ts` },
 ];
 
 // Never reach beyond loopback from a test, whatever the machine's environment says.

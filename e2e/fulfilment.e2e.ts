@@ -18,7 +18,7 @@ import {
   OrderInvoiceDocument,
   PayOrderDocument,
 } from './__generated__/operations.js';
-import { startSmtp, type SmtpCatcher } from '../workers/messaging/test/helpers.js';
+import { startSmtp, type SmtpCatcher } from '@shop/messaging/testing';
 import { bearer, startStack, type Stack, type TypedCall } from './support/stack.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
-import { SIGNATURE_HEADER, signWebhookPayload } from '@shop/payment-sandbox';
+import { SIGNATURE_HEADER, signWebhookPayload } from '@shop/payment/provider';
 import {
   CancelOrderDocument,
   CheckoutDocument,

@@ -13,7 +13,6 @@ export * from './mongo.js';
 export * from './server.js';
 export * from './service-client.js';
 export * from './ids.js';
-export * from './rest.js';
 export * from './chromium.js';
 export * from './state-file.js';
 export * from './address.js';

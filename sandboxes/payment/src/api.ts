@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { ApiError, idempotencyKeyHeader, parseBody } from '@shop/kit';
+import { ApiError, idempotencyKeyHeader, parseBody } from '@shop/sandbox-kit';
 import { requestFingerprint, type IdempotencyStore } from './idempotency.js';
 import type { PaymentLedger } from './payments.js';
 import { createPaymentBody, refundBody } from './schemas.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { JsonStateFile } from '@shop/kit';
 import type { IdempotencyRecord } from './idempotency.js';
 import type { Entry } from './payments.js';
-import type { Payment, Refund } from './types.js';
+import type { Payment, Refund } from '@shop/payment/provider';
 
 const unixSeconds = z.number().int().nonnegative();
 const minorUnits = z.number().int().nonnegative();

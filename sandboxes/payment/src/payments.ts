@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Timers } from './timers.js';
 import type { TokenBehaviour } from './tokens.js';
-import type { FailureCode, Payment, PaymentEventData, Refund, WebhookEventType } from './types.js';
+import type { FailureCode, Payment, PaymentEventData, Refund, WebhookEventType } from '@shop/payment/provider';
 
 export interface LedgerOptions {
   settleDelayMs: number;

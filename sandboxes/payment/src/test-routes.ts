@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ApiError } from '@shop/kit';
+import { ApiError } from '@shop/sandbox-kit';
 import type { PaymentLedger } from './payments.js';
 import type { StoredEvent, WebhookDispatcher } from './webhooks.js';
 

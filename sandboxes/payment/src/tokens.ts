@@ -1,4 +1,4 @@
-import type { FailureCode } from './types.js';
+import type { FailureCode } from '@shop/payment/provider';
 
 /** What a test token does (ARCHITECTURE §4 "Payments"); any other token is refused as `invalid_token`. */
 export type TokenBehaviour =

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@shop/kit';
-import { DELIVERY_ATTEMPT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhookPayload } from './signature.js';
+import {
+  DELIVERY_ATTEMPT_HEADER,
+  EVENT_ID_HEADER,
+  SIGNATURE_HEADER,
+  signWebhookPayload,
+  type PaymentEventData,
+  type WebhookEvent,
+  type WebhookEventType,
+} from '@shop/payment/provider';
 import type { Timers } from './timers.js';
-import type { PaymentEventData, WebhookEvent, WebhookEventType } from './types.js';
 
 export interface WebhookOptions {
   secret: string;

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@shop/kit';
 import { ManagedProcess, ROOT, waitFor, waitUntilReady } from '@shop/harness';
-import { loadConfig, startSandbox, type RunningSandbox, type WebhookEvent } from '@shop/payment-sandbox';
+import type { WebhookEvent } from '@shop/payment/provider';
+import { loadConfig, startSandbox, type RunningSandbox } from '@shop/payment-sandbox';
 
 export const API_KEY = 'test-only-psp-api-key-0123';
 export const WEBHOOK_SECRET = 'test-only-psp-webhook-secret-0123';

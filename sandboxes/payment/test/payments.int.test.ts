@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyWebhookSignature, type RunningSandbox } from '@shop/payment-sandbox';
+import { verifyWebhookSignature } from '@shop/payment/provider';
+import type { RunningSandbox } from '@shop/payment-sandbox';
 import {
   API_KEY,
   WEBHOOK_SECRET,

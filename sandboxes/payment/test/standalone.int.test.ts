@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, freePort, run } from '@shop/harness';
-import { verifyWebhookSignature } from '@shop/payment-sandbox';
+import { verifyWebhookSignature } from '@shop/payment/provider';
 import { NODE_ARGS, WEBHOOK_SECRET, apiClient, childEnv, newReference, spawnSandbox, startReceiver, type Receiver } from './helpers.js';
 
 let receiver: Receiver;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@shop/harness';
-import { verifyWebhookSignature, type RunningSandbox } from '@shop/payment-sandbox';
+import { verifyWebhookSignature } from '@shop/payment/provider';
+import type { RunningSandbox } from '@shop/payment-sandbox';
 import { WEBHOOK_SECRET, apiClient, newReference, startReceiver, startTestSandbox, type ApiClient, type Receiver } from './helpers.js';
 
 let sandbox: RunningSandbox;

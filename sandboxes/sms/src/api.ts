@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '@shop/kit';
-import { ApiError, parseBody } from '@shop/kit';
+import { ApiError, parseBody } from '@shop/sandbox-kit';
 import type { MessageStore } from './messages.js';
 
 /** E.164: a plus, a non-zero digit, at most 15 digits in all. */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import express, { type Express } from 'express';
-import { ApiError, errorHandler, listen, type Logger, mountHealth, requireApiKey, sendError } from '@shop/kit';
+import { listen, type Logger, mountHealth } from '@shop/kit';
+import { ApiError, errorHandler, requireApiKey, sendError } from '@shop/sandbox-kit';
 import { messageRoutes } from './api.js';
 import { booksFile } from './books.js';
 import type { SandboxConfig } from './config.js';

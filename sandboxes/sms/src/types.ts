@@ -21,4 +21,4 @@ export interface SmsMessage {
 }
 
 /** The body of every error response (kit's REST helpers). */
-export type { ApiErrorBody } from '@shop/kit';
+export type { ApiErrorBody } from '@shop/sandbox-kit';

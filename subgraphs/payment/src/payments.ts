@@ -1,5 +1,5 @@
 import type { Caller, Logger } from '@shop/kit';
-import type { WebhookEvent } from '@shop/payment-sandbox';
+import type { WebhookEvent } from './provider/contract.js';
 import type { PaymentState } from './domain.js';
 import { PayOrder } from './pay.js';
 import type { PaymentProvider } from './provider.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '@shop/kit';
-import type { Refund, WebhookEvent, WebhookEventType } from '@shop/payment-sandbox';
+import type { Refund, WebhookEvent, WebhookEventType } from './provider/contract.js';
 import { isInFlight, wasCaptured, type PaymentState } from './domain.js';
 import type { ProviderPayment } from './provider.js';
 import { failedEvent, succeededEvent } from './published-events.js';

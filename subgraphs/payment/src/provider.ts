@@ -1,9 +1,10 @@
-import type { Payment as PspPayment, Refund as PspRefund } from '@shop/payment-sandbox';
+import type { Payment as PspPayment, Refund as PspRefund } from './provider/contract.js';
 import { backoffDelay, type Logger } from '@shop/kit';
 
 /**
  * The boundary to the payment provider (ARCHITECTURE §5): an interface the payment logic codes
- * against, and the HTTP adapter for the sandbox's REST API (sandboxes/payment/README.md).
+ * against, and the HTTP adapter for the provider's REST API (its wire types in `provider/contract.ts`;
+ * the sandbox that stands in for it: sandboxes/payment/README.md).
  */
 
 export type ProviderPayment = PspPayment;

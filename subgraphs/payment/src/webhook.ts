@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { z } from 'zod';
 import type { Logger } from '@shop/kit';
-import { SIGNATURE_HEADER, verifyWebhookSignature, type WebhookEvent } from '@shop/payment-sandbox';
+import { SIGNATURE_HEADER, verifyWebhookSignature, type WebhookEvent } from './provider/index.js';
 import type { Payments } from './payments.js';
 
 export const WEBHOOK_PATH = '/webhooks/psp';

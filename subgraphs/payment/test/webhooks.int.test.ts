@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@shop/harness';
-import { SIGNATURE_HEADER, signWebhookPayload } from '@shop/payment-sandbox';
+import { SIGNATURE_HEADER, signWebhookPayload } from '@shop/payment/provider';
 import { eventsOf, gql, pay, placeOrder, PSP_WEBHOOK_SECRET, startServices, type Services } from './helpers.js';
 
 let s: Services;

@@ -5,18 +5,9 @@ import { join } from 'node:path';
 import type { MsgRequest } from '@nats-io/jetstream';
 import { derivedEventId } from '@shop/events';
 import { waitFor } from '@shop/harness';
-import type { Env } from '../../../subgraphs/invoice/test/helpers.js';
+import type { Env } from '@shop/invoice/testing';
 
-export {
-  startEnv,
-  paidEvent,
-  publish,
-  streamEvents,
-  log,
-  EVENTS_ENV,
-  PDF_LINK_SECRET,
-  type Env,
-} from '../../../subgraphs/invoice/test/helpers.js';
+export { client, startEnv, paidEvent, publish, streamEvents, log, EVENTS_ENV, PDF_LINK_SECRET, type Env } from '@shop/invoice/testing';
 
 /** `lines` lines with distinct names and prices. */
 export const manyLines = (n: number) =>

@@ -4,11 +4,11 @@ import { createEvent, derivedEventId } from '@shop/events';
 import { formatMoney } from '@shop/money';
 import { listen, type RunningServer } from '@shop/kit';
 import { waitFor } from '@shop/harness';
-import { loadConfig as gatewayConfig } from '../../../gateway/src/config.js';
-import { invoicePdfRoute } from '../../../gateway/src/invoice-pdf.js';
+import { loadConfig as gatewayConfig, invoicePdfRoute } from '@shop/gateway';
 import { loadConfig, startRenderer, type Renderer } from '../src/lib.js';
 import http from 'node:http';
 import {
+  client,
   EVENTS_ENV,
   log,
   manyLines,
@@ -62,8 +62,7 @@ afterAll(async () => {
 });
 
 const pdfOf = async (invoiceId: string) => (await env.invoice.pdfs.get(invoiceId))!.data;
-const gql = (query: string, variables: Record<string, unknown>) =>
-  import('./../../../subgraphs/invoice/test/helpers.js').then(({ client }) => client(env.invoice.url)(query, variables));
+const gql = (query: string, variables: Record<string, unknown>) => client(env.invoice.url)(query, variables);
 
 describe('rendering', () => {
   it('order.paid → issued → rendered → READY: an A4 PDF with the number, every line and the total, over several pages for 60 lines', async () => {

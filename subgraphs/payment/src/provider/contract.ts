@@ -1,4 +1,8 @@
-/** The wire format of the sandbox's API and webhooks: what the payment service codes against (README). */
+/**
+ * The payment provider's wire format: the REST API's payments and refunds and the webhook bodies, as the
+ * provider documents them. The payment service codes against it (`provider.ts`, `webhook.ts`); the
+ * payment sandbox implements it (`@shop/payment/provider`, sandboxes/payment/README.md).
+ */
 
 /**
  * `processing`: accepted, settles asynchronously (webhook `payment.succeeded`).
@@ -54,5 +58,7 @@ export interface WebhookEvent {
   data: PaymentEventData;
 }
 
-/** The body of every error response (kit's REST helpers). */
-export type { ApiErrorBody } from '@shop/kit';
+/** The body of every error response. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; param?: string };
+}

@@ -2,7 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Logger } from './logger.js';
+import type { Logger } from '@shop/kit';
 /** The error body a REST API of ours answers with. */
 export interface ApiErrorBody {
   error: { code: string; message: string; param?: string };

@@ -1,3 +1,4 @@
+/** The provider's webhook signature scheme: the provider signs every delivery, the receiver verifies it. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Carries `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` on every webhook. */
