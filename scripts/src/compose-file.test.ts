@@ -1,7 +1,8 @@
 /**
  * Cross-checks docker-compose.yml against the services in the repository and the root Dockerfile, so
  * that a new service, a renamed variable or a port change cannot silently leave `docker compose up` behind:
- * - every service directory (gateway, subgraphs/*, workers/*, sandboxes/* as <name>-sandbox) has a
+ * - every service directory (gateway, subgraphs/*, workers/*, sandboxes/* as <name>-sandbox; a directory
+ *   is a service when it has its own settings, src/config.ts) has a
  *   compose service of its name;
  * - each compose service's image is the Dockerfile stage of its name, which compiles and deploys the
  *   service's directory, holds the files its code reads, and runs the command compose gives it;
@@ -110,7 +111,9 @@ function serviceDirs(): ServiceDir[] {
   ] as const) {
     if (!existsSync(join(ROOT, parent))) continue;
     for (const entry of readdirSync(join(ROOT, parent), { withFileTypes: true })) {
-      if (entry.isDirectory() && existsSync(join(ROOT, parent, entry.name, 'package.json'))) {
+      // A process has its own settings (src/config.ts); a shared library such as sandboxes/kit does not.
+      const dir = join(ROOT, parent, entry.name);
+      if (entry.isDirectory() && existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src', 'config.ts'))) {
         found.push({ name: `${entry.name}${suffix}`, dir: `${parent}/${entry.name}`, kind });
       }
     }
