@@ -38,7 +38,7 @@ import {
 import { bearer, partnerCall, startStack, type Result, type Stack, type TypedCall } from './support/stack.js';
 
 /**
- * The access table of ARCHITECTURE §7 as a test. Every public operation named in
+ * The access table of docs/design.md §7 as a test. Every public operation named in
  * the table × {guest, customer (owner), another customer, admin, partner}, one test per cell, each
  * asserting the exact outcome §4 prescribes: allowed; `null` for a query on an object that is not the
  * caller's; the `*_NOT_FOUND` userError for a mutation on one; `UNAUTHENTICATED` for a guest and
@@ -1147,7 +1147,7 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-describe('ARCHITECTURE §7, who may do what: every operation × every caller', () => {
+describe('docs/design.md §7, who may do what: every operation × every caller', () => {
   it('covers every operation named in the table, each with all five columns', () => {
     expect(table.map(([op]) => op)).toEqual([
       'products',

@@ -76,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PAYMENT_URL: url,
       /** The invoice subgraph (also where signed PDF links are fetched from, signed as service:gateway). */
       INVOICE_URL: url,
-      /** Shared with the invoice service, which signs `pdfUrl` with it (ARCHITECTURE §7). */
+      /** Shared with the invoice service, which signs `pdfUrl` with it (docs/design.md §7). */
       PDF_LINK_SECRET: secret('dev-only-pdf-link-secret-change-me', env),
       SUPERGRAPH_PATH: z.string().optional(),
       CORS_ORIGINS: z

@@ -2,7 +2,7 @@ import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { buildGateway } from './server.js';
 
-// The gateway otherwise probes cloud metadata addresses and reports usage (ARCHITECTURE §8).
+// The gateway otherwise probes cloud metadata addresses and reports usage (docs/design.md §8).
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 runMain('gateway', async () => {

@@ -7,7 +7,7 @@ import type { GatewayConfig } from './config.js';
 import { requestIdOf } from './request-id.js';
 
 /**
- * `GET /invoices/<id>.pdf?exp=<unix seconds>&sig=<hex>` (ARCHITECTURE §5, §7): the signed, short-lived
+ * `GET /invoices/<id>.pdf?exp=<unix seconds>&sig=<hex>` (docs/design.md §5, §7): the signed, short-lived
  * link of `Invoice.pdfUrl`. Whoever holds a valid, unexpired link gets the PDF; a tampered or expired
  * link is 403, an unknown invoice 404. The PDF comes from the invoice service's internal route, signed
  * as `service:gateway`, and is streamed through. The signature is the invoice service's

@@ -1,5 +1,5 @@
 /**
- * Production refuses every key or secret committed to this repository (ARCHITECTURE §7). This scans
+ * Production refuses every key or secret committed to this repository (docs/design.md §7). This scans
  * the tracked files for the values used as keys or secrets and fails when one is missing from the
  * deny-list (packages/kit/src/committed-secrets.ts), so a new default, compose fallback or test
  * value cannot become a production secret by accident. What counts as a committed secret:

@@ -1,4 +1,4 @@
-/** Every subgraph, with its default local port (ARCHITECTURE §8). */
+/** Every subgraph, with its default local port (docs/design.md §8). */
 export const SUBGRAPHS = [
   { name: 'product', port: 4001 },
   { name: 'cart', port: 4002 },

@@ -15,7 +15,7 @@ export interface PartnerDoc {
   revokedAt?: Date | null;
 }
 
-/** Usage, appended by every gateway replica at each flush (ARCHITECTURE §6: counters are inserts, not `$inc`). */
+/** Usage, appended by every gateway replica at each flush (docs/design.md §6: counters are inserts, not `$inc`). */
 export interface UsageDoc {
   _id: string;
   partner: string;

@@ -4,7 +4,7 @@ import type { PartnerModels, UsageDoc } from './registry.js';
 
 /**
  * Counts partner requests per operation in memory and appends one record per (partner, operation) at
- * each flush: no in-place counters (ARCHITECTURE §6), one insert per replica and interval.
+ * each flush: no in-place counters (docs/design.md §6), one insert per replica and interval.
  */
 export class UsageCounter {
   private counts = new Map<string, { partner: string; operationId: string; operationName: string; requests: number; failures: number }>();

@@ -4,7 +4,7 @@ import { EventValidationError } from './contracts.js';
 import { PermanentError } from './retry.js';
 
 /**
- * Whether retrying a failed handler can help (ARCHITECTURE §5): the one place that knows the error types
+ * Whether retrying a failed handler can help (docs/design.md §5): the one place that knows the error types
  * of the project's dependencies. `permanent` goes to the DLQ at once; `transient` is retried with capped
  * backoff for the retry budget. Anything not recognised is transient: a message is never given up early
  * because an error was unexpected (it still reaches the DLQ as `exhausted` once the budget is spent).

@@ -70,7 +70,7 @@ export interface RunningConsumer {
 }
 
 /**
- * A durable pull consumer loop with explicit acks (ARCHITECTURE §5, CONVENTIONS "Errors"):
+ * A durable pull consumer loop with explicit acks (docs/design.md §5):
  * - the body is decoded and validated against the subject's contract; a breach is dead-lettered at once;
  * - a handler error that `classifyFailure` calls permanent is dead-lettered at once;
  * - a transient one is retried with `nak(delay)`, the delay doubling from `baseDelayMs` up to `maxDelayMs`;
@@ -80,7 +80,7 @@ export interface RunningConsumer {
  * - a max-deliveries advisory listener catches what ran out of deliveries without a decision;
  * - a deleted consumer or stream ends the loop (`done` settles): the service treats that as fatal.
  * At most `concurrency` handlers run; no more than that many messages are pulled ahead.
- * Delivery is at least once: handlers must be idempotent by event id (ARCHITECTURE §6).
+ * Delivery is at least once: handlers must be idempotent by event id (docs/design.md §6).
  */
 export async function startConsumer<S extends EventSubject>(opts: StartConsumerOptions<S>): Promise<RunningConsumer> {
   const { nc, subject, durable, handler } = opts;

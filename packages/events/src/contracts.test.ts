@@ -103,7 +103,7 @@ const INVALID: Case[] = [
 const clone = <T>(v: T): T => structuredClone(v);
 
 describe('event contracts', () => {
-  it('covers every subject of the ARCHITECTURE §5 table', () => {
+  it('covers every subject of the docs/design.md §5 table', () => {
     expect([...EVENT_SUBJECTS].sort()).toEqual(
       [
         'shop.invoice.issued.v1',

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * Event contracts (ARCHITECTURE §5): one zod schema per subject, used by the publisher (`createEvent`)
+ * Event contracts (docs/design.md §5): one zod schema per subject, used by the publisher (`createEvent`)
  * and by every consumer (`parseEvent`). Money is integer minor units with an ISO currency; aggregate
  * ids of orders, payments and invoices are UUIDs; product ids are opaque strings (they may be
  * ObjectIds). A breaking change gets a new `.v2` subject next to the old one, never an edit here.
@@ -27,7 +27,7 @@ const sumIs = (total: number, parts: number[]) => parts.reduce((a, b) => a + b, 
  * `PENDING_PAYMENT` (stock reserved). Consumed by product (confirms the reservation), cart (marks
  * `cartId` CHECKED_OUT for the order, the safety net of checkout's own call), messaging.
  * Invariants: `lineTotal = unitPrice × quantity`, `subtotal = Σ lineTotal`, `total = subtotal + tax`
- * (prices are net, ARCHITECTURE §3).
+ * (prices are net, docs/design.md §3).
  * `cartId` (the cart the order was placed from) is optional so that events stored without it still
  * parse; the order service sets it on every event it writes.
  */

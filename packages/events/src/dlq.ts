@@ -5,7 +5,7 @@ import { HEADERS, headerValue, type DeadLetterKind } from './headers.js';
 import { DLQ_PREFIX, DLQ_STREAM } from './streams.js';
 
 /**
- * Dead letters (ARCHITECTURE §5). A consumer that gives up on a message publishes a copy of it, bytes
+ * Dead letters (docs/design.md §5). A consumer that gives up on a message publishes a copy of it, bytes
  * unchanged, on `shop.dlq.<original subject>` with headers saying who gave up, why and after how many
  * deliveries, then terminates the original. The copy's `Nats-Msg-Id` is
  * `dlq:<stream>:<seq>:<consumer>`: the in-worker path and the max-deliveries safety net produce the same
@@ -16,7 +16,7 @@ import { DLQ_PREFIX, DLQ_STREAM } from './streams.js';
  * `redrive:<dlq seq>:<event id>` (the original msgID could still be inside the duplicate window and
  * would be dropped), then deletes the dead letter. Every consumer of that subject sees the event again,
  * not only the one that failed: that is safe because consumers are idempotent by event id — each
- * records the event id in the same write as its effect (ARCHITECTURE §6), so those that already
+ * records the event id in the same write as its effect (docs/design.md §6), so those that already
  * processed it find the duplicate and ack. A crash between republish and delete leaves the dead letter
  * in place; redriving it again is deduplicated by JetStream (same msgID) or by the consumers.
  */

@@ -1,5 +1,5 @@
 /**
- * Header names this package writes (ARCHITECTURE §5). `Nats-Msg-Id` is JetStream's own dedupe header;
+ * Header names this package writes (docs/design.md §5). `Nats-Msg-Id` is JetStream's own dedupe header;
  * the rest describe where a dead letter came from and why it died.
  */
 export const HEADERS = {

@@ -3,7 +3,7 @@ import { isDuplicateKey } from '@shop/kit';
 
 /**
  * Inserts `doc` unless a document with the same unique key exists; true if this call inserted it.
- * The consumer pattern of ARCHITECTURE §6: the handler's own state change carries the event id under a
+ * The consumer pattern of docs/design.md §6: the handler's own state change carries the event id under a
  * unique key (`_id` or a unique index), so a redelivered event collides instead of acting twice — in
  * the same write as the effect, never as a separate "processed" marker written first.
  */

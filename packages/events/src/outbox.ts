@@ -6,7 +6,7 @@ import { parseAnyEvent, type AnyEvent } from './contracts.js';
 import { HEADERS } from './headers.js';
 
 /**
- * The outbox of ARCHITECTURE §6. A state change and "its event will be published" are one insert: the
+ * The outbox of docs/design.md §6. A state change and "its event will be published" are one insert: the
  * appended record carries the event and `publishedAt: null`. The relay publishes pending records with
  * `msgID` = event id and then sets `publishedAt`; it is the only writer of that field. A crash before the
  * publish leaves the record pending; a crash between publish and mark makes the next relay publish it
@@ -117,7 +117,7 @@ export function mongoOutboxStore<T>(model: Model<T>, opts: MongoOutboxOptions = 
       return docs.map((d) => ({ id: String(d._id), event: d[eventField] as unknown }));
     },
     async markPublished(id) {
-      // Only the relay writes this field, so a plain update is safe on FerretDB (ARCHITECTURE §6).
+      // Only the relay writes this field, so a plain update is safe on FerretDB (docs/design.md §6).
       // The raw collection is used on purpose: with strictQuery, mongoose would drop a filter on a
       // field the schema does not declare and match every record. `_id` is cast to the schema's type.
       await model.collection.updateOne({ _id: castId(model, id) as never }, { $set: { [publishedField]: new Date() } });

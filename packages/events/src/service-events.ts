@@ -57,7 +57,7 @@ export interface ServiceConsumersOptions {
 
 /**
  * Starts one durable consumer per subject in `handlers`, named `<service>--<event>`, with the
- * service's retry policy (ARCHITECTURE §5), in the order given. If one cannot start, those already
+ * service's retry policy (docs/design.md §5), in the order given. If one cannot start, those already
  * started are stopped before the error is rethrown.
  */
 export async function startServiceConsumers(

@@ -14,7 +14,7 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 
-/** Streams of ARCHITECTURE §5 and the subjects each one stores. */
+/** Streams of docs/design.md §5 and the subjects each one stores. */
 export const STREAMS = {
   ORDERS: 'shop.order.>',
   PAYMENTS: 'shop.payment.>',
@@ -58,7 +58,7 @@ export function consumerName(service: string, subject: string): string {
 export interface StreamOptions {
   /** How long events stay in ORDERS/PAYMENTS/INVOICES (default 7 days). */
   maxAgeMs?: number;
-  /** JetStream dedupe window for `Nats-Msg-Id` (default 10 min; at least 2 min, ARCHITECTURE §5). */
+  /** JetStream dedupe window for `Nats-Msg-Id` (default 10 min; at least 2 min, docs/design.md §5). */
   duplicateWindowMs?: number;
   /** How long dead letters are kept (default 30 days). */
   dlqMaxAgeMs?: number;
@@ -73,7 +73,7 @@ export function streamConfigs(opts: StreamOptions = {}): StreamConfig[] {
   const dupe = opts.duplicateWindowMs ?? 10 * 60_000;
   const dlqDupe = opts.dlqDuplicateWindowMs ?? DAY;
   if (dupe < MIN_DUPLICATE_WINDOW_MS || dlqDupe < MIN_DUPLICATE_WINDOW_MS) {
-    throw new Error('duplicate window must be at least 2 minutes (ARCHITECTURE §5)');
+    throw new Error('duplicate window must be at least 2 minutes (docs/design.md §5)');
   }
   return (Object.keys(STREAMS) as StreamName[]).map((name) => {
     const dlq = name === 'DLQ';

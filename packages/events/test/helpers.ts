@@ -53,7 +53,7 @@ export async function dropMongo(conn: Connection | undefined): Promise<void> {
 }
 
 /**
- * The consumer-side idempotency pattern of ARCHITECTURE §6: the handler's state change (here a payment
+ * The consumer-side idempotency pattern of docs/design.md §6: the handler's state change (here a payment
  * note on an order's timeline) carries the id of the event it came from under a unique index.
  */
 export interface NoteDoc {

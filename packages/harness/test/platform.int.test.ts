@@ -1,6 +1,6 @@
 /**
  * Platform smoke tests: the pieces the services build on behave the way the stack notes say, on this
- * machine's FerretDB, nats-server and Debian Chromium (stack-notes §1, §3, §7, §8).
+ * machine's FerretDB, nats-server and Debian Chromium (docs/platform.md §1–§3).
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -2,7 +2,7 @@ import { Schema } from 'mongoose';
 import { z } from 'zod';
 
 /**
- * A postal address as orders keep their shipping address and invoices their parties' (ARCHITECTURE §3):
+ * A postal address as orders keep their shipping address and invoices their parties' (docs/design.md §3):
  * checked and normalised once, at checkout; `country` is ISO 3166-1 alpha-2, upper case. The zod schema
  * validates one read from another service; `addressSchema()` stores one in a document.
  */

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Flags that keep Chromium from contacting anything by itself (ARCHITECTURE §8). */
+/** Flags that keep Chromium from contacting anything by itself (docs/design.md §8). */
 export const CHROMIUM_OFFLINE_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -78,7 +78,7 @@ export const httpUrl = z.url({ protocol: /^https?$/ });
 
 export const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL');
 
-/** Settings every service shares (ARCHITECTURE §8); signing settings are per service: {@link signingKey}, {@link signerKeys}. */
+/** Settings every service shares (docs/design.md §8); signing settings are per service: {@link signingKey}, {@link signerKeys}. */
 export function commonConfig(defaultPort: number) {
   return {
     NODE_ENV: nodeEnv,
@@ -124,7 +124,7 @@ export const duration = (fallback: string) =>
       return Number(m[1]) * UNIT_MS[(m[2] ?? 'ms') as keyof typeof UNIT_MS];
     });
 
-// ---- the saga's two lifetimes (ARCHITECTURE §5, step 1) ------------------------------------------------
+// ---- the saga's two lifetimes (docs/design.md §5, step 1) ------------------------------------------------
 
 /**
  * How long an order stays payable and how long its unconfirmed stock reservation lives. Product (which

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { backoffDelay } from './backoff.js';
 
 /**
- * Contention on one aggregate (ARCHITECTURE §6): writers append the next version and the loser of a
+ * Contention on one aggregate (docs/design.md §6): writers append the next version and the loser of a
  * collision re-reads and retries. Three pieces every store shares:
  * - `KeyedSerializer` lets one writer per key per process go to the database at a time, so retries
  *   happen only between processes, not between the requests of one process (no retry storm);

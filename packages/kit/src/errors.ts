@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { Caller } from './identity.js';
 import { isAdmin, isService } from './identity.js';
 
-/** An expected business failure, returned in a payload's `userErrors` (ARCHITECTURE §4). */
+/** An expected business failure, returned in a payload's `userErrors` (docs/design.md §4). */
 export interface UserError {
   code: string;
   message: string;
@@ -32,7 +32,7 @@ export const forbidden = (message = 'You may not do this') =>
 export const serviceUnavailable = (message = 'A service this request needs is not answering; try again') =>
   new GraphQLError(message, { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
 
-/** Admins only: guests get UNAUTHENTICATED, everyone else FORBIDDEN (ARCHITECTURE §4, §7). */
+/** Admins only: guests get UNAUTHENTICATED, everyone else FORBIDDEN (docs/design.md §4, §7). */
 export function requireAdmin(caller: Caller): void {
   if (isAdmin(caller)) return;
   if (caller.kind === 'guest') throw unauthenticated();

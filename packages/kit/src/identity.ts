@@ -44,7 +44,7 @@ export const CONTEXT_TTL_SECONDS = 30;
 /** Tolerance between the signer's clock and the verifier's. */
 export const CLOCK_SKEW_SECONDS = 5;
 
-/** The one signer that may speak for people (guests, users, partners); ARCHITECTURE §7. */
+/** The one signer that may speak for people (guests, users, partners); docs/design.md §7. */
 export const EDGE_SIGNER = 'gateway';
 
 /**
@@ -219,7 +219,7 @@ export function acceptContext(
 export const isAdmin = (c: Caller): boolean => c.kind === 'user' && c.roles.includes('admin');
 
 /**
- * The ownership rule of carts, orders and what hangs off them (payments, invoices; ARCHITECTURE §7), by
+ * The ownership rule of carts, orders and what hangs off them (payments, invoices; docs/design.md §7), by
  * the owner's subject: a guest's (`ownerId` null) is anyone's who holds its id, guest or signed in; a
  * customer's is that customer's; admins may use all. Partners and services own nothing: their own rules
  * say what they may read.

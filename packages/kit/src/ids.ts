@@ -1,6 +1,6 @@
 import { badInput } from './errors.js';
 
-/** Any RFC 4122 UUID (versions 1–8): order, payment and invoice ids; carts use v4 (ARCHITECTURE §3). */
+/** Any RFC 4122 UUID (versions 1–8): order, payment and invoice ids; carts use v4 (docs/design.md §3). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value.toLowerCase());

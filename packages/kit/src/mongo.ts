@@ -1,6 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 
-/** How long a database call may wait at each stage; every call ends within these bounds (ARCHITECTURE §6). */
+/** How long a database call may wait at each stage; every call ends within these bounds (docs/design.md §6). */
 export interface MongoTimeouts {
   /** Waiting for a reachable server (default 10 s). */
   timeoutMs?: number;
@@ -14,7 +14,7 @@ export interface MongoTimeouts {
 
 /**
  * Opens one connection to the service's own database. `autoIndex` is off: indexes are created by
- * `ensureIndexes` at start-up, and only kinds both MongoDB and FerretDB support (ARCHITECTURE §6).
+ * `ensureIndexes` at start-up, and only kinds both MongoDB and FerretDB support (docs/design.md §6).
  * Every stage of a call is bounded (`MongoTimeouts`), so a database that stops answering (SIGSTOP, a
  * network partition) makes calls fail with a driver error the event consumers retry, never hang.
  */
@@ -64,8 +64,8 @@ export const isConnected = (conn: Connection): boolean => conn.readyState === mo
 
 /**
  * One query for a batch of ids. A batch of one asks `{ _id: id }` rather than `{ _id: { $in: [id] } }`:
- * same result, but FerretDB's SQLite backend pushes only `_id` equality down to the index (stack-notes
- * §3.3), which made a single lookup ~8× faster here.
+ * same result, but FerretDB's SQLite backend pushes only `_id` equality down to SQL
+ * (docs/platform.md §1), which made a single lookup ~8× faster here.
  */
 export function findByIds<T, K>(model: Model<T>, ids: readonly K[]) {
   return model.find(ids.length === 1 ? { _id: ids[0] } : { _id: { $in: ids } });

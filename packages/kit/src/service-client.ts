@@ -52,7 +52,7 @@ function operationText(document: DocumentNode): string {
 }
 
 /**
- * A GraphQL client for calls between services, signed by `signer` as `service:<its name>` (ARCHITECTURE §7).
+ * A GraphQL client for calls between services, signed by `signer` as `service:<its name>` (docs/design.md §7).
  * Errors in the response are raised: internal calls have no partial success. Each call signs a fresh
  * context (subgraphs accept a signed header once), so a caller retrying simply calls again; never
  * reuse the headers of one call for another.

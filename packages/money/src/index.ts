@@ -1,6 +1,6 @@
 /**
  * Money and tax for the whole shop: integer minor units, one store currency, tax per line rounded
- * half-up (ARCHITECTURE §3). Cart, order and invoice all price through this module so that a total
+ * half-up (docs/design.md §3). Cart, order and invoice all price through this module so that a total
  * shown in the cart is, to the cent, the total on the invoice.
  */
 
@@ -57,7 +57,7 @@ export function taxOf(amount: number, rateBps: number): number {
   return amount < 0 ? -rounded : rounded;
 }
 
-/** Line total and its tax, half-up per line, then summed (ARCHITECTURE §3). */
+/** Line total and its tax, half-up per line, then summed (docs/design.md §3). */
 export function priceLines(lines: readonly PricedLine[], rateBps: number): Totals {
   let subtotal = 0;
   let tax = 0;

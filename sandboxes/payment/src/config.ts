@@ -21,7 +21,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PSP_WEBHOOK_URL: httpUrl.optional(),
       /** Base of the URLs handed out to browsers (3-D Secure); defaults to the address it listens on. */
       PUBLIC_URL: httpUrl.transform((u) => u.replace(/\/+$/, '')).optional(),
-      /** How long `tok_webhook_delayed` holds its webhook back (ARCHITECTURE §4). */
+      /** How long `tok_webhook_delayed` holds its webhook back (docs/design.md §4). */
       SANDBOX_WEBHOOK_DELAY_MS: millis(5_000),
       /** How late every answer to a `tok_timeout_then_capture` create call is (the payment is made at once). */
       SANDBOX_SLOW_ANSWER_MS: millis(15_000),

@@ -1,6 +1,6 @@
 import type { FailureCode } from '@shop/payment/provider';
 
-/** What a test token does (ARCHITECTURE §4 "Payments"); any other token is refused as `invalid_token`. */
+/** What a test token does (docs/design.md §4 "Payments"); any other token is refused as `invalid_token`. */
 export type TokenBehaviour =
   | { outcome: 'succeed'; delayWebhook?: boolean; failOnceWith503?: boolean; loseWebhooks?: boolean; slowAnswer?: boolean }
   | { outcome: 'fail'; failureCode: FailureCode; failureMessage: string }

@@ -22,7 +22,7 @@ export interface ScheduleShape {
   gapMs: number;
   /** Outage of an ordinary kill. */
   shortMs: number;
-  /** Outages over 90 s: longer than a minute of consumer retries, well within the outage budget (ARCHITECTURE §5, `RETRY_BUDGET`). */
+  /** Outages over 90 s: longer than a minute of consumer retries, well within the outage budget (docs/design.md §5, `RETRY_BUDGET`). */
   longMs: number;
   freezeMs: number;
 }

@@ -2,7 +2,7 @@ import { forbidden, isService, mayUseOwned, unauthenticated, type Caller } from 
 import type { CartState } from './domain.js';
 
 /**
- * Who may do what with carts (ARCHITECTURE §7). Roles are checked in resolvers, before anything is
+ * Who may do what with carts (docs/design.md §7). Roles are checked in resolvers, before anything is
  * read; access to one cart is checked against its owner once it is loaded, and a cart the caller may
  * not see looks exactly like one that does not exist (null, or CART_NOT_FOUND).
  */

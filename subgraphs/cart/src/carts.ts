@@ -15,7 +15,7 @@ import {
 import type { ProductLookup } from './products.js';
 import { CartConflictError, type CartStore } from './store.js';
 
-/** A cart mutation's payload (ARCHITECTURE §4): the cart after the change, unchanged on error. */
+/** A cart mutation's payload (docs/design.md §4): the cart after the change, unchanged on error. */
 export interface CartResult {
   cart: CartState | null;
   userErrors: UserError[];

@@ -8,7 +8,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     'cart',
     {
       ...commonConfig(4002),
-      /** Signs this service's calls to others as `service:cart` (ARCHITECTURE §7). */
+      /** Signs this service's calls to others as `service:cart` (docs/design.md §7). */
       SIGNING_KEY: signingKey('cart', env),
       /** Public keys of the signers whose contexts this service accepts, by name. */
       SIGNER_KEYS: signerKeys(env),
@@ -19,7 +19,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .string()
         .regex(/^[A-Za-z0-9_-]{1,60}$/)
         .default('shop_cart'),
-      /** The product subgraph, asked for current prices and stock (ARCHITECTURE §5). */
+      /** The product subgraph, asked for current prices and stock (docs/design.md §5). */
       PRODUCT_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),
       PRODUCT_TIMEOUT_MS: durationMs(5_000),
       STORE_CURRENCY: z
@@ -41,5 +41,5 @@ export type CartConfig = ReturnType<typeof loadConfig>;
 /** What the event step reads (src/events.ts). */
 export type CartEventsSettings = Pick<CartConfig, 'RETRY_BASE_DELAY_MS' | 'RETRY_MAX_DELAY_MS' | 'RETRY_BUDGET' | 'HANDLER_TIMEOUT'>;
 
-/** The limits the cart rules need (ARCHITECTURE §4). */
+/** The limits the cart rules need (docs/design.md §4). */
 export type CartLimits = Pick<CartConfig, 'MAX_LINE_QUANTITY' | 'MAX_CART_LINES' | 'CART_TTL'>;

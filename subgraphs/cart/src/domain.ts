@@ -1,4 +1,4 @@
-/** Pure cart rules (ARCHITECTURE §3, §4): no I/O, unit-tested in domain.test.ts. */
+/** Pure cart rules (docs/design.md §3, §4): no I/O, unit-tested in domain.test.ts. */
 import { priceLines } from '@shop/money';
 import { userError, type UserError } from '@shop/kit';
 import type { CartStatus, LineState } from './model.js';

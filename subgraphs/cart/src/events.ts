@@ -11,14 +11,14 @@ import type { Carts } from './carts.js';
 import type { CartEventsSettings } from './config.js';
 
 /**
- * What the cart service consumes (ARCHITECTURE §5); it publishes nothing.
+ * What the cart service consumes (docs/design.md §5); it publishes nothing.
  * - `shop.order.placed.v1` (`cart--order-placed`) → marks the order's cart CHECKED_OUT for that order.
  *
  * Checkout marks the cart itself, synchronously, right after writing the order; this consumer is the
  * safety net for an order service that died in between (its outbox still publishes `order.placed`).
  * It goes through the same `Carts.checkout` as `markCartCheckedOut`, so whichever comes first appends
  * the CHECKED_OUT record and the other finds it there: idempotent in the same write as the effect
- * (the record carries the order id, ARCHITECTURE §6), and a redelivered event changes nothing.
+ * (the record carries the order id, docs/design.md §6), and a redelivered event changes nothing.
  */
 
 /** What became of one `order.placed`; every outcome is acked (none gets better by retrying). */

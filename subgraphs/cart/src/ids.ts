@@ -6,7 +6,7 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
 
 export const isCartId = (value: unknown): value is string => typeof value === 'string' && UUID_V4.test(value.toLowerCase());
 
-/** Cart ids are random UUID v4 (ARCHITECTURE §3); anything else is BAD_USER_INPUT, never a query. */
+/** Cart ids are random UUID v4 (docs/design.md §3); anything else is BAD_USER_INPUT, never a query. */
 export function cartId(value: string, field: string): string {
   if (!isCartId(value)) throw badInput(`${field} is not a cart id`, field);
   return value.toLowerCase();

@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
  * Cart service collections. Indexes are declared here and created by `ensureIndexes` at start-up
- * (never autoIndex), and only kinds both MongoDB and FerretDB support (ARCHITECTURE §6).
+ * (never autoIndex), and only kinds both MongoDB and FerretDB support (docs/design.md §6).
  *
  * A cart is a header written once plus an append-only log of versioned changes; its current state is
  * the newest change. Nothing a request does updates a document in place (see store.ts for why).

@@ -10,7 +10,7 @@ export type FetchSnapshots = (ids: readonly string[], requestId?: string) => Pro
 export const MAX_SNAPSHOT_IDS = 500;
 
 /**
- * The product service's internal query for what a cart needs of its products (ARCHITECTURE §5):
+ * The product service's internal query for what a cart needs of its products (docs/design.md §5):
  * CartProductSnapshots in ./operations/product.graphql, typed against the product subgraph's SDL.
  */
 export function productClient(opts: { url: string; signer: Signer; timeoutMs: number }): FetchSnapshots {

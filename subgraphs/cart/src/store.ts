@@ -12,7 +12,7 @@ import { diffLines, effectiveStatus, type CartState } from './domain.js';
 import type { CartDoc, CartModels, CartStatus, ChangeDoc, LineState } from './model.js';
 
 /**
- * The carts' persistence (ARCHITECTURE §6), the same technique as product's stock ledger.
+ * The carts' persistence (docs/design.md §6), the same technique as product's stock ledger.
  *
  * FerretDB runs every update as read-modify-write of the whole document, and a guarded
  * `findOneAndUpdate({_id, status: 'ACTIVE'}, …)` can pass its guard twice, so a cart is never

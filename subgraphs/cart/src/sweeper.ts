@@ -4,7 +4,7 @@ import { lookupThrough, productLoader, type FetchSnapshots } from './products.js
 
 /**
  * Every `intervalMs`, expires carts untouched for `ttlMs` (a field plus this sweeper, never a TTL
- * index: ARCHITECTURE §6) and completes interrupted merges. Returns a stop function that waits for a
+ * index: docs/design.md §6) and completes interrupted merges. Returns a stop function that waits for a
  * sweep in progress.
  */
 export function startCartSweeper(

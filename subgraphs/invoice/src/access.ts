@@ -1,7 +1,7 @@
 import { isService, mayUseOwned, type Caller } from '@shop/kit';
 
 /**
- * Who may see an invoice (ARCHITECTURE §7): the rule of its order. A guest order's invoice: whoever
+ * Who may see an invoice (docs/design.md §7): the rule of its order. A guest order's invoice: whoever
  * holds the id. A customer's: that customer. Admins: all. Anything else looks like "does not exist".
  */
 export const mayRead = (caller: Caller, invoice: { customerId: string | null }): boolean => mayUseOwned(caller, invoice.customerId);

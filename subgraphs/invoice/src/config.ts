@@ -15,7 +15,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     'invoice',
     {
       ...commonConfig(4005),
-      /** Signs this service's calls to others as `service:invoice` (ARCHITECTURE §7). */
+      /** Signs this service's calls to others as `service:invoice` (docs/design.md §7). */
       SIGNING_KEY: signingKey('invoice', env),
       /** Public keys of the signers whose contexts this service accepts, by name. */
       SIGNER_KEYS: signerKeys(env),
@@ -47,7 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       PUBLIC_BASE_URL: httpUrl.default('http://127.0.0.1:4000'),
       /** Shared with the gateway, which verifies the links. */
       PDF_LINK_SECRET: secret('dev-only-pdf-link-secret-change-me', env),
-      /** How long a `pdfUrl` works (ARCHITECTURE §7). */
+      /** How long a `pdfUrl` works (docs/design.md §7). */
       PDF_LINK_TTL: duration('15m'),
       /** Largest PDF the renderer may upload. */
       MAX_PDF_BYTES: z.coerce.number().int().min(1_024).max(15_000_000).default(10_000_000),

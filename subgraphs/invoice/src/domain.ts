@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 
-/** `INV-<UTC year>-<6 digits>` (ARCHITECTURE §3). */
+/** `INV-<UTC year>-<6 digits>` (docs/design.md §3). */
 export const invoiceNumber = (year: number, seq: number) => `INV-${year}-${String(seq).padStart(6, '0')}`;
 
 /**
- * Signed PDF links (ARCHITECTURE §7): `${base}/invoices/<id>.pdf?exp=<unix seconds>&sig=<hex hmac>`.
+ * Signed PDF links (docs/design.md §7): `${base}/invoices/<id>.pdf?exp=<unix seconds>&sig=<hex hmac>`.
  * The gateway verifies them with the same secret (`PDF_LINK_SECRET`) and the same functions.
  */
 export function pdfLinkSignature(secret: string, invoiceId: string, exp: number): string {

@@ -12,7 +12,7 @@ import type { Invoices } from './invoices.js';
 import type { InvoiceModels } from './model.js';
 
 /**
- * What the invoice service publishes and consumes (ARCHITECTURE §5), with the contracts of @shop/events.
+ * What the invoice service publishes and consumes (docs/design.md §5), with the contracts of @shop/events.
  *
  * Publishes through one outbox relay over two stores:
  * - `shop.invoice.issued.v1` from the invoice document itself (`i:` entries);

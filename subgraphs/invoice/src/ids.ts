@@ -1,2 +1,2 @@
-/** Invoice and order ids are UUIDs (ARCHITECTURE §3); anything else is simply not found, never a query. */
+/** Invoice and order ids are UUIDs (docs/design.md §3); anything else is simply not found, never a query. */
 export { isUuid } from '@shop/kit';

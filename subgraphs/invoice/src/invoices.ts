@@ -22,7 +22,7 @@ export class Invoices {
   ) {}
 
   /**
-   * ARCHITECTURE §5 step 4: the invoice of a paid order, once. A second delivery (or a concurrent one)
+   * docs/design.md §5 step 4: the invoice of a paid order, once. A second delivery (or a concurrent one)
    * finds the order's invoice through the unique `orderId` and issues nothing.
    */
   async orderPaid(event: EventEnvelope<'shop.order.paid.v1'>, now = new Date()): Promise<{ issued: boolean; invoice: InvoiceDoc }> {
@@ -95,7 +95,7 @@ export class Invoices {
   }
 
   /**
-   * ARCHITECTURE §5 step 5: the renderer uploaded the PDF. It replaces any earlier one (READY = a PDF
+   * docs/design.md §5 step 5: the renderer uploaded the PDF. It replaces any earlier one (READY = a PDF
    * is stored), then `shop.invoice.rendered.v1` goes to the outbox with the id derived from the
    * invoice id: a second upload finds it there and publishes nothing new. Storing first means a crash
    * in between leaves the renderer without a 2xx, so it uploads again and the event is then written.

@@ -5,7 +5,7 @@ import { addressSchema, type Address } from '@shop/kit';
 /**
  * Invoice service collections (indexes created by `ensureIndexes` at start-up, never autoIndex).
  *
- * An invoice is one insert that decides everything issuing must decide exactly once (ARCHITECTURE §6):
+ * An invoice is one insert that decides everything issuing must decide exactly once (docs/design.md §6):
  * the unique `orderId` (one invoice per order: a second `order.paid` collides), the unique
  * `(year, seq)` (the gapless number), the immutable snapshot, and `event` (`shop.invoice.issued.v1`)
  * with `publishedAt: null` as its outbox entry. Nothing updates it afterwards except the relay's

@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 import type { PdfDoc } from './model.js';
 
 /**
- * Where invoice PDFs live (the invoice service owns them, ARCHITECTURE §3): one PDF per invoice,
+ * Where invoice PDFs live (the invoice service owns them, docs/design.md §3): one PDF per invoice,
  * replaced when the invoice is rendered again, never a second copy. One interface so a filesystem or
  * object-store implementation can replace the MongoDB one without touching the routes.
  */

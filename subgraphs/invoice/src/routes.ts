@@ -14,7 +14,7 @@ import type { Invoices } from './invoices.js';
 import type { InvoiceDoc } from './model.js';
 
 /**
- * Internal HTTP routes (ARCHITECTURE §5: not in the public API), accepted only with a signed service
+ * Internal HTTP routes (docs/design.md §5: not in the public API), accepted only with a signed service
  * identity (the kit's signed context, as on /graphql), each signed header once: mounted by the kit's
  * server they share /graphql's replay guard, so a header used on one is refused on the other.
  * - `GET /internal/invoices/:id` — the snapshot as JSON (renderer);

@@ -2,7 +2,7 @@ import { serviceClient, type Signer } from '@shop/kit';
 import { InvoiceReadsOrderDocument, type InvoiceReadsOrderQuery } from './__generated__/order-operations.js';
 
 /**
- * The invoice service's synchronous call (ARCHITECTURE §5), signed as `service:invoice`: the order to
+ * The invoice service's synchronous call (docs/design.md §5), signed as `service:invoice`: the order to
  * invoice. InvoiceReadsOrder is in ./operations/order.graphql, typed against the order subgraph's SDL.
  */
 export type OrderForInvoice = NonNullable<InvoiceReadsOrderQuery['order']>;

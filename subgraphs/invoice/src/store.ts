@@ -3,7 +3,7 @@ import { invoiceNumber } from './domain.js';
 import type { InvoiceDoc, InvoiceModels } from './model.js';
 
 /**
- * Issuing (ARCHITECTURE §6): the number is the unique `(year, seq)` of the invoice document: one more
+ * Issuing (docs/design.md §6): the number is the unique `(year, seq)` of the invoice document: one more
  * than a number that exists — the last this process gave, else the highest of the year — and insert;
  * a duplicate key means either a concurrent issuer took that number (read again and retry) or this
  * order already has its invoice (the unique `orderId`: return it). Invoices are never deleted, so the

@@ -1,7 +1,7 @@
 import { forbidden, isService, mayUseOwned, unauthenticated, type Caller } from '@shop/kit';
 
 /**
- * Who may do what with orders (ARCHITECTURE §7). Roles are checked in resolvers, before anything is
+ * Who may do what with orders (docs/design.md §7). Roles are checked in resolvers, before anything is
  * read; access to one order is checked once it is loaded, and an order the caller may not see looks
  * exactly like one that does not exist (null, or ORDER_NOT_FOUND).
  */

@@ -31,7 +31,7 @@ const cartNotActive = (status: string) =>
   userError('CART_NOT_ACTIVE', `the cart is ${status} and can no longer be checked out`, ['input', 'cartId']);
 
 /**
- * `checkout`, the first step of the saga (ARCHITECTURE §5):
+ * `checkout`, the first step of the saga (docs/design.md §5):
  * 1. the same (cart, idempotencyKey) again → the order written the first time (nothing reserved again);
  * 2. email, phone and address are checked;
  * 3. the cart is read from the cart service: it must be the caller's, ACTIVE and not empty;

@@ -19,7 +19,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     'order',
     {
       ...commonConfig(4003),
-      /** Signs this service's calls to others as `service:order` (ARCHITECTURE §7). */
+      /** Signs this service's calls to others as `service:order` (docs/design.md §7). */
       SIGNING_KEY: signingKey('order', env),
       /** Public keys of the signers whose contexts this service accepts, by name. */
       SIGNER_KEYS: signerKeys(env),
@@ -29,7 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .string()
         .regex(/^[A-Za-z0-9_-]{1,60}$/)
         .default('shop_order'),
-      /** The cart subgraph: read the cart, mark it CHECKED_OUT (ARCHITECTURE §5). */
+      /** The cart subgraph: read the cart, mark it CHECKED_OUT (docs/design.md §5). */
       CART_URL: httpUrl.default('http://127.0.0.1:4002/graphql'),
       /** The product subgraph: current products and prices, stock reservations. */
       PRODUCT_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),

@@ -4,7 +4,7 @@ import { userError, type UserError } from '@shop/kit';
 import { COUNTRY_CODES } from './countries.js';
 import type { AddressDoc, OrderDoc, OrderLineDoc, OrderStatus, TransitionDoc } from './model.js';
 
-/** Pure order rules (ARCHITECTURE §4): the lifecycle, how a state follows from its records, input checks, totals. */
+/** Pure order rules (docs/design.md §4): the lifecycle, how a state follows from its records, input checks, totals. */
 
 /** Legal status changes. Acyclic, so an order reaches each status at most once. */
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
@@ -177,7 +177,7 @@ export interface CartLine {
 export type Priced = { ok: true; lines: OrderLineDoc[]; subtotal: number; tax: number; total: number } | { ok: false; errors: UserError[] };
 
 /**
- * The order's lines at the products' current prices (ARCHITECTURE §3, through the shared money module).
+ * The order's lines at the products' current prices (docs/design.md §3, through the shared money module).
  * Refuses products that are unknown or archived (PRODUCT_UNAVAILABLE) and lines the stock cannot cover
  * now (OUT_OF_STOCK, saying how many are left); the reservation re-checks stock atomically.
  */

@@ -15,10 +15,10 @@ import type { Orders } from './orders.js';
 import type { OrderStore } from './store.js';
 
 /**
- * What the order service publishes and consumes (ARCHITECTURE §5), with the contracts of @shop/events.
+ * What the order service publishes and consumes (docs/design.md §5), with the contracts of @shop/events.
  *
  * Publishes what `published-events.ts` builds, through the outbox relay over the order documents and
- * the transition records (ARCHITECTURE §6).
+ * the transition records (docs/design.md §6).
  * Consumes `shop.payment.succeeded.v1` (→ PAID) and `shop.payment.refunded.v1` (→ a timeline note).
  */
 
@@ -52,7 +52,7 @@ export function orderOutbox(m: OrderModels): OutboxStore {
         .map(({ id, event }) => ({ id, event }));
     },
     async markPublished(id) {
-      // The relay is the only writer of publishedAt (ARCHITECTURE §6), so a plain update is safe.
+      // The relay is the only writer of publishedAt (docs/design.md §6), so a plain update is safe.
       const collection = id.startsWith('o:') ? m.Order.collection : m.Transition.collection;
       await collection.updateOne({ _id: id.slice(2) as never }, { $set: { publishedAt: new Date() } });
     },

@@ -5,7 +5,7 @@ import type { OrderModels, OrderStatus } from './model.js';
 
 /**
  * Order listings, newest first, with opaque keyset cursors on (createdAt, id). There is no status
- * field updated in place (ARCHITECTURE §6): an order's current status is its newest transition, and
+ * field updated in place (docs/design.md §6): an order's current status is its newest transition, and
  * because the lifecycle is acyclic each status is entered at most once per order. So "currently S" is
  * "entered S and never left it" — orders with a STATUS record `→ S` (for PENDING_PAYMENT: every order)
  * minus those with a STATUS record `S →` — and the count is exact from two counts.

@@ -4,7 +4,7 @@ import { addressSchema, type Address } from '@shop/kit';
 
 /**
  * Order service collections. Indexes are declared here and created by `ensureIndexes` at start-up
- * (never autoIndex), and only kinds both MongoDB and FerretDB support (ARCHITECTURE §6).
+ * (never autoIndex), and only kinds both MongoDB and FerretDB support (docs/design.md §6).
  *
  * An order is a document written once at checkout (version 0: PENDING_PAYMENT) plus an append-only
  * log of transitions (versions 1, 2, …); its current state is the newest record. Nothing a request
@@ -34,7 +34,7 @@ export type AddressDoc = Address;
  * The order as placed. One insert decides everything checkout must decide exactly once: the unique
  * `(year, seq)` is the order number (SO-<year>-<seq>), the unique `(cartId, idempotencyKey)` makes a
  * repeated checkout find this order instead of writing another, and `event` (`shop.order.placed.v1`)
- * with `publishedAt: null` is its outbox entry (ARCHITECTURE §6).
+ * with `publishedAt: null` is its outbox entry (docs/design.md §6).
  */
 export interface OrderDoc {
   _id: string;
@@ -92,7 +92,7 @@ export interface TransitionDoc {
 /**
  * When an order must be paid by. Written just before the order (keyed by its id), so a crash between
  * the two leaves a deadline without order, which the sweeper settles. Kept out of the order document
- * because the relay writes that one (one writer per mutable document, ARCHITECTURE §6).
+ * because the relay writes that one (one writer per mutable document, docs/design.md §6).
  */
 export interface DeadlineDoc {
   _id: string;

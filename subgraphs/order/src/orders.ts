@@ -6,13 +6,13 @@ import { isCancellable, type OrderState } from './domain.js';
 import { cancelledEvent, correlationOf, deliveredEvent, paidEvent, shippedEvent } from './published-events.js';
 import type { Decision, NewRecord, OrderStore } from './store.js';
 
-/** An order mutation's payload (ARCHITECTURE §4): the order after the change, unchanged on error. */
+/** An order mutation's payload (docs/design.md §4): the order after the change, unchanged on error. */
 export interface OrderResult {
   order: OrderState | null;
   userErrors: UserError[];
 }
 
-/** The system's reason when the payment timeout cancels an order (ARCHITECTURE §5 events table). */
+/** The system's reason when the payment timeout cancels an order (docs/design.md §5 events table). */
 export const PAYMENT_TIMEOUT = 'PAYMENT_TIMEOUT';
 
 const notFound = (): OrderResult => ({ order: null, userErrors: [userError('ORDER_NOT_FOUND', 'no such order', ['id'])] });
@@ -27,7 +27,7 @@ function actorOf(caller: Caller): string {
 }
 
 /**
- * Status changes after checkout (ARCHITECTURE §4 lifecycle), each appended through `OrderStore.append`
+ * Status changes after checkout (docs/design.md §4 lifecycle), each appended through `OrderStore.append`
  * so it is decided against the exact newest state: two concurrent changes cannot both happen, an
  * illegal one is a user error with the unchanged order. Each record carries the event it publishes.
  */

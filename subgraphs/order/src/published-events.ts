@@ -3,8 +3,8 @@ import type { OrderState } from './domain.js';
 import type { OrderDoc, TransitionDoc } from './model.js';
 
 /**
- * The events the order service publishes (ARCHITECTURE §5), each built from the record that makes the
- * change and stored with it (outbox, ARCHITECTURE §6):
+ * The events the order service publishes (docs/design.md §5), each built from the record that makes the
+ * change and stored with it (outbox, docs/design.md §6):
  * - `shop.order.placed.v1` from the order document written by checkout;
  * - `shop.order.paid.v1`, `.cancelled.v1`, `.shipped.v1`, `.delivered.v1` from the transition records.
  * `events.ts` publishes them (the relay) and wires what the service consumes.

@@ -9,7 +9,7 @@ import {
 import type { CartLine, ProductSnapshot } from './domain.js';
 
 /**
- * The order service's synchronous calls (ARCHITECTURE §5), signed as `service:order`: the cart service
+ * The order service's synchronous calls (docs/design.md §5), signed as `service:order`: the cart service
  * (read the cart, mark it CHECKED_OUT) and the product service (products and prices, reservations). The
  * operations are in ./operations/<target>.graphql, typed against the target subgraph's SDL.
  */

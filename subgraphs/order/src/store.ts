@@ -3,7 +3,7 @@ import { orderNumber, stateOf, type OrderState } from './domain.js';
 import type { DeadlineDoc, OrderDoc, OrderModels, OrderStatus, TransitionDoc, TransitionKind } from './model.js';
 
 /**
- * The orders' persistence (ARCHITECTURE §6), the same technique as product's stock ledger and the
+ * The orders' persistence (docs/design.md §6), the same technique as product's stock ledger and the
  * cart log. FerretDB runs every update as read-modify-write of the whole document and a guarded
  * `findOneAndUpdate({_id, status})` can pass its guard twice, so an order's status is never updated in
  * place: each change is decided against the newest state and appended as the record with the next

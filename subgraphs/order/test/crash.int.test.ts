@@ -13,7 +13,7 @@ import { createModels, type OrderModels } from '../src/model.js';
 import { available, checkoutInput, createProduct, mutate, newCart, orderEvents, type OrderView, type Services } from './helpers.js';
 
 /**
- * Real crashes (ARCHITECTURE §6): the order service runs as its own process from its
+ * Real crashes (docs/design.md §6): the order service runs as its own process from its
  * composition root (src/index.ts) and is killed with SIGKILL; nats-server is a process of this file's own,
  * stopped and started again on the same port and store. Product and cart run in this process, with
  * product's consumers (confirm on order.placed, release on order.cancelled) on the same nats-server.

@@ -8,7 +8,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     'payment',
     {
       ...commonConfig(4004),
-      /** Signs this service's calls to others as `service:payment` (ARCHITECTURE §7). */
+      /** Signs this service's calls to others as `service:payment` (docs/design.md §7). */
       SIGNING_KEY: signingKey('payment', env),
       /** Public keys of the signers whose contexts this service accepts, by name. */
       SIGNER_KEYS: signerKeys(env),
@@ -18,7 +18,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .string()
         .regex(/^[A-Za-z0-9_-]{1,60}$/)
         .default('shop_payment'),
-      /** The order subgraph: amount, status and owner of the order being paid (ARCHITECTURE §5). */
+      /** The order subgraph: amount, status and owner of the order being paid (docs/design.md §5). */
       ORDER_URL: httpUrl.default('http://127.0.0.1:4003/graphql'),
       /** The product subgraph: payOrder confirms the order's stock reservation before charging. */
       PRODUCT_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),

@@ -11,9 +11,9 @@ import type { Payments } from './payments.js';
 import type { PaymentStore } from './store.js';
 
 /**
- * What the payment service publishes and consumes (ARCHITECTURE §5), with the contracts of @shop/events.
+ * What the payment service publishes and consumes (docs/design.md §5), with the contracts of @shop/events.
  * Publishes what `published-events.ts` builds, through the outbox relay over the appended records
- * (ARCHITECTURE §6). Consumes `shop.order.cancelled.v1` (refund if paid).
+ * (docs/design.md §6). Consumes `shop.order.cancelled.v1` (refund if paid).
  */
 
 export type PaymentEvents = ServiceEvents;

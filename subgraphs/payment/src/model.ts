@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxFields } from '@shop/events';
 
 /**
- * Payment service collections (ARCHITECTURE §6). Indexes are declared here and created by
+ * Payment service collections (docs/design.md §6). Indexes are declared here and created by
  * `ensureIndexes` at start-up (never autoIndex), only kinds both MongoDB and FerretDB support.
  *
  * A payment is a document written once by payOrder (version 0: PENDING) carrying its unique
@@ -20,7 +20,7 @@ export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
   'REFUNDED',
 ];
 
-/** The payment as created: recorded PENDING before the provider is called (ARCHITECTURE §6). */
+/** The payment as created: recorded PENDING before the provider is called (docs/design.md §6). */
 export interface PaymentDoc {
   /** Random UUID; also the provider's `reference` and the create call's `Idempotency-Key`. */
   _id: string;

@@ -2,7 +2,7 @@ import type { Payment as PspPayment, Refund as PspRefund } from './provider/cont
 import { backoffDelay, type Logger } from '@shop/kit';
 
 /**
- * The boundary to the payment provider (ARCHITECTURE §5): an interface the payment logic codes
+ * The boundary to the payment provider (docs/design.md §5): an interface the payment logic codes
  * against, and the HTTP adapter for the provider's REST API (its wire types in `provider/contract.ts`;
  * the sandbox that stands in for it: sandboxes/payment/README.md).
  */

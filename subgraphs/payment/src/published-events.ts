@@ -3,9 +3,9 @@ import type { PaymentState } from './domain.js';
 import type { RecordDoc } from './model.js';
 
 /**
- * The events the payment service publishes (ARCHITECTURE §5): `shop.payment.succeeded.v1`, `.failed.v1`,
+ * The events the payment service publishes (docs/design.md §5): `shop.payment.succeeded.v1`, `.failed.v1`,
  * `.refunded.v1`, each built from the appended record that makes the change and stored with it (outbox,
- * ARCHITECTURE §6). `events.ts` publishes them (the relay) and wires what the service consumes.
+ * docs/design.md §6). `events.ts` publishes them (the relay) and wires what the service consumes.
  */
 
 const SOURCE = 'payment';

@@ -1,7 +1,7 @@
 import { userError, type UserError } from '@shop/kit';
 import type { PaymentState } from './domain.js';
 
-/** A payment mutation's payload (ARCHITECTURE §4). */
+/** A payment mutation's payload (docs/design.md §4). */
 export interface PaymentResult {
   payment: PaymentState | null;
   userErrors: UserError[];

@@ -3,7 +3,7 @@ import { PaymentReadsOrderDocument, type PaymentReadsOrderQuery } from './__gene
 import { PaymentHoldsStockDocument, type PaymentHoldsStockMutation } from './__generated__/product-operations.js';
 
 /**
- * What payment reads of an order and asks of product (ARCHITECTURE §5), signed as `service:payment`. The
+ * What payment reads of an order and asks of product (docs/design.md §5), signed as `service:payment`. The
  * operations are in ./operations/<target>.graphql, typed against the target subgraph's SDL.
  */
 export type OrderView = NonNullable<PaymentReadsOrderQuery['order']>;

@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 import type { PaymentDoc, PaymentModels, PaymentStatus, RecordDoc, SlotDoc, UnknownOutcomeDoc } from './model.js';
 
 /**
- * The payments' persistence (ARCHITECTURE §6), the technique of order's transitions: a payment's state
+ * The payments' persistence (docs/design.md §6), the technique of order's transitions: a payment's state
  * is never updated in place; each change is decided against the newest state and appended as the next
  * version `<paymentId>:<version>`. Of concurrent writers one wins each version; the others re-read and
  * decide again, so "still PENDING?" is always exact.

@@ -24,7 +24,7 @@ const webhookSchema = z.object({
 });
 
 /**
- * `POST /webhooks/psp`: the provider's signed webhooks (ARCHITECTURE §7). The raw bytes are verified
+ * `POST /webhooks/psp`: the provider's signed webhooks (docs/design.md §7). The raw bytes are verified
  * (HMAC and timestamp tolerance) before anything parses them: a bad or stale signature is 401 and
  * nothing is read. A verified event is applied, then acknowledged (2xx); a failure answers 500 so the
  * provider retries.

@@ -9,11 +9,11 @@ import {
 import type { Reservations } from './reservations.js';
 
 /**
- * What the product service consumes (ARCHITECTURE §5); it publishes nothing.
+ * What the product service consumes (docs/design.md §5); it publishes nothing.
  * - `shop.order.placed.v1` → confirms the order's reservation: from then on only a release gives the
  *   stock back, the reservation sweeper no longer does.
  * - `shop.order.cancelled.v1` → releases the order's reservation.
- * Both are idempotent in the same write as their effect (ARCHITECTURE §6): the confirmation is the
+ * Both are idempotent in the same write as their effect (docs/design.md §6): the confirmation is the
  * order's unique decision document, each line's release occupies the unique slot
  * `<order>:<product>:release` in the stock ledger, so a redelivered event changes nothing.
  */

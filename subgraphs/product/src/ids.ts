@@ -9,5 +9,5 @@ export function objectId(value: string, field: string): Types.ObjectId {
   return new Types.ObjectId(value);
 }
 
-/** Order ids are UUIDs (ARCHITECTURE §3). */
+/** Order ids are UUIDs (docs/design.md §3). */
 export const orderId = (value: string): string => uuid(value, 'orderId');

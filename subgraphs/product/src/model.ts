@@ -2,7 +2,7 @@ import { Schema, type Types, type Connection, type Model } from 'mongoose';
 
 /**
  * Product service collections. Indexes are declared here and created by `ensureIndexes` at start-up
- * (never autoIndex), and only kinds both MongoDB and FerretDB support (ARCHITECTURE §6).
+ * (never autoIndex), and only kinds both MongoDB and FerretDB support (docs/design.md §6).
  */
 
 export interface CategoryDoc {
@@ -49,7 +49,7 @@ export type ProductState = Omit<ProductDoc, '_id' | 'version'>;
 export type ProductChange = 'CREATED' | 'UPDATED' | 'ARCHIVED' | 'SLUG_REFUSED';
 
 /**
- * One admin change of a product (ARCHITECTURE §6). `_id` is `<productId>:<version>`: of two concurrent
+ * One admin change of a product (docs/design.md §6). `_id` is `<productId>:<version>`: of two concurrent
  * changes decided on the same version exactly one insert succeeds, on FerretDB as on MongoDB; the
  * loser decides again on the newer state. `state` is the whole product after the change.
  */

@@ -4,7 +4,7 @@ import type { ProductModels, ReservationDoc } from './model.js';
 import { holdKey, releaseKey, type StockLedger } from './stock.js';
 
 /**
- * Reservations for orders (ARCHITECTURE §5 step 1, §6). All lines or none; idempotent per order; a
+ * Reservations for orders (docs/design.md §5 step 1, §6). All lines or none; idempotent per order; a
  * release happens once per line; a reservation not confirmed within the TTL is released by the sweeper.
  * Every step is an insert guarded by a unique key, so concurrent or repeated calls cannot double-count.
  */

@@ -3,7 +3,7 @@ import { ConflictError, contentionPause, isDuplicateKey, KeyedSerializer, MAX_CO
 import type { ProductChange, ProductDoc, ProductModels, ProductRevisionDoc, ProductState } from './model.js';
 
 /**
- * Admin changes of a product (ARCHITECTURE §6). FerretDB runs every update as read-modify-write of
+ * Admin changes of a product (docs/design.md §6). FerretDB runs every update as read-modify-write of
  * the whole document, so two concurrent `updateOne`s of one product lose one. Here a change is the
  * insert of the product's next revision, `_id = <productId>:<version>`, decided on the newest state:
  * of concurrent changes exactly one wins each version and the others decide again on what won, so

@@ -4,7 +4,7 @@ import { ConflictError, contentionPause, findByIds, isDuplicateKey, KeyedSeriali
 import type { MovementDoc, MovementKind, ProductModels } from './model.js';
 
 /**
- * The stock ledger (ARCHITECTURE §6): every change is an appended movement whose `_id` is
+ * The stock ledger (docs/design.md §6): every change is an appended movement whose `_id` is
  * `<productId>:<version>`. Two writers of the same version collide on insert; the loser re-reads and
  * retries. Nothing here updates a movement in place, so it is exact on FerretDB as on MongoDB.
  * Appends to one product are queued in this process, so the retries that remain are between replicas;

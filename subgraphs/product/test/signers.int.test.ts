@@ -5,7 +5,7 @@ import { CREATE_CATEGORY, startProduct } from './helpers.js';
 import type { StartedProductService } from '../src/server.js';
 
 /**
- * Each signer has its own key and its rights (ARCHITECTURE §7): the gateway signs people and
+ * Each signer has its own key and its rights (docs/design.md §7): the gateway signs people and
  * partners, a service signs only itself. A leaked service key (the renderer runs a browser) mints
  * nobody else.
  */

@@ -8,7 +8,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     'invoice-renderer',
     {
       ...commonConfig(4011),
-      /** Signs this service's calls to others as `service:invoice-renderer` (ARCHITECTURE §7). */
+      /** Signs this service's calls to others as `service:invoice-renderer` (docs/design.md §7). */
       SIGNING_KEY: signingKey('invoice-renderer', env),
       ...eventsConfig,
       /** The invoice service's base URL (its internal routes live beside /graphql). */

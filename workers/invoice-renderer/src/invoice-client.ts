@@ -2,7 +2,7 @@ import { CONTEXT_HEADER, REQUEST_ID_HEADER, serviceCaller, signContext, type Sig
 import { HttpStatusError, PermanentError } from '@shop/events';
 import { InvoiceSnapshot } from './snapshot.js';
 
-/** The invoice service's internal routes, called signed as `service:invoice-renderer` (ARCHITECTURE §5, §7). */
+/** The invoice service's internal routes, called signed as `service:invoice-renderer` (docs/design.md §5, §7). */
 export interface InvoiceClient {
   snapshot(invoiceId: string, requestId: string): Promise<InvoiceSnapshot>;
   upload(invoiceId: string, pdf: Buffer, requestId: string): Promise<{ bytes: number; sha256: string }>;

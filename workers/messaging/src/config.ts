@@ -7,9 +7,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'messaging',
     {
-      // PORT serves /healthz and /readyz only (ARCHITECTURE §8).
+      // PORT serves /healthz and /readyz only (docs/design.md §8).
       ...commonConfig(4010),
-      /** Signs this service's calls to others as `service:messaging` (ARCHITECTURE §7). */
+      /** Signs this service's calls to others as `service:messaging` (docs/design.md §7). */
       SIGNING_KEY: signingKey('messaging', env),
       ...eventsConfig,
       MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),

@@ -45,5 +45,5 @@ export function smtpMailer(opts: { url: string; from: string; timeoutMs: number 
   };
 }
 
-/** The email identity of ARCHITECTURE §6. */
+/** The email identity of docs/design.md §6. */
 export const emailMessageId = (eventId: string, channel: string) => `<${eventId}.${channel}@shop>`;

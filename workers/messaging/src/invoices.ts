@@ -2,7 +2,7 @@ import { PermanentError } from '@shop/events';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, serviceCaller, signContext, type Signer } from '@shop/kit';
 import { randomUUID } from 'node:crypto';
 
-/** Where the invoice email's attachment comes from (the invoice service owns the PDFs, ARCHITECTURE §3). */
+/** Where the invoice email's attachment comes from (the invoice service owns the PDFs, docs/design.md §3). */
 export interface InvoicePdfSource {
   pdf(invoiceId: string): Promise<Buffer>;
 }

@@ -8,7 +8,7 @@ import type { Sms, SmsProvider } from './sms.js';
 export type Channel = 'email' | 'sms';
 
 export interface NotificationRecord {
-  /** `<eventId>.<channel>`: the unique (event, channel) key of ARCHITECTURE §6. */
+  /** `<eventId>.<channel>`: the unique (event, channel) key of docs/design.md §6. */
   _id: string;
   eventId: string;
   channel: Channel;
@@ -52,7 +52,7 @@ export type SendResult = 'sent' | 'resent' | 'already-sent';
 
 /**
  * The notification log: every send is recorded `PENDING` (unique per event and channel) before it goes
- * out and marked `SENT` after (ARCHITECTURE §6). A redelivery that finds `SENT` sends nothing; one that
+ * out and marked `SENT` after (docs/design.md §6). A redelivery that finds `SENT` sends nothing; one that
  * finds `PENDING` (a crash or failure between send and mark) sends again with the same identity. The
  * worker is the only writer of these records, and one event's channel is handled by one handler at a time.
  */

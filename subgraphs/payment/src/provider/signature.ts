@@ -30,7 +30,7 @@ export function signWebhookPayload(
 export type WebhookVerification = { ok: true; timestamp: number } | { ok: false; reason: string };
 
 /**
- * Verifies a webhook before anything reads it (ARCHITECTURE §7): `header` is the `Sandbox-Signature`
+ * Verifies a webhook before anything reads it (docs/design.md §7): `header` is the `Sandbox-Signature`
  * value, `rawBody` the exact bytes received (not re-serialised JSON). Checks the format, then the MAC in
  * constant time, then that the timestamp is within `toleranceSeconds` of `now` (ms) either way, so a
  * captured delivery cannot be replayed later. Several `v1=` entries are allowed (any one may match).

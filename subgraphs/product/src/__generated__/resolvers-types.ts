@@ -414,7 +414,7 @@ export type UpdateProductInput = {
 /** An expected business failure. `code` is stable; `field` is the path of the input at fault, if any. */
 export type UserError = {
   __typename?: 'UserError';
-  /** Stable machine-readable code (ARCHITECTURE §4). */
+  /** Stable machine-readable code (docs/design.md §4). */
   code: Scalars['String']['output'];
   /** Path of the input at fault. */
   field?: Maybe<Array<Scalars['String']['output']>>;

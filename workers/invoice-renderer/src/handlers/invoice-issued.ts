@@ -6,7 +6,7 @@ import type { BrowserPool } from '../render/browser-pool.js';
 import { invoiceHtml } from '../render/template.js';
 
 /**
- * `shop.invoice.issued.v1` → snapshot → HTML → PDF → upload (ARCHITECTURE §5 step 5). Idempotent by
+ * `shop.invoice.issued.v1` → snapshot → HTML → PDF → upload (docs/design.md §5 step 5). Idempotent by
  * construction: the upload replaces the invoice's one PDF, and invoice keeps the rendered event's id.
  * Any failure (Chromium died, timeout, invoice service down) is retried by the consumer.
  */

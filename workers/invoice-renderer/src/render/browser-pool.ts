@@ -2,7 +2,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Logger } from '@shop/kit';
 
 /**
- * One long-lived Chromium and a small pool of long-lived pages (stack-notes §1, §8: a reused page renders
+ * One long-lived Chromium and a small pool of long-lived pages (docs/platform.md §2: a reused page renders
  * an invoice ~7× faster than a fresh context). At most `size` jobs run at once, each on a page of its
  * own; a page is recreated after an error, a timeout or every `recycleAfter` jobs; the browser is
  * relaunched on the next job when it died (disconnected) — whatever killed it.

@@ -10,7 +10,7 @@ import { paymentRefunded } from './payment-refunded.js';
 
 export type { Handler, HandlerDeps } from './deps.js';
 
-/** One handler per subject messaging consumes (ARCHITECTURE §5 step 6). */
+/** One handler per subject messaging consumes (docs/design.md §5 step 6). */
 export function messagingHandlers(deps: HandlerDeps) {
   return {
     'shop.order.placed.v1': orderPlaced(deps),
