@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProductDoc, CategoryDoc, MovementDoc } from '../model.js';
-import type { ProductPage } from '../catalog.js';
+import type { ProductPage } from '../listing.js';
 import type { ProductResult } from '../admin.js';
 import type { ReservationOutcome } from '../reservations.js';
 import type { AvailabilityView } from '../loaders.js';
