@@ -13,8 +13,7 @@ export const requireCatalogAdmin = (caller: Caller): void => requireAdmin(caller
 export const mayReadArchived = (caller: Caller): boolean => isAdmin(caller);
 
 /** One product: an archived one only for admins. */
-export const mayRead = (caller: Caller, product: { status: string }): boolean =>
-  product.status !== 'ARCHIVED' || mayReadArchived(caller);
+export const mayRead = (caller: Caller, product: { status: string }): boolean => product.status !== 'ARCHIVED' || mayReadArchived(caller);
 
 /** `reserveStock` and `releaseReservation`: the order service, which holds stock for its orders. */
 export const requireStockHolder = (caller: Caller): void => requireService(caller, 'order');
