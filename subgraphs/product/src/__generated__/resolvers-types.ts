@@ -3,7 +3,7 @@ import type { ProductDoc, CategoryDoc, MovementDoc } from '../model.js';
 import type { ProductPage } from '../listing.js';
 import type { ProductResult } from '../admin.js';
 import type { ReservationOutcome } from '../reservations.js';
-import type { AvailabilityView } from '../loaders.js';
+import type { AvailabilityView } from '../domain.js';
 import type { ProductContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
