@@ -12,7 +12,7 @@ import {
   type Plan,
   type Products,
 } from './domain.js';
-import type { ProductLookup } from './products.js';
+import type { ProductLookup } from './services.js';
 import { CartConflictError, type CartStore } from './store.js';
 
 /** A cart mutation's payload (docs/design.md §4): the cart after the change, unchanged on error. */

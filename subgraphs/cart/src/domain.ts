@@ -226,3 +226,8 @@ export function priceCart(lines: readonly LineState[], products: Products, taxRa
   });
   return { lines: priced, subtotal: totals.subtotal, tax: totals.tax, total: totals.total };
 }
+
+/** A line as the CartLine resolvers see it: with its cart, so they can share the cart's pricing. */
+export interface LineView extends LineState {
+  cart: CartState;
+}

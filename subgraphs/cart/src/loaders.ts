@@ -1,13 +1,7 @@
 import DataLoader from 'dataloader';
 import { priceCart, type CartState, type PricedCart } from './domain.js';
-import type { LineState } from './model.js';
-import { lookupThrough, productLoader, type FetchSnapshots } from './products.js';
+import { lookupThrough, productLoader, type FetchSnapshots } from './services.js';
 import type { CartStore } from './store.js';
-
-/** A line as the CartLine resolvers see it: with its cart, so they can share the cart's pricing. */
-export interface LineView extends LineState {
-  cart: CartState;
-}
 
 /**
  * Per-request loaders: one query per batch, results in key order, null for misses. Products come

@@ -6,7 +6,7 @@ import type { CartContext } from './context.js';
 import { startCartEvents, type CartEvents } from './events.js';
 import { createLoaders } from './loaders.js';
 import { allModels, createModels, type CartModels } from './model.js';
-import { productClient, type FetchSnapshots } from './products.js';
+import { productClient, type FetchSnapshots } from './services.js';
 import { resolvers } from './resolvers/index.js';
 import { CartStore } from './store.js';
 import { startCartSweeper } from './sweeper.js';

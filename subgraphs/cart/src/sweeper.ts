@@ -1,6 +1,6 @@
 import type { Logger } from '@shop/kit';
 import type { Carts } from './carts.js';
-import { lookupThrough, productLoader, type FetchSnapshots } from './products.js';
+import { lookupThrough, productLoader, type FetchSnapshots } from './services.js';
 
 /**
  * Every `intervalMs`, expires carts untouched for `ttlMs` (a field plus this sweeper, never a TTL

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUEST } from '@shop/harness';
 import type { Caller } from '@shop/kit';
-import { lookupThrough, productLoader } from '../src/products.js';
+import { lookupThrough, productLoader } from '../src/services.js';
 import { client, createProduct, expectConsistentLog, mutate, newCart, OPS, startServices, type Gql, type Services } from './helpers.js';
 
 const TTL = 7 * 24 * 3600 * 1000;

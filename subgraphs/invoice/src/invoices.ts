@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, derivedEventId, outboxDoc, PermanentError, type EventEnvelope } from '@shop/events';
+import { outboxDoc, PermanentError, type EventEnvelope } from '@shop/events';
 import { isDuplicateKey, type Logger } from '@shop/kit';
 import { priceLines } from '@shop/money';
 import type { InvoiceDoc, InvoiceModels, PartyDoc } from './model.js';
 import type { PdfStore, StoredPdf } from './pdf-store.js';
+import { issuedEvent, renderedEvent } from './published-events.js';
 import type { Services } from './services.js';
 import type { InvoiceStore } from './store.js';
 
@@ -79,12 +80,7 @@ export class Invoices {
         },
         sourceEventId: event.id,
       },
-      (doc) =>
-        createEvent(
-          'shop.invoice.issued.v1',
-          { invoiceId: doc._id, orderId: doc.orderId, number: doc.number },
-          { source: 'invoice', correlationId: event.correlationId, occurredAt: doc.issuedAt },
-        ),
+      (doc) => issuedEvent(doc, event.correlationId),
     );
     if (result.issued) this.log.info({ invoiceId: result.invoice._id, number: result.invoice.number, orderId }, 'invoice issued');
     return result;
@@ -102,11 +98,7 @@ export class Invoices {
    */
   async storePdf(invoice: InvoiceDoc, pdf: Buffer, correlationId: string): Promise<StoredPdf> {
     const stored = await this.pdfs.put(invoice._id, pdf);
-    const event = createEvent(
-      'shop.invoice.rendered.v1',
-      { invoiceId: invoice._id, orderId: invoice.orderId, number: invoice.number, bytes: stored.bytes, sha256: stored.sha256 },
-      { source: 'invoice', correlationId, id: derivedEventId(`invoice.rendered:${invoice._id}`) },
-    );
+    const event = renderedEvent(invoice, stored, correlationId);
     try {
       await this.models.Outbox.create(outboxDoc(event));
       this.onRendered();

@@ -2,12 +2,12 @@ import { defineSubgraph, type EventsContext, type SubgraphBase } from '@shop/eve
 import type { Started } from '@shop/kit';
 import type { InvoiceConfig } from './config.js';
 import type { InvoiceContext } from './context.js';
-import { signedPdfUrl } from './domain.js';
+import { sellerOf, signedPdfUrl } from './domain.js';
 import { startInvoiceEvents, type InvoiceEvents } from './events.js';
 import { Invoices } from './invoices.js';
 import { Listing } from './listing.js';
 import { createLoaders } from './loaders.js';
-import { allModels, createModels, type InvoiceModels, type PartyDoc } from './model.js';
+import { allModels, createModels, type InvoiceModels } from './model.js';
 import { mongoPdfStore, type PdfStore } from './pdf-store.js';
 import { resolvers } from './resolvers/index.js';
 import { internalRoutes } from './routes.js';
@@ -22,23 +22,6 @@ export interface InvoiceService extends SubgraphBase {
   listing: Listing;
   /** The order call, signed as service:invoice. */
   services: Services;
-}
-
-export function sellerOf(config: InvoiceConfig): PartyDoc {
-  return {
-    name: config.SELLER_NAME,
-    email: config.SELLER_EMAIL,
-    address: {
-      name: config.SELLER_NAME,
-      line1: config.SELLER_ADDRESS_LINE1,
-      line2: config.SELLER_ADDRESS_LINE2,
-      city: config.SELLER_CITY,
-      region: config.SELLER_REGION,
-      postalCode: config.SELLER_POSTAL_CODE,
-      country: config.SELLER_COUNTRY,
-    },
-    taxId: config.SELLER_TAX_ID,
-  };
 }
 
 /**

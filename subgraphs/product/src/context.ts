@@ -2,7 +2,7 @@ import type { BaseContext } from '@shop/kit';
 import type { ProductConfig } from './config.js';
 import type { Loaders } from './loaders.js';
 import type { CatalogAdmin } from './admin.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from './listing.js';
 import type { Reservations } from './reservations.js';
 import type { StockLedger } from './stock.js';
 

@@ -7,6 +7,12 @@ export const MAX_STOCK_DELTA = 1_000_000;
 
 export type AvailabilityStatus = 'IN_STOCK' | 'LOW_STOCK' | 'OUT_OF_STOCK';
 
+/** A product's stock as the Availability resolvers see it. */
+export interface AvailabilityView {
+  status: AvailabilityStatus;
+  available: number;
+}
+
 export function availabilityStatus(available: number, lowStockThreshold: number): AvailabilityStatus {
   if (available <= 0) return 'OUT_OF_STOCK';
   return available <= lowStockThreshold ? 'LOW_STOCK' : 'IN_STOCK';

@@ -2,13 +2,8 @@ import DataLoader from 'dataloader';
 import { findByIds } from '@shop/kit';
 import { Types } from 'mongoose';
 import type { CategoryDoc, ProductDoc, ProductModels } from './model.js';
-import { availabilityStatus, type AvailabilityStatus } from './domain.js';
+import { availabilityStatus, type AvailabilityView } from './domain.js';
 import type { StockLedger } from './stock.js';
-
-export interface AvailabilityView {
-  status: AvailabilityStatus;
-  available: number;
-}
 
 /** Per-request loaders: one query per batch, results in key order, null for misses. */
 export function createLoaders(m: ProductModels, ledger: StockLedger, lowStockThreshold: number) {

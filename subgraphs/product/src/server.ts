@@ -1,7 +1,7 @@
 import { defineSubgraph, type ConsumerSettings, type EventsContext, type SubgraphBase } from '@shop/events';
 import type { Started } from '@shop/kit';
 import { CatalogAdmin } from './admin.js';
-import { Catalog } from './catalog.js';
+import { Catalog } from './listing.js';
 import type { ProductConfig } from './config.js';
 import type { ProductContext } from './context.js';
 import { startProductEvents, type ProductEvents } from './events.js';

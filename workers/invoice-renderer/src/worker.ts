@@ -4,7 +4,7 @@ import { attachEvents, consumerName, retryPolicyFrom, startConsumer, type Runnin
 import { listen, mountHealth, offlineChromium, type Logger, type Readiness, type RunningServer } from '@shop/kit';
 import type { RendererConfig } from './config.js';
 import { invoiceIssuedHandler } from './handlers/invoice-issued.js';
-import { invoiceClient } from './invoice-client.js';
+import { invoiceClient } from './services.js';
 import { BrowserPool, type LaunchOptions } from './render/browser-pool.js';
 
 export interface Renderer {

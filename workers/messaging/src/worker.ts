@@ -5,11 +5,10 @@ import { attachEvents, startServiceConsumers, type RunningConsumer } from '@shop
 import { connectMongo, ensureIndexes, isConnected, listen, mountHealth, type Logger, type Readiness } from '@shop/kit';
 import type { Model } from 'mongoose';
 import type { MessagingConfig } from './config.js';
-import { orderDirectory, type OrderDirectory } from './contacts.js';
 import { smtpMailer, type Mailer } from './email.js';
 import { messagingHandlers } from './handlers/index.js';
-import { httpInvoicePdfSource, type InvoicePdfSource } from './invoices.js';
 import { createNotificationModel, Notifier, type NotificationRecord } from './notifications.js';
+import { httpInvoicePdfSource, orderDirectory, type InvoicePdfSource, type OrderDirectory } from './services.js';
 import { folderSmsProvider, httpSmsProvider, type SmsProvider } from './sms.js';
 
 /** Adapters a caller (a test) may replace; by default they come from the configuration. */

@@ -1,6 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { CartState } from '../domain.js';
-import type { LineView } from '../loaders.js';
+import type { CartState, LineView } from '../domain.js';
 import type { CartResult } from '../carts.js';
 import type { CartContext } from '../context.js';
 export type Maybe<T> = T | null;

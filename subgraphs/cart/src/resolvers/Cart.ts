@@ -1,10 +1,9 @@
 import { money } from '@shop/money';
 import type { CartLineResolvers, CartResolvers } from '../__generated__/resolvers-types.js';
 import { mayRead } from '../access.js';
-import { effectiveStatus, totalQuantity } from '../domain.js';
+import { effectiveStatus, totalQuantity, type LineView } from '../domain.js';
 import { isCartId } from '../ids.js';
 import type { CartContext } from '../context.js';
-import type { LineView } from '../loaders.js';
 
 export const Cart: CartResolvers = {
   async __resolveReference(ref, ctx) {

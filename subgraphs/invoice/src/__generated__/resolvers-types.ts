@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { InvoiceDoc, PartyDoc } from '../model.js';
-import type { InvoiceLineView, OrderRef } from '../views.js';
+import type { InvoiceLineView, OrderRef } from '../domain.js';
 import type { InvoicePage } from '../listing.js';
 import type { InvoiceContext } from '../context.js';
 export type Maybe<T> = T | null;

@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProductDoc, CategoryDoc, MovementDoc } from '../model.js';
-import type { ProductPage } from '../catalog.js';
+import type { ProductPage } from '../listing.js';
 import type { ProductResult } from '../admin.js';
 import type { ReservationOutcome } from '../reservations.js';
-import type { AvailabilityView } from '../loaders.js';
+import type { AvailabilityView } from '../domain.js';
 import type { ProductContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -1,5 +1,6 @@
-import { badInput, requireAdmin, requireService } from '@shop/kit';
+import { badInput } from '@shop/kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { requireCatalogAdmin, requireStockConfirmer, requireStockHolder } from '../access.js';
 import { objectId, orderId } from '../ids.js';
 
 const MAX_RESERVATION_LINES = 100;
@@ -7,28 +8,28 @@ const MAX_RESERVATION_QUANTITY = 10_000;
 
 export const Mutation: MutationResolvers = {
   createProduct(_parent, { input }, ctx) {
-    requireAdmin(ctx.caller);
+    requireCatalogAdmin(ctx.caller);
     return ctx.admin.create(input);
   },
   updateProduct(_parent, { id, input }, ctx) {
-    requireAdmin(ctx.caller);
+    requireCatalogAdmin(ctx.caller);
     return ctx.admin.update(objectId(id, 'id'), input);
   },
   archiveProduct(_parent, { id }, ctx) {
-    requireAdmin(ctx.caller);
+    requireCatalogAdmin(ctx.caller);
     return ctx.admin.archive(objectId(id, 'id'));
   },
   adjustStock(_parent, { productId, delta, reason }, ctx) {
-    requireAdmin(ctx.caller);
+    requireCatalogAdmin(ctx.caller);
     return ctx.admin.adjustStock(objectId(productId, 'productId'), delta, reason);
   },
   createCategory(_parent, { input }, ctx) {
-    requireAdmin(ctx.caller);
+    requireCatalogAdmin(ctx.caller);
     return ctx.admin.createCategory(input);
   },
 
   reserveStock(_parent, args, ctx) {
-    requireService(ctx.caller, 'order');
+    requireStockHolder(ctx.caller);
     if (args.lines.length === 0 || args.lines.length > MAX_RESERVATION_LINES) {
       throw badInput(`a reservation has 1–${MAX_RESERVATION_LINES} lines`, 'lines');
     }
@@ -44,12 +45,11 @@ export const Mutation: MutationResolvers = {
     return ctx.reservations.reserve(orderId(args.orderId), lines);
   },
   confirmReservation(_parent, args, ctx) {
-    // payment confirms before it charges: the stock of an order being paid must stay held.
-    requireService(ctx.caller, 'order', 'payment');
+    requireStockConfirmer(ctx.caller);
     return ctx.reservations.confirm(orderId(args.orderId));
   },
   releaseReservation(_parent, args, ctx) {
-    requireService(ctx.caller, 'order');
+    requireStockHolder(ctx.caller);
     if (args.reason.length > 500) throw badInput('reason is at most 500 characters', 'reason');
     return ctx.reservations.release(orderId(args.orderId), args.reason);
   },

@@ -1,5 +1,6 @@
-import { requireAdmin, badInput } from '@shop/kit';
+import { badInput } from '@shop/kit';
 import type { ProductResolvers } from '../__generated__/resolvers-types.js';
+import { requireCatalogAdmin } from '../access.js';
 import type { CategoryDoc } from '../model.js';
 
 export const Product: ProductResolvers = {
@@ -17,7 +18,7 @@ export const Product: ProductResolvers = {
   createdAt: (p) => p.createdAt.toISOString(),
   updatedAt: (p) => p.updatedAt.toISOString(),
   stockMovements(p, { first }, ctx) {
-    requireAdmin(ctx.caller);
+    requireCatalogAdmin(ctx.caller);
     if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput('first must be between 1 and 500', 'first');
     return ctx.ledger.history(p._id, first);
   },

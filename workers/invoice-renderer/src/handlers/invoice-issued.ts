@@ -1,6 +1,6 @@
 import type { EventEnvelope, MessageMeta } from '@shop/events';
 import type { Logger } from '@shop/kit';
-import type { InvoiceClient } from '../invoice-client.js';
+import type { InvoiceClient } from '../services.js';
 import { renderPdf } from '../render/pdf.js';
 import type { BrowserPool } from '../render/browser-pool.js';
 import { invoiceHtml } from '../render/template.js';

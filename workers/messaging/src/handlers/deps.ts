@@ -1,6 +1,5 @@
 import type { EventEnvelope, EventSubject } from '@shop/events';
-import type { OrderDirectory } from '../contacts.js';
-import type { InvoicePdfSource } from '../invoices.js';
+import type { InvoicePdfSource, OrderDirectory } from '../services.js';
 import type { Notifier } from '../notifications.js';
 import type { TemplateContext } from '../templates/index.js';
 
