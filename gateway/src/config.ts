@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, secret, signingKey } from '@shop/kit';
+import { commonConfig, duration, durationMs, httpUrl, mongoConfig, parseConfig, secret, signingKey } from '@shop/kit';
 
 const url = z.url({ protocol: /^https?$/ }).optional();
 
@@ -25,11 +25,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** While the identity provider cannot be reached, how much longer the last fetched key set is used (0 = not at all). */
       JWKS_STALE_IF_ERROR: duration('1h'),
       /** Partner registry and usage counts (database `shop_gateway`). */
-      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017'),
-      MONGODB_DB: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,60}$/)
-        .default('shop_gateway'),
+      ...mongoConfig('shop_gateway', 'mongodb://127.0.0.1:27017'),
       /** APQ store and rate-limit counters shared by all gateway replicas; in memory per replica when unset. */
       REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
       /** How long an automatically persisted query stays registered. */

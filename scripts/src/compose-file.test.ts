@@ -131,6 +131,8 @@ interface Setting {
 const kitConfigSource = readFileSync(join(ROOT, 'packages/kit/src/config.ts'), 'utf8');
 /** `eventsConfig` (NATS_URL, RETRY_*, HANDLER_TIMEOUT), spread by every service that publishes or consumes events. */
 const eventsConfigSource = readFileSync(join(ROOT, 'packages/events/src/nats.ts'), 'utf8');
+/** `subgraphConfig(name, port, env)`, the settings the subgraphs that call others share. */
+const subgraphConfigSource = readFileSync(join(ROOT, 'packages/events/src/config.ts'), 'utf8');
 
 /** The text defining `name` (`const name = …;` or `function name(…) {…}`) in one of the sources. */
 function definitionOf(name: string, sources: string[]): string {
@@ -178,14 +180,17 @@ function hasDefault(expression: string, sources: string[]): boolean {
 }
 
 function settingsOf(config: string): Map<string, Setting> {
-  const sources = [config, kitConfigSource, eventsConfigSource];
+  const sources = [config, kitConfigSource, eventsConfigSource, subgraphConfigSource];
   const settings = new Map<string, Setting>();
+  /** A shape's entries, after those of the shapes it spreads (`...commonConfig(4000)`, `...eventsConfig`), which may spread others. */
   const add = (block: string) => {
+    for (const [, name] of block.matchAll(/^\s*\.\.\.([A-Za-z_$][\w$]*)/gm)) {
+      const definition = definitionOf(name!, sources);
+      if (!definition) throw new Error(`a config spreads ...${name}, defined in none of the sources this test reads`);
+      add(definition);
+    }
     for (const [key, expression] of shapeEntries(block)) settings.set(key, { required: !hasDefault(expression, sources) });
   };
-  if (config.includes('...commonConfig(')) add(definitionOf('commonConfig', [kitConfigSource]));
-  if (config.includes('...eventsConfig')) add(definitionOf('eventsConfig', [eventsConfigSource]));
-  if (config.includes('...reservationTimingConfig')) add(definitionOf('reservationTimingConfig', [kitConfigSource]));
   add(config.slice(config.indexOf('parseConfig(')));
   return settings;
 }
@@ -193,7 +198,7 @@ function settingsOf(config: string): Map<string, Setting> {
 const dirs = serviceDirs().map((service) => {
   const configFile = join(ROOT, service.dir, 'src', 'config.ts');
   const config = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
-  const defaultPort = /(?:commonConfig|\bport)\(\s*([\d_]+)/.exec(config)?.[1];
+  const defaultPort = /(?:commonConfig\(|\bport\(|subgraphConfig\('[\w-]+',)\s*([\d_]+)/.exec(config)?.[1];
   return {
     ...service,
     configFile,
@@ -249,6 +254,12 @@ describe('docker-compose.yml', () => {
     expect(gateway.settings.get('APOLLO_TELEMETRY_DISABLED')).toEqual({ required: true });
     expect(gateway.settings.get('SIGNING_KEY')).toEqual({ required: true });
     expect(dirs.find((d) => d.name === 'product')!.settings.get('SIGNER_KEYS')).toEqual({ required: true });
+    // Read through subgraphConfig (packages/events) and the shapes it spreads in turn.
+    const cart = dirs.find((d) => d.name === 'cart')!;
+    expect(cart.settings.get('SIGNING_KEY')).toEqual({ required: true });
+    expect(cart.settings.get('MONGODB_DB')).toEqual({ required: false });
+    expect([...cart.settings.keys()]).toEqual(expect.arrayContaining(['PORT', 'SIGNER_KEYS', 'NATS_URL', 'MONGODB_URL', 'PRODUCT_URL']));
+    expect(cart.defaultPort).toBe(4002);
     // Production verifies tokens through the identity provider's key set, never with JWT_SECRET.
     expect(gateway.settings.get('JWT_SECRET')).toEqual({ required: false });
     expect(gateway.settings.get('JWKS_URL')).toEqual({ required: true });

@@ -8,6 +8,7 @@ export * from './nats.js';
 export * from './outbox.js';
 export * from './quarantine.js';
 export * from './classify.js';
+export * from './config.js';
 export * from './retry.js';
 export * from './safety-net.js';
 export * from './streams.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, commonConfig, duration, parseConfig, secret, signerKeys, signingKey } from './config.js';
+import { ConfigError, commonConfig, duration, mongoConfig, parseConfig, secret, signerKeys, signingKey } from './config.js';
 import { developmentSigner, developmentSignerKeysText } from './development-keys.js';
 import { exportPrivateKey, exportPublicKey, formatSignerKeys, generateSigner } from './signing-keys.js';
 
@@ -118,5 +118,18 @@ describe('durations', () => {
     ['7d', 604_800_000],
   ])('reads the duration %s', (text, ms) => {
     expect(parseConfig('svc', { D: duration('1s') }, { D: text }).D).toBe(ms);
+  });
+});
+
+describe('mongoConfig', () => {
+  it("defaults to the local server and the service's database, and checks both", () => {
+    expect(parseConfig('svc', mongoConfig('shop_order'), {})).toEqual({
+      MONGODB_URL: 'mongodb://127.0.0.1:27017/?directConnection=true',
+      MONGODB_DB: 'shop_order',
+    });
+    expect(parseConfig('svc', mongoConfig('shop_gateway', 'mongodb://127.0.0.1:27017'), {}).MONGODB_URL).toBe('mongodb://127.0.0.1:27017');
+    expect(() => parseConfig('svc', mongoConfig('shop_order'), { MONGODB_URL: 'http://db', MONGODB_DB: 'shop order' })).toThrow(
+      /MONGODB_URL: must be a mongodb:\/\/ or mongodb\+srv:\/\/ URL\n {2}- MONGODB_DB: /,
+    );
   });
 });

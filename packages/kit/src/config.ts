@@ -78,6 +78,20 @@ export const httpUrl = z.url({ protocol: /^https?$/ });
 
 export const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL');
 
+/**
+ * `MONGODB_URL` and `MONGODB_DB`: where a service keeps its data. The database defaults to the service's
+ * own (`shop_order`, …); the URL to the local development server unless the service says otherwise.
+ */
+export function mongoConfig(database: string, url = 'mongodb://127.0.0.1:27017/?directConnection=true') {
+  return {
+    MONGODB_URL: mongoUrl.default(url),
+    MONGODB_DB: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,60}$/)
+      .default(database),
+  };
+}
+
 /** Settings every service shares (docs/design.md §8); signing settings are per service: {@link signingKey}, {@link signerKeys}. */
 export function commonConfig(defaultPort: number) {
   return {

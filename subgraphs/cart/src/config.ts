@@ -1,24 +1,13 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, signingKey, signerKeys } from '@shop/kit';
-import { eventsConfig } from '@shop/events';
+import { duration, durationMs, httpUrl, parseConfig } from '@shop/kit';
+import { subgraphConfig } from '@shop/events';
 
 /** Cart service settings; the only file that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'cart',
     {
-      ...commonConfig(4002),
-      /** Signs this service's calls to others as `service:cart` (docs/design.md §7). */
-      SIGNING_KEY: signingKey('cart', env),
-      /** Public keys of the signers whose contexts this service accepts, by name. */
-      SIGNER_KEYS: signerKeys(env),
-      /** NATS and the consumer's retry policy: used only by the event step (src/events.ts). */
-      ...eventsConfig,
-      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
-      MONGODB_DB: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,60}$/)
-        .default('shop_cart'),
+      ...subgraphConfig('cart', 4002, env),
       /** The product subgraph, asked for current prices and stock (docs/design.md §5). */
       PRODUCT_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),
       PRODUCT_TIMEOUT_MS: durationMs(5_000),

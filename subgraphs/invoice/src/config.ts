@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, secret, signingKey, signerKeys } from '@shop/kit';
-import { eventsConfig } from '@shop/events';
+import { duration, durationMs, httpUrl, parseConfig, secret } from '@shop/kit';
+import { subgraphConfig } from '@shop/events';
 
 const optionalText = z
   .string()
@@ -14,17 +14,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'invoice',
     {
-      ...commonConfig(4005),
-      /** Signs this service's calls to others as `service:invoice` (docs/design.md §7). */
-      SIGNING_KEY: signingKey('invoice', env),
-      /** Public keys of the signers whose contexts this service accepts, by name. */
-      SIGNER_KEYS: signerKeys(env),
-      ...eventsConfig,
-      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
-      MONGODB_DB: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,60}$/)
-        .default('shop_invoice'),
+      ...subgraphConfig('invoice', 4005, env),
       /** The order subgraph: the order being invoiced (lines, buyer, totals), read as service:invoice. */
       ORDER_URL: httpUrl.default('http://127.0.0.1:4003/graphql'),
       SERVICE_TIMEOUT_MS: durationMs(5_000),

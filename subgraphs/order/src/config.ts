@@ -1,34 +1,13 @@
 import { z } from 'zod';
-import {
-  commonConfig,
-  duration,
-  durationMs,
-  httpUrl,
-  mongoUrl,
-  parseConfig,
-  requireReservationOutlivesPayment,
-  reservationTimingConfig,
-  signingKey,
-  signerKeys,
-} from '@shop/kit';
-import { eventsConfig } from '@shop/events';
+import { duration, durationMs, httpUrl, parseConfig, requireReservationOutlivesPayment, reservationTimingConfig } from '@shop/kit';
+import { subgraphConfig } from '@shop/events';
 
 /** Order service settings; the only file that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = parseConfig(
     'order',
     {
-      ...commonConfig(4003),
-      /** Signs this service's calls to others as `service:order` (docs/design.md §7). */
-      SIGNING_KEY: signingKey('order', env),
-      /** Public keys of the signers whose contexts this service accepts, by name. */
-      SIGNER_KEYS: signerKeys(env),
-      ...eventsConfig,
-      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
-      MONGODB_DB: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,60}$/)
-        .default('shop_order'),
+      ...subgraphConfig('order', 4003, env),
       /** The cart subgraph: read the cart, mark it CHECKED_OUT (docs/design.md §5). */
       CART_URL: httpUrl.default('http://127.0.0.1:4002/graphql'),
       /** The product subgraph: current products and prices, stock reservations. */

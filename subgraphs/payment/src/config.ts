@@ -1,23 +1,13 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoUrl, parseConfig, secret, signingKey, signerKeys } from '@shop/kit';
-import { eventsConfig } from '@shop/events';
+import { duration, durationMs, httpUrl, parseConfig, secret } from '@shop/kit';
+import { subgraphConfig } from '@shop/events';
 
 /** Payment service settings; the only file that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return parseConfig(
     'payment',
     {
-      ...commonConfig(4004),
-      /** Signs this service's calls to others as `service:payment` (docs/design.md §7). */
-      SIGNING_KEY: signingKey('payment', env),
-      /** Public keys of the signers whose contexts this service accepts, by name. */
-      SIGNER_KEYS: signerKeys(env),
-      ...eventsConfig,
-      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
-      MONGODB_DB: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,60}$/)
-        .default('shop_payment'),
+      ...subgraphConfig('payment', 4004, env),
       /** The order subgraph: amount, status and owner of the order being paid (docs/design.md §5). */
       ORDER_URL: httpUrl.default('http://127.0.0.1:4003/graphql'),
       /** The product subgraph: payOrder confirms the order's stock reservation before charging. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   commonConfig,
   duration,
-  mongoUrl,
+  mongoConfig,
   parseConfig,
   requireReservationOutlivesPayment,
   reservationTimingConfig,
@@ -20,11 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       SIGNER_KEYS: signerKeys(env),
       /** NATS and the consumers' retry policy: used only by the event step (src/events.ts). */
       ...eventsConfig,
-      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
-      MONGODB_DB: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,60}$/)
-        .default('shop_product'),
+      ...mongoConfig('shop_product'),
       STORE_CURRENCY: z
         .string()
         .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')

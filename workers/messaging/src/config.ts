@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, durationMs, httpUrl, mongoUrl, parseConfig, secret, signingKey } from '@shop/kit';
+import { commonConfig, durationMs, httpUrl, mongoConfig, parseConfig, secret, signingKey } from '@shop/kit';
 import { eventsConfig } from '@shop/events';
 
 /** Messaging worker settings; the only file that reads process.env. */
@@ -12,11 +12,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Signs this service's calls to others as `service:messaging` (docs/design.md §7). */
       SIGNING_KEY: signingKey('messaging', env),
       ...eventsConfig,
-      MONGODB_URL: mongoUrl.default('mongodb://127.0.0.1:27017/?directConnection=true'),
-      MONGODB_DB: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,60}$/)
-        .default('shop_messaging'),
+      ...mongoConfig('shop_messaging'),
       /** The mail server: smtp://host:port (plain, STARTTLS when offered) or smtps://, credentials in the URL. */
       SMTP_URL: z
         .string()
