@@ -3,8 +3,8 @@ import type { InvoiceDoc } from './model.js';
 import type { StoredPdf } from './pdf-store.js';
 
 /**
- * The events the invoice service publishes (ARCHITECTURE §5), each stored with the record that makes
- * the change (outbox, ARCHITECTURE §6):
+ * The events the invoice service publishes (docs/design.md §5), each stored with the record that makes
+ * the change (outbox, docs/design.md §6):
  * - `shop.invoice.issued.v1` from the invoice document the store writes;
  * - `shop.invoice.rendered.v1` once the renderer's PDF is stored, with the id derived from the invoice
  *   id, so a second upload publishes nothing new.

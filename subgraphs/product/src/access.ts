@@ -1,7 +1,7 @@
 import { isAdmin, requireAdmin, requireService, type Caller } from '@shop/kit';
 
 /**
- * Who may do what with the catalog and its stock (ARCHITECTURE §7). Everyone reads the catalog; an
+ * Who may do what with the catalog and its stock (docs/design.md §7). Everyone reads the catalog; an
  * archived product is seen by admins only and looks like one that does not exist to anyone else.
  * Admins edit the catalog and read stock movements. Stock is held for orders by services only.
  */
