@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { ensureChromium, freePortBlock, testDbName, testTmpDir, waitFor, type ManagedProcess } from '@shop/harness';
-import { serviceReady, serviceSpecs, spawnService, type ServiceSpec } from '../../scripts/src/services.js';
+import { mailDirIn, serviceReady, serviceSpecs, spawnService, type ServiceSpec } from '../../scripts/src/services.js';
 
 /**
  * Every process `npm start` runs (scripts/src/services.ts: payment sandbox, the five subgraphs, the
@@ -44,13 +44,14 @@ export async function startSystem(opts: { mongoUrl: string; natsUrl: string; env
   await ensureChromium();
   const stateDir = testTmpDir('shop-system-');
   const logs = join(stateDir, 'logs');
-  const mailDir = join(stateDir, 'mail');
+  // The specs put the mail catcher's files and the sandboxes' books under the state directory.
+  const mailDir = mailDirIn(stateDir);
   // As chaos/system.ts: gateway + npm start's offsets (+0…+21), the mail catcher after them.
   const basePort = await freePortBlock(25);
   const common = { MONGODB_URL: opts.mongoUrl, NATS_URL: opts.natsUrl, NODE_ENV: 'development', LOG_LEVEL: 'info', ...opts.env };
   const databases: Record<string, string> = {};
   const specs = new Map(
-    serviceSpecs({ basePort, mailPort: basePort + 24 }, common, mailDir).map((spec) => {
+    serviceSpecs({ basePort, mailPort: basePort + 24 }, common, stateDir).map((spec) => {
       const db = (databases[spec.name] = testDbName(`sys_${spec.name.replace(/-/g, '_')}`));
       return [spec.name, fromSources({ ...spec, env: { ...spec.env, MONGODB_DB: db } })];
     }),
