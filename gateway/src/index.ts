@@ -10,6 +10,7 @@ runMain('gateway', async () => {
   const log = createLogger('gateway', config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
   const gateway = await buildGateway(config, log);
   const running = await gateway.listen(config.PORT, config.HOST);
-  log.info({ url: `${running.url}/graphql`, subgraphs: gateway.subgraphs }, 'gateway ready');
+  // Handlers before the ready line: a SIGTERM sent on seeing it must find them (see @shop/events runService).
   onShutdown(log, [['stop intake and finish requests', () => running.close()]]);
+  log.info({ url: `${running.url}/graphql`, subgraphs: gateway.subgraphs }, 'gateway ready');
 });

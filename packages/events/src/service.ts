@@ -73,8 +73,11 @@ export function runService<C extends ProcessSettings>(def: ServiceProcess<C>): v
     const nats = () => (nc ??= connectNats(config.NATS_URL, def.name, log));
     const running = await def.start({ config, log, nats });
     exitWhenConsumersEnd(log, running.consumers);
-    log.info({ ...running.ready, nats: config.NATS_URL }, `${def.label ?? def.name} ready`);
+    // The shutdown handlers go in before the ready line: until a SIGTERM listener exists the signal's
+    // default action kills the process on the spot, so a supervisor that stops a process it has just
+    // seen ready would otherwise skip the drain (seen once in CI: exit by SIGTERM instead of code 0).
     onShutdown(log, [...running.stop, ['drain NATS', async () => nc && (await nc).drain()], ...(running.close ?? [])]);
+    log.info({ ...running.ready, nats: config.NATS_URL }, `${def.label ?? def.name} ready`);
   });
 }
 

@@ -6,6 +6,8 @@ runMain('sms-sandbox', async () => {
   const config = loadConfig();
   const log = createLogger('sms-sandbox', config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
   const running = await startSandbox(config, log);
+  // Handlers before the ready line: a SIGTERM sent on seeing it must find them.
+  onShutdown(log, [['stop intake, finish requests', running.close]]);
   log.info(
     {
       url: running.url,
@@ -17,5 +19,4 @@ runMain('sms-sandbox', async () => {
       ? 'sms sandbox ready (state is in memory: a restart forgets every message)'
       : 'sms sandbox ready (the messages sent are kept in SANDBOX_STATE_DIR)',
   );
-  onShutdown(log, [['stop intake, finish requests', running.close]]);
 });
