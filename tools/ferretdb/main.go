@@ -20,7 +20,8 @@ import (
 
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
-	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite URI of an existing directory")
+	sqliteURL := flag.String("sqlite-url", "", "SQLite URI of an existing directory (the sqlite backend)")
+	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL URL of an existing database (the postgresql backend)")
 	telemetry := flag.String("telemetry", "disable", "must be 'disable': this build never reports telemetry")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
@@ -34,13 +35,25 @@ func main() {
 		fmt.Fprintf(os.Stderr, "ferretdb: bad --log-level: %v\n", err)
 		os.Exit(2)
 	}
+	handler := "sqlite"
+	switch {
+	case *sqliteURL != "" && *postgresqlURL != "":
+		fmt.Fprintln(os.Stderr, "ferretdb: give either --sqlite-url or --postgresql-url, not both")
+		os.Exit(2)
+	case *postgresqlURL != "":
+		handler = "postgresql"
+	case *sqliteURL == "":
+		fmt.Fprintln(os.Stderr, "ferretdb: one of --sqlite-url or --postgresql-url is required")
+		os.Exit(2)
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
-		SQLiteURL: *sqliteURL,
-		Logger:    logger,
+		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Handler:       handler,
+		SQLiteURL:     *sqliteURL,
+		PostgreSQLURL: *postgresqlURL,
+		Logger:        logger,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)

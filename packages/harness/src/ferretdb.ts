@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CACHE_DIR, ROOT } from './paths.js';
 import { which } from './apt.js';
 import { ManagedProcess, run } from './process.js';
 import { freePort, waitFor } from './wait.js';
 import { pingMongo } from './mongo-ping.js';
+import { startPostgres, type PostgresInstance } from './postgres.js';
 
 const WRAPPER = join(ROOT, 'tools', 'ferretdb');
 
@@ -17,9 +18,26 @@ export function ferretDbVersion(): string {
   return m[1];
 }
 
-/** Cache key: the version plus the wrapper's own files, so the binary is rebuilt only when those change. */
+/** FerretDB's storage under the harness: `SHOP_DB_BACKEND`, default postgresql (docs/platform.md §1). */
+export type DbBackend = 'postgresql' | 'sqlite';
+const BACKENDS: readonly DbBackend[] = ['postgresql', 'sqlite'];
+
+/** Reads and checks `SHOP_DB_BACKEND` (unset or empty: postgresql, measured faster: bench/db.ts). */
+export function dbBackend(env: NodeJS.ProcessEnv = process.env): DbBackend {
+  const value = env.SHOP_DB_BACKEND?.trim() || 'postgresql';
+  if (!(BACKENDS as readonly string[]).includes(value)) {
+    throw new Error(`SHOP_DB_BACKEND must be one of ${BACKENDS.join(', ')}, not "${value}"`);
+  }
+  return value as DbBackend;
+}
+
+/** Build flags: both backends compiled in (no `ferretdb_no_postgresql` tag); part of the cache key. */
+const BUILD_ARGS = ['build', '-trimpath'];
+
+/** Cache key: the version, the build flags and the wrapper's own files, so the binary is rebuilt only when those change. */
 function binaryPath(): string {
   const h = createHash('sha256');
+  h.update(BUILD_ARGS.join(' '));
   for (const f of ['go.mod', 'go.sum', 'main.go']) h.update(readFileSync(join(WRAPPER, f)));
   return join(CACHE_DIR, 'bin', `ferretdb-${ferretDbVersion()}-${h.digest('hex').slice(0, 12)}`);
 }
@@ -42,7 +60,7 @@ export async function ensureFerretDbBinary(): Promise<string> {
   const tmp = `${bin}.tmp-${process.pid}`;
   process.stderr.write(`» building FerretDB ${ferretDbVersion()} from the Go module proxy (first time only, ~1–2 min)…\n`);
   const started = Date.now();
-  await run(go, ['build', '-trimpath', '-tags', 'ferretdb_no_postgresql', '-o', tmp, '.'], {
+  await run(go, [...BUILD_ARGS, '-o', tmp, '.'], {
     cwd: WRAPPER,
     prefix: '  go: ',
   });
@@ -54,29 +72,67 @@ export async function ensureFerretDbBinary(): Promise<string> {
 export interface DatabaseInstance {
   url: string;
   kind: 'ferretdb' | 'mongod' | 'external';
+  /** FerretDB's storage, when kind is ferretdb. */
+  backend?: DbBackend;
+  /** The FerretDB (or mongod) process: freezing or killing it leaves PostgreSQL and the data alone. */
   process?: ManagedProcess;
+  /** The PostgreSQL cluster under FerretDB (backend postgresql). */
+  postgres?: PostgresInstance;
+  /** Stops the process and, under FerretDB, its PostgreSQL cluster (the data stays in `dataDir`). */
   stop: () => Promise<void>;
 }
 
+export interface FerretDbOptions {
+  dataDir: string;
+  logFile: string;
+  port?: number;
+  /** Default: {@link dbBackend} of the environment. */
+  backend?: DbBackend;
+  /** PostgreSQL with fsync (`npm start`); tests and benchmarks run without. Default false. */
+  durable?: boolean;
+  /** PostgreSQL only: the GIN twins of FerretDB's indexes (gin-twins.ts). Default true; off only to measure. */
+  ginTwins?: boolean;
+}
+
 /**
- * Starts FerretDB (SQLite backend, one file per database in `dataDir`) on a free port, telemetry off.
- * Not SQLite's in-memory mode: under concurrent writers it stalls (seen here: 10 concurrent
- * reservations never finished), while files on tmpfs are fast and behave.
+ * Starts FerretDB on a free port, telemetry off, over `dataDir`: PostgreSQL (a cluster of our own in
+ * `dataDir/postgresql`, reused if this process already runs it, e.g. after FerretDB was killed) or
+ * SQLite (one file per database in `dataDir`). Not SQLite's in-memory mode: under concurrent writers
+ * it stalls (seen here: 10 concurrent reservations never finished), while files on tmpfs are fast.
  */
-export async function startFerretDb(opts: { dataDir: string; logFile: string; port?: number }): Promise<DatabaseInstance> {
+export async function startFerretDb(opts: FerretDbOptions): Promise<DatabaseInstance> {
+  const backend = opts.backend ?? dbBackend();
   const bin = await ensureFerretDbBinary();
   const port = opts.port ?? (await freePort());
   mkdirSync(opts.dataDir, { recursive: true });
-  const sqliteUrl = `file:${opts.dataDir}/`;
+  const postgres =
+    backend === 'postgresql'
+      ? await startPostgres({
+          clusterDir: join(opts.dataDir, 'postgresql'),
+          logFile: join(dirname(opts.logFile), 'postgresql.log'),
+          durable: opts.durable ?? false,
+          ginTwins: opts.ginTwins,
+        })
+      : undefined;
+  const storage = postgres ? `--postgresql-url=${postgres.url}` : `--sqlite-url=file:${opts.dataDir}/`;
   const proc = new ManagedProcess(
     'FerretDB',
     bin,
-    [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=${sqliteUrl}`, '--telemetry=disable', '--log-level=error'],
+    [`--listen-addr=127.0.0.1:${port}`, storage, '--telemetry=disable', '--log-level=error'],
     opts.logFile,
   );
   const url = `mongodb://127.0.0.1:${port}/?directConnection=true&serverSelectionTimeoutMS=5000`;
-  await waitFor(`FerretDB on port ${port}`, () => pingMongo(url), { failFast: () => proc.deathNotice() });
-  return { url, kind: 'ferretdb', process: proc, stop: () => proc.stop() };
+  const stop = async () => {
+    await proc.stop();
+    await postgres?.stop();
+  };
+  try {
+    await waitFor(`FerretDB on port ${port}`, () => pingMongo(url), { failFast: () => proc.deathNotice() });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, kind: 'ferretdb', backend, process: proc, postgres, stop };
 }
 
 /** Starts a real mongod when one is on PATH (preferred over FerretDB when present). */

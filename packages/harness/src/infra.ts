@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { which } from './apt.js';
-import { startFerretDb, startMongod, type DatabaseInstance } from './ferretdb.js';
+import { dbBackend, startFerretDb, startMongod, type DatabaseInstance } from './ferretdb.js';
 import { startNats, type NatsInstance } from './nats.js';
 import { STATE_DIR } from './paths.js';
 import { canConnect, freePort } from './wait.js';
@@ -29,6 +29,8 @@ async function preferredPort(port: number): Promise<number> {
  * The database for `npm start` (dev) or a test run (test).
  * dev: MONGODB_URL if set, else mongod on PATH, else FerretDB with data kept in .cache/dev.
  * test: never MONGODB_URL; a throw-away mongod or FerretDB on a free port and a temporary directory.
+ * FerretDB's backend is `SHOP_DB_BACKEND` (postgresql, the default, or sqlite); on PostgreSQL, dev keeps
+ * the cluster durable (fsync on) and tests run it with fsync off.
  */
 export async function startDatabase(mode: Mode, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseInstance> {
   if (mode === 'dev' && env.MONGODB_URL) {
@@ -40,7 +42,9 @@ export async function startDatabase(mode: Mode, env: NodeJS.ProcessEnv = process
   const logFile = join(mode === 'dev' ? join(STATE_DIR, 'logs') : dir, 'database.log');
   const db = which('mongod')
     ? await component('database (mongod)', () => startMongod({ dataDir: join(dir, 'mongod'), logFile, port }))
-    : await component('database (FerretDB)', () => startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile, port }));
+    : await component(`database (FerretDB on ${dbBackend(env)})`, () =>
+        startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile, port, backend: dbBackend(env), durable: mode === 'dev' }),
+      );
   return {
     ...db,
     stop: async () => {

@@ -4,6 +4,12 @@ import { dirname } from 'node:path';
 import { waitFor } from './wait.js';
 
 const running = new Set<ChildProcess>();
+
+/** An unprivileged user a child runs as (PostgreSQL refuses to run as root). */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
 let exitHookInstalled = false;
 
 function installExitHook() {
@@ -29,11 +35,12 @@ export class ManagedProcess {
     readonly logFile: string,
     env: NodeJS.ProcessEnv = process.env,
     cwd?: string,
+    user?: RunAs,
   ) {
     installExitHook();
     mkdirSync(dirname(logFile), { recursive: true });
     const out = createWriteStream(logFile, { flags: 'a' });
-    this.child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command, args, { env, cwd, ...user, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.pipe(out);
     this.child.stderr?.pipe(out);
     running.add(this.child);
@@ -113,10 +120,10 @@ export async function waitUntilReady(proc: ManagedProcess, url: string, timeoutM
 export function run(
   command: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string; quiet?: boolean } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string; quiet?: boolean; user?: RunAs } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, ...opts.user, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
