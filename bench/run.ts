@@ -6,10 +6,11 @@
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startBroker, startDatabase } from '@shop/harness';
+import { dbBackend, ROOT, startBroker, startDatabase } from '@shop/harness';
 import { seedCatalog } from '../scripts/src/seed.js';
 import { JWT_SECRET, startStack } from '../e2e/support/stack.js';
 import { runCartBench } from './cart.js';
+import { DB_NOTE, runDbBench } from './db.js';
 import { runCheckoutBench } from './checkout.js';
 import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
 import { EDGE_NOTE, runEdgeBench } from './edge.js';
@@ -21,28 +22,42 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const record = process.argv.includes('--record');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
-const SECTIONS = ['catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
+const SECTIONS = ['db', 'catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = picked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) throw new Error(`unknown bench section ${unknown.join(', ')}; one of: ${SECTIONS.join(', ')}`);
 const want = (section: (typeof SECTIONS)[number]) => picked.length === 0 || picked.includes(section);
 
-const db = await startDatabase('test');
-const broker = await startBroker('test');
-const stack = await startStack(db.url, broker.url);
+/** Each section's `### title` line and what follows it in the results. */
+const sections: { title: string; body: string }[] = [];
+if (want('db')) {
+  // Databases of its own, one configuration after another; before the stack, so nothing else runs.
+  say(`db: query shapes on FerretDB over SQLite, PostgreSQL, PostgreSQL + GIN twins, ~${seconds} s each…`);
+  sections.push({ title: 'Database: FerretDB over SQLite vs PostgreSQL (one client, mongoose)', body: `${table(await runDbBench(seconds, say))}\n\n${DB_NOTE}` });
+}
+const onlyDb = picked.length > 0 && picked.every((s) => s === 'db');
+const db = onlyDb ? undefined : await startDatabase('test');
+const broker = onlyDb ? undefined : await startBroker('test');
+const stack = db && broker ? await startStack(db.url, broker.url) : undefined;
 try {
-  say('seeding the demo catalog…');
-  await seedCatalog(stack.gatewayUrl, JWT_SECRET, say);
-  /** Each section's `### title` line and what follows it in the results. */
-  const sections: { title: string; body: string }[] = [];
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, database: ${db.kind}`;
+  const kind = db ? (db.backend ? `${db.kind} on ${db.backend}` : db.kind) : `ferretdb (default backend ${dbBackend()})`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, database: ${kind}`;
   say(`machine: ${machine}`);
+  if (stack) {
+    say('seeding the demo catalog…');
+    await seedCatalog(stack.gatewayUrl, JWT_SECRET, say);
+  }
+  /** The running stack; every section but db is only reached when one was started. */
+  const live = () => {
+    if (!stack) throw new Error('bench: this section needs the stack, which was not started');
+    return stack;
+  };
 
   if (want('catalog')) {
     say(`catalog: gateway vs direct, 20 connections, ${seconds} s each…`);
     sections.push({
       title: 'Catalog reads: through the gateway vs straight at the product subgraph',
-      body: table(await runCatalogBench(stack, stack.signer, seconds)),
+      body: table(await runCatalogBench(live(), live().signer, seconds)),
     });
   }
 
@@ -50,7 +65,7 @@ try {
     say('entity batching…');
     sections.push({
       title: 'Entity batching: database queries per `_entities` request',
-      body: table(await runEntityBatchingBench(stack, stack.signer, [10, 50, 200])),
+      body: table(await runEntityBatchingBench(live(), live().signer, [10, 50, 200])),
     });
   }
 
@@ -58,7 +73,7 @@ try {
     say('cart query with 1, 10 and 50 lines through the gateway…');
     sections.push({
       title: 'Cart query through the gateway (product calls per request must stay 1)',
-      body: table(await runCartBench(stack, say, { seconds })),
+      body: table(await runCartBench(live(), say, { seconds })),
     });
   }
 
@@ -66,7 +81,7 @@ try {
     say('whole purchases: cart → checkout → payOrder → PAID…');
     sections.push({
       title: 'Purchases end to end through the gateway (payment sandbox settles by webhook)',
-      body: table(await runCheckoutBench(stack, 60, 6)),
+      body: table(await runCheckoutBench(live(), 60, 6)),
     });
   }
 
@@ -93,7 +108,7 @@ try {
     say(`edge: persisted query by id vs query text, limits on and off, ${seconds} s per case in slices…`);
     sections.push({
       title: 'Edge: a partner persisted query by id vs the same query as text, query limits on and off',
-      body: await runEdgeBench(stack, say, seconds).then(({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`),
+      body: await runEdgeBench(live(), say, seconds).then(({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`),
     });
   }
 
@@ -127,7 +142,7 @@ try {
     say('recorded in bench/README.md');
   }
 } finally {
-  await stack.close();
-  await broker.stop();
-  await db.stop();
+  await stack?.close();
+  await broker?.stop();
+  await db?.stop();
 }
