@@ -107,7 +107,14 @@ async function ledgerAppends(Movement: Model<MovementDoc>, seconds: number): Pro
           version++;
           continue;
         }
-        await Movement.create({ _id: `${productId}:${version + 1}`, productId, version: version + 1, delta: -1, dedupeKey: randomUUID(), at: new Date() });
+        await Movement.create({
+          _id: `${productId}:${version + 1}`,
+          productId,
+          version: version + 1,
+          delta: -1,
+          dedupeKey: randomUUID(),
+          at: new Date(),
+        });
         version++;
         appended++;
       }
@@ -120,7 +127,12 @@ type Shapes = Record<string, number>;
 
 async function measure(cfg: Config, seconds: number, say: (m: string) => void): Promise<Shapes> {
   const dir = testTmpDir('shop-bench-db-');
-  const db = await startFerretDb({ dataDir: join(dir, 'data'), logFile: join(dir, 'ferretdb.log'), backend: cfg.backend, ginTwins: cfg.ginTwins });
+  const db = await startFerretDb({
+    dataDir: join(dir, 'data'),
+    logFile: join(dir, 'ferretdb.log'),
+    backend: cfg.backend,
+    ginTwins: cfg.ginTwins,
+  });
   let conn: Connection | undefined;
   try {
     conn = await mongoose.createConnection(db.url, { dbName: 'bench_db', autoIndex: false, autoCreate: false }).asPromise();
@@ -144,7 +156,9 @@ async function measure(cfg: Config, seconds: number, say: (m: string) => void): 
     const out: Shapes = {};
     out['slug lookup, 216 products'] = await medianMs(ms, (i) => Product.findOne({ slug: `product-${(i * 37) % 216}` }).lean());
     out['_id lookup, 2,000 movements'] = await medianMs(ms, (i) => Movement.findById(movements[(i * 131) % MOVEMENTS]!._id).lean());
-    out['dedupe-key lookup, 2,000 movements'] = await medianMs(ms, (i) => Movement.exists({ dedupeKey: movements[(i * 17) % MOVEMENTS]!.dedupeKey }));
+    out['dedupe-key lookup, 2,000 movements'] = await medianMs(ms, (i) =>
+      Movement.exists({ dedupeKey: movements[(i * 17) % MOVEMENTS]!.dedupeKey }),
+    );
     await Product.insertMany(Array.from({ length: 2_000 - 216 }, (_, i) => product(216 + i)));
     out['slug lookup, 2,000 products'] = await medianMs(ms, (i) => Product.findOne({ slug: `product-${(i * 37) % 2_000}` }).lean());
     out['ledger appends/s, 10 writers'] = await ledgerAppends(Movement, seconds);

@@ -33,7 +33,10 @@ const sections: { title: string; body: string }[] = [];
 if (want('db')) {
   // Databases of its own, one configuration after another; before the stack, so nothing else runs.
   say(`db: query shapes on FerretDB over SQLite, PostgreSQL, PostgreSQL + GIN twins, ~${seconds} s each…`);
-  sections.push({ title: 'Database: FerretDB over SQLite vs PostgreSQL (one client, mongoose)', body: `${table(await runDbBench(seconds, say))}\n\n${DB_NOTE}` });
+  sections.push({
+    title: 'Database: FerretDB over SQLite vs PostgreSQL (one client, mongoose)',
+    body: `${table(await runDbBench(seconds, say))}\n\n${DB_NOTE}`,
+  });
 }
 const onlyDb = picked.length > 0 && picked.every((s) => s === 'db');
 const db = onlyDb ? undefined : await startDatabase('test');

@@ -47,7 +47,12 @@ export async function ensurePostgresBinaries(): Promise<string> {
 /** Who runs the server: the `postgres` system user when we are root (PostgreSQL refuses root), else us. */
 function serverUser(): RunAs | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim());
+  const id = (flag: string) =>
+    Number(
+      execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'pipe'] })
+        .toString()
+        .trim(),
+    );
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
@@ -124,14 +129,28 @@ async function launch(opts: PostgresOptions): Promise<PostgresInstance> {
   } else if (existsSync(join(dir, 'postmaster.pid'))) {
     // pg_ctl says whether the pid in the lock file is alive; stop an orphan so we can own the cluster.
     const status = await run(join(bin, 'pg_ctl'), ['status', '-D', dir], { user, quiet: true }).catch(() => '');
-    if (status.includes('server is running')) await run(join(bin, 'pg_ctl'), ['stop', '-D', dir, '-m', 'fast', '-w'], { user, quiet: true });
+    if (status.includes('server is running'))
+      await run(join(bin, 'pg_ctl'), ['stop', '-D', dir, '-m', 'fast', '-w'], { user, quiet: true });
   }
   const port = await freePort();
-  const proc = new ManagedProcess('PostgreSQL', join(bin, 'postgres'), ['-D', dir, ...serverSettings(opts, port)], opts.logFile, process.env, undefined, user);
+  const proc = new ManagedProcess(
+    'PostgreSQL',
+    join(bin, 'postgres'),
+    ['-D', dir, ...serverSettings(opts, port)],
+    opts.logFile,
+    process.env,
+    undefined,
+    user,
+  );
   const psql = (db: string, sql: string) =>
-    run(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { quiet: true });
+    run(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], {
+      quiet: true,
+    });
   try {
-    await waitFor(`PostgreSQL on port ${port}`, () => psql('postgres', 'SELECT 1'), { timeoutMs: 60_000, failFast: () => proc.deathNotice() });
+    await waitFor(`PostgreSQL on port ${port}`, () => psql('postgres', 'SELECT 1'), {
+      timeoutMs: 60_000,
+      failFast: () => proc.deathNotice(),
+    });
     const twins = opts.ginTwins === false ? 'DROP EVENT TRIGGER IF EXISTS shop_gin_twins;' : GIN_TWINS_SQL;
     // template1 first, so the database created next (and any later one) inherits the trigger.
     await psql('template1', twins);
@@ -150,4 +169,3 @@ async function launch(opts: PostgresOptions): Promise<PostgresInstance> {
   };
   return { url: `postgres://postgres@127.0.0.1:${port}/${FERRETDB_PG_DATABASE}`, port, clusterDir: dir, process: proc, stop };
 }
-

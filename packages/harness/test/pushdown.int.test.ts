@@ -43,7 +43,10 @@ const CASES: Case[] = [
   {
     what: 'order by (cartId, idempotencyKey) (order store, checkout replay)',
     collection: 'orders',
-    indexes: [{ key: { year: 1, seq: 1 }, unique: true }, { key: { cartId: 1, idempotencyKey: 1 }, unique: true }],
+    indexes: [
+      { key: { year: 1, seq: 1 }, unique: true },
+      { key: { cartId: 1, idempotencyKey: 1 }, unique: true },
+    ],
     doc: (i) => ({ _id: randomUUID(), cartId: randomUUID(), idempotencyKey: `key-${i}`, year: YEAR, seq: i + 1 }),
     filter: (docs) => ({ cartId: docs[321]!.cartId, idempotencyKey: 'key-321' }),
   },
@@ -58,7 +61,12 @@ const CASES: Case[] = [
     what: 'stock movement by dedupeKey (product ledger, cart changes: the dedupe key of an outbox record)',
     collection: 'movements',
     indexes: [{ key: { dedupeKey: 1 }, unique: true }, { key: { productId: 1, version: -1 } }],
-    doc: (i) => ({ _id: `${i % 50}:${Math.floor(i / 50)}`, dedupeKey: `reserve:${randomUUID()}:${i}`, productId: String(i % 50), version: i }),
+    doc: (i) => ({
+      _id: `${i % 50}:${Math.floor(i / 50)}`,
+      dedupeKey: `reserve:${randomUUID()}:${i}`,
+      productId: String(i % 50),
+      version: i,
+    }),
     filter: (docs) => ({ dedupeKey: docs[777]!.dedupeKey }),
   },
   {
