@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ensureDebianPackages } from './apt.js';
@@ -93,6 +93,19 @@ function serverSettings(opts: PostgresOptions, port: number): string[] {
   return Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 }
 
+/** Whether the lock file names a live process that is a PostgreSQL server (not a recycled pid). */
+function orphanRunning(dir: string): boolean {
+  const lock = join(dir, 'postmaster.pid');
+  if (!existsSync(lock)) return false;
+  const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return false;
+  }
+}
+
 /** Running clusters of this process by directory: a FerretDB restarted over one reuses it. */
 const running = new Map<string, Promise<PostgresInstance>>();
 
@@ -126,11 +139,9 @@ async function launch(opts: PostgresOptions): Promise<PostgresInstance> {
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     const args = ['-D', dir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C'];
     await run(join(bin, 'initdb'), opts.durable ? args : [...args, '--no-sync'], { user, quiet: true });
-  } else if (existsSync(join(dir, 'postmaster.pid'))) {
-    // pg_ctl says whether the pid in the lock file is alive; stop an orphan so we can own the cluster.
-    const status = await run(join(bin, 'pg_ctl'), ['status', '-D', dir], { user, quiet: true }).catch(() => '');
-    if (status.includes('server is running'))
-      await run(join(bin, 'pg_ctl'), ['stop', '-D', dir, '-m', 'fast', '-w'], { user, quiet: true });
+  } else if (orphanRunning(dir)) {
+    // A server left by a process that died without stopping it: stop it so that we own the cluster.
+    await run(join(bin, 'pg_ctl'), ['stop', '-D', dir, '-m', 'fast', '-w'], { user, quiet: true });
   }
   const port = await freePort();
   const proc = new ManagedProcess(
