@@ -41,13 +41,15 @@ const eventKeys = ({ data }: EventEnvelope<'shop.product.changed.v1'>): ListingK
   createdAt: Date.parse(data.createdAt),
 });
 
+/** Copies written before revisions have no version; the model counts them as version 1. */
+const versionOf = (p: Pick<ProductDoc, 'version'>) => Math.max(p.version ?? 1, 1);
+
 /** A model of the whole catalog as the database holds it now: the products' copies and the stock heads. */
 export async function buildListingModel(m: ProductModels): Promise<ListingModel> {
   const fields = { status: 1, price: 1, nameKey: 1, searchText: 1, categoryPath: 1, createdAt: 1, version: 1 };
   const [products, heads] = await Promise.all([m.Product.find({}, fields).lean(), m.StockHead.find({}).lean()]);
   const model = new ListingModel();
-  // Revision numbers start at 1; copies written before revisions count as version 1 here, so any revision wins.
-  for (const p of products) model.applyProduct({ ...keysOf(p), version: Math.max(p.version ?? 1, 1) });
+  for (const p of products) model.applyProduct({ ...keysOf(p), version: versionOf(p) });
   for (const h of heads) model.applyStock(h._id.toHexString(), h.version, h.balance);
   return model;
 }
@@ -70,6 +72,12 @@ export class ListingReadModel {
   private live = false;
   /** This replica's own changes while a build runs, applied to the new model before it serves. */
   private pending: Change[] | null = null;
+  /**
+   * Product documents last read (or written) here, by id: a page serves one from memory while the
+   * model holds no newer version of it, so a page without changes costs no database read at all
+   * (an `_id` probe still scans on FerretDB: platform §1). At most one per product.
+   */
+  private readonly docs = new Map<string, ProductDoc>();
   readonly stats: ListingStats = { fromModel: 0, fromDatabase: 0, builds: 0, eventsApplied: 0 };
 
   constructor(
@@ -88,7 +96,21 @@ export class ListingReadModel {
 
   /** This replica's product change, applied before the mutation returns. */
   applyProduct(doc: ProductDoc): void {
+    this.remember(doc);
     this.apply({ kind: 'product', keys: keysOf(doc) });
+  }
+
+  /** The document of `id` if the one held is at least at `version`. */
+  doc(id: string, version: number): ProductDoc | undefined {
+    const d = this.docs.get(id);
+    return d && versionOf(d) >= version ? d : undefined;
+  }
+
+  /** Keeps a document read from the database, unless a newer one is held. */
+  remember(doc: ProductDoc): void {
+    const id = doc._id.toHexString();
+    const held = this.docs.get(id);
+    if (!held || versionOf(held) <= versionOf(doc)) this.docs.set(id, doc);
   }
 
   /** This replica's stock movement, applied before the append returns. */

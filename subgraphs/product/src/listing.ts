@@ -152,8 +152,7 @@ export class Catalog {
     if (filter === null) return EMPTY_PAGE;
     const after = cursor && { v: cursor.value instanceof Date ? cursor.value.getTime() : cursor.value, id: cursor.id };
     const page = model.page({ ...filter, sort, first, after, includeArchived: args.includeArchived });
-    // `$in` is not pushed down on FerretDB; `_id` equality is (platform §1).
-    const docs = await Promise.all(page.entries.map((e) => this.m.Product.findById(e.id).lean().exec()));
+    const docs = await Promise.all(page.entries.map((e) => this.pageDoc(e.id, e.version)));
     const edges: ProductPage['edges'] = [];
     page.entries.forEach((e, i) => {
       const node = docs[i];
@@ -161,6 +160,18 @@ export class Catalog {
       if (node) edges.push({ cursor: encodeCursor({ s: sort, v, id: e.id } satisfies Cursor), node });
     });
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+  }
+
+  /**
+   * A page's document: the one held in memory while it is as new as the model's keys, else an `_id`
+   * equality probe (`$in` is pushed down by no FerretDB backend, `_id` equality by both: platform §1).
+   */
+  private async pageDoc(id: string, version: number): Promise<ProductDoc | null> {
+    const held = this.readModel.doc(id, version);
+    if (held) return held;
+    const doc = await this.m.Product.findById(id).lean().exec();
+    if (doc) this.readModel.remember(doc);
+    return doc;
   }
 
   /** The same page read and sorted by the database (a full scan on FerretDB: platform §1). */
