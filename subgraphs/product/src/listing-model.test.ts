@@ -61,5 +61,9 @@ describe('listing model', () => {
     expect(next.entries.map((e) => e.price)).toEqual([300, 400]);
     expect(next).toMatchObject({ hasNextPage: false, totalCount: 4 });
     expect(m.page(q({ includeArchived: true })).totalCount).toBe(5);
+    m.applyProduct(keys('2', { version: 2, price: 200, status: 'ARCHIVED' }));
+    expect(m.page(q()).totalCount).toBe(3);
+    expect(m.page(q({ includeArchived: true })).totalCount).toBe(5);
+    expect(m.page(q({ maxPrice: 10_000 })).totalCount).toBe(3);
   });
 });

@@ -113,6 +113,9 @@ export class ListingModel {
   /** Entries that have product keys (not only a stock level), in each sort order. */
   private readonly sorted = Object.fromEntries(SORTS.map((s) => [s, [] as ListingEntry[]])) as Record<ProductSort, ListingEntry[]>;
 
+  /** Entries with product keys whose status is ACTIVE: the count of an unfiltered shopper's listing. */
+  private active = 0;
+
   get size(): number {
     return this.sorted.NEWEST.length;
   }
@@ -164,17 +167,27 @@ export class ListingModel {
       }
       out.push(arr[i]!);
     }
-    let totalCount = 0;
-    for (const e of arr) if (matches(e, q)) totalCount++;
-    return { entries: out, hasNextPage, totalCount };
+    return { entries: out, hasNextPage, totalCount: this.count(q) };
+  }
+
+  /** How many entries match `q` (whatever its cursor): kept counts when nothing but the status filters. */
+  private count(q: ListingQuery): number {
+    const unfiltered =
+      q.tokens.length === 0 && q.categoryId === undefined && q.minPrice === undefined && q.maxPrice === undefined && q.inStock === undefined;
+    if (unfiltered) return q.includeArchived ? this.size : this.active;
+    let n = 0;
+    for (const e of this.sorted.NEWEST) if (matches(e, q)) n++;
+    return n;
   }
 
   private insert(e: ListingEntry): void {
     if (e.version === 0) return;
+    if (e.status === 'ACTIVE') this.active++;
     for (const s of SORTS) this.sorted[s].splice(search(this.sorted[s], s, key(s, e), true), 0, e);
   }
 
   private remove(e: ListingEntry): void {
+    if (e.status === 'ACTIVE') this.active--;
     for (const s of SORTS) {
       const arr = this.sorted[s];
       const i = search(arr, s, key(s, e), true);

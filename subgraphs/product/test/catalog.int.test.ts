@@ -44,7 +44,7 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   nats = await startBroker('test');
   svc = await startProduct();
-  detach = await attachBroker(svc, nats.url);
+  detach = (await attachBroker(svc, nats.url)).stop;
   gql = client(svc.url);
   await gql(CREATE_CATEGORY, { input: { slug: 'kitchen', name: 'Kitchen' } });
   await gql(CREATE_CATEGORY, { input: { slug: 'mugs', name: 'Mugs', parentSlug: 'kitchen' } });
