@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { connectNats } from '@shop/events';
 import { CONTEXT_HEADER, createLogger, developmentSigner, signContext } from '@shop/kit';
 import { attachProductEvents, buildListingModel, loadConfig, startProductService } from '@shop/product';
-import { load } from './lib.js';
+import { load, type LoadResult } from './lib.js';
 
 /**
  * A sorted catalog page with its count at growing catalog sizes (issue: "O(page), not O(catalog)").
@@ -15,7 +15,9 @@ import { load } from './lib.js';
  * and what it costs while the model cannot serve), and the model's memory.
  */
 
-const PAGE = { query: '{ products(first: 20, sort: PRICE_ASC) { totalCount edges { cursor node { id name price { amount currency } } } } }' };
+const PAGE = {
+  query: '{ products(first: 20, sort: PRICE_ASC) { totalCount edges { cursor node { id name price { amount currency } } } } }',
+};
 const WORDS = ['red', 'blue', 'green', 'mug', 'pan', 'lamp', 'rake', 'hose', 'chair', 'table', 'steel', 'oak', 'linen', 'glass'];
 
 /** `gc()` for measuring the model's heap (the bench process only). */
@@ -65,6 +67,53 @@ async function seed(models: Awaited<ReturnType<typeof startProductService>>['mod
   }
 }
 
+interface Catalog {
+  n: number;
+  svc: Awaited<ReturnType<typeof startProductService>>;
+  stop: () => Promise<void>;
+  buildMs: number;
+  keysMb: number;
+  docsMb: number;
+  inProcess: number[];
+  serial: number[];
+  slices: LoadResult[];
+}
+
+/** A product subgraph on a fresh database of `n` bulk-inserted products, its read model serving; memory measured. */
+async function prepare(n: number, mongoUrl: string, natsUrl: string, gc: () => void, say: (msg: string) => void): Promise<Catalog> {
+  const log = createLogger('product', 'silent');
+  const MONGODB_DB = `bench_listing_${n}_${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', MONGODB_URL: mongoUrl, MONGODB_DB, NATS_URL: natsUrl });
+  const svc = await startProductService(config, log);
+  const nc = await connectNats(natsUrl, 'bench-listing', log);
+  say(`listing: seeding ${n} products (bulk inserts)…`);
+  await seed(svc.models, n);
+  const built = performance.now();
+  const events = await attachProductEvents(svc, nc, config, log);
+  while (!svc.listing.ready) await new Promise((r) => setTimeout(r, 20));
+  const buildMs = performance.now() - built;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const model = await buildListingModel(svc.models);
+  gc();
+  const keysMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  const docs = await svc.models.Product.find({}).lean();
+  gc();
+  const docsMb = (process.memoryUsage().heapUsed - before) / 2 ** 20 - keysMb;
+  if (model.size !== n || docs.length !== n) throw new Error('listing bench: the model does not hold the catalog');
+  const stop = async () => {
+    await events.stop();
+    await nc.drain();
+    await svc.conn.dropDatabase().catch(() => {});
+    await svc.close();
+  };
+  return { n, svc, stop, buildMs, keysMb, docsMb, inProcess: [], serial: [], slices: [] };
+}
+
+/**
+ * Every size is prepared first and then measured in alternating slices (216, 2,000, 10,000, 10,000,
+ * 2,000, 216, …), so the machine's changing load falls on all sizes alike; read the ratios.
+ */
 export async function runListingBench(
   mongoUrl: string,
   natsUrl: string,
@@ -74,100 +123,72 @@ export async function runListingBench(
 ): Promise<{ rows: Record<string, string | number>[]; note: string }> {
   const gc = collector();
   const signer = developmentSigner('gateway');
-  const log = createLogger('product', 'silent');
-  const rows: Record<string, string | number>[] = [];
-  const medians = new Map<number, number>();
-  const pages = new Map<number, number>();
-  const rates = new Map<number, number>();
-  for (const n of sizes) {
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', MONGODB_URL: mongoUrl, MONGODB_DB: `bench_listing_${n}_${randomUUID().slice(0, 8)}`, NATS_URL: natsUrl });
-    const svc = await startProductService(config, log);
-    const nc = await connectNats(natsUrl, 'bench-listing', log);
-    try {
-      say(`listing: seeding ${n} products (bulk inserts)…`);
-      await seed(svc.models, n);
-      const built = performance.now();
-      const events = await attachProductEvents(svc, nc, config, log);
-      while (!svc.listing.ready) await new Promise((r) => setTimeout(r, 20));
-      const buildMs = performance.now() - built;
-      const post = async () => {
-        const res = await fetch(svc.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: signContext(signer, { kind: 'guest' }) },
-          body: JSON.stringify(PAGE),
-        });
-        const body = (await res.json()) as { data?: { products: { totalCount: number; edges: unknown[] } } };
-        if (body.data?.products.edges.length !== 20) throw new Error(`listing bench: ${JSON.stringify(body).slice(0, 300)}`);
-        return body.data.products.totalCount;
-      };
-      for (let i = 0; i < 5; i++) await post();
-      // The subgraph's own work for a page, without HTTP, GraphQL or the load generator.
-      const inProcess: number[] = [];
-      for (let i = 0; i < 300; i++) {
-        const t = performance.now();
-        await svc.catalog.list({ first: 20, sort: 'PRICE_ASC', includeArchived: false });
-        inProcess.push(performance.now() - t);
+  const headers = () => ({ 'content-type': 'application/json', [CONTEXT_HEADER]: signContext(signer, { kind: 'guest' }) });
+  const catalogs: Catalog[] = [];
+  try {
+    for (const n of sizes) catalogs.push(await prepare(n, mongoUrl, natsUrl, gc, say));
+    const post = async (c: Catalog) => {
+      const res = await fetch(c.svc.url, { method: 'POST', headers: headers(), body: JSON.stringify(PAGE) });
+      const body = (await res.json()) as { data?: { products: { totalCount: number; edges: unknown[] } } };
+      if (body.data?.products.edges.length !== 20) throw new Error(`listing bench: ${JSON.stringify(body).slice(0, 300)}`);
+    };
+    for (const c of catalogs) for (let i = 0; i < 5; i++) await post(c);
+    const order = [...catalogs, ...[...catalogs].reverse()];
+    say(`listing: one request at a time and under load, alternating, ${seconds} s per slice…`);
+    for (let round = 0; round < 2; round++) {
+      for (const c of order) {
+        // The subgraph's own work for a page, without HTTP, GraphQL or the load generator.
+        for (let i = 0; i < 100; i++) {
+          const t = performance.now();
+          await c.svc.catalog.list({ first: 20, sort: 'PRICE_ASC', includeArchived: false });
+          c.inProcess.push(performance.now() - t);
+        }
+        for (let i = 0; i < 25; i++) {
+          const t = performance.now();
+          await post(c);
+          c.serial.push(performance.now() - t);
+        }
+        const r = await load(`listing ${c.n}`, c.svc.url, PAGE, { seconds, connections: 10, headers });
+        if (r.errors || r.non2xx) throw new Error(`listing ${c.n}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+        c.slices.push(r);
       }
-      const serial: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        const t = performance.now();
-        await post();
-        serial.push(performance.now() - t);
-      }
-      say(`listing: ${n} products under load, ${seconds} s…`);
-      const loaded = await load(`listing ${n}`, svc.url, PAGE, {
-        seconds,
-        connections: 10,
-        headers: () => ({ [CONTEXT_HEADER]: signContext(signer, { kind: 'guest' }) }),
-      });
-      if (loaded.errors || loaded.non2xx) throw new Error(`listing ${n}: ${loaded.errors} errors, ${loaded.non2xx} non-2xx`);
-      if (svc.listing.stats.fromDatabase !== 0) throw new Error(`listing ${n}: ${svc.listing.stats.fromDatabase} pages came from the database`);
-      say(`listing: ${n} products through the database path…`);
+    }
+    const rows: Record<string, string | number>[] = [];
+    for (const c of catalogs) {
+      if (c.svc.listing.stats.fromDatabase !== 0) throw new Error(`listing ${c.n}: pages came from the database`);
+      say(`listing: ${c.n} products through the database path…`);
       const dbRuns: number[] = [];
-      for (let i = 0; i < (n >= 10_000 ? 2 : 3); i++) {
+      for (let i = 0; i < (c.n >= 10_000 ? 2 : 3); i++) {
         const t = performance.now();
-        await svc.catalog.listFromDatabase({ first: 20, sort: 'PRICE_ASC', includeArchived: false });
+        await c.svc.catalog.listFromDatabase({ first: 20, sort: 'PRICE_ASC', includeArchived: false });
         dbRuns.push(performance.now() - t);
       }
-      gc();
-      const before = process.memoryUsage().heapUsed;
-      const model = await buildListingModel(svc.models);
-      gc();
-      const keysMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
-      const docs = await svc.models.Product.find({}).lean();
-      gc();
-      const docsMb = (process.memoryUsage().heapUsed - before) / 2 ** 20 - keysMb;
-      if (model.size !== n || docs.length !== n) throw new Error('listing bench: the model does not hold the catalog');
-      medians.set(n, median(serial));
-      pages.set(n, median(inProcess));
-      rates.set(n, loaded.requestsPerSec);
       rows.push({
-        products: n,
-        'model: one at a time, median ms': median(serial).toFixed(1),
-        'model: page in process, median µs': (median(inProcess) * 1000).toFixed(0),
-        'model req/s (10 conn.)': loaded.requestsPerSec,
-        'model p50 ms': loaded.p50,
-        'model p99 ms': loaded.p99,
-        'database path median ms': median(dbRuns).toFixed(0),
-        'model build ms': buildMs.toFixed(0),
-        'listing keys MB': keysMb.toFixed(1),
-        'all documents held MB': docsMb.toFixed(1),
+        products: c.n,
+        'page in process, median µs': (median(c.inProcess) * 1000).toFixed(0),
+        'one at a time, median ms': median(c.serial).toFixed(1),
+        'req/s (10 conn., median slice)': median(c.slices.map((r) => r.requestsPerSec)),
+        'p50 ms': median(c.slices.map((r) => r.p50)),
+        'p99 ms (worst slice)': Math.max(...c.slices.map((r) => r.p99)),
+        'database path, median ms': median(dbRuns).toFixed(0),
+        'model build ms': c.buildMs.toFixed(0),
+        'listing keys MB': c.keysMb.toFixed(1),
+        'all documents held MB': c.docsMb.toFixed(1),
       });
-      await events.stop();
-    } finally {
-      await nc.drain();
-      await svc.conn.dropDatabase().catch(() => {});
-      await svc.close();
     }
+    const [lo, hi] = [catalogs[0]!, catalogs.at(-1)!];
+    const ratio = (f: (c: Catalog) => number) => (f(hi) / f(lo)).toFixed(2);
+    const note =
+      `${hi.n} / ${lo.n} products: page in process ×${ratio((c) => median(c.inProcess))}, ` +
+      `one at a time ×${ratio((c) => median(c.serial))}, ` +
+      `req/s ×${ratio((c) => median(c.slices.map((r) => r.requestsPerSec)))} ` +
+      `(target: the page at ${hi.n} costs within 2× of the page at ${lo.n}). ` +
+      'Straight at the product subgraph (signed guest), `products(first: 20, sort: PRICE_ASC)` with `totalCount`, ' +
+      'served by the listing read model; sizes measured in alternating slices. The database path is the same page ' +
+      'read and sorted by FerretDB (every listing before the read model; now only while the model cannot serve). ' +
+      '"Listing keys" is the read model; "all documents held" is the most its page-document cache can hold.';
+    return { rows, note };
+  } finally {
+    for (const c of catalogs) await c.stop();
   }
-  const lo = Math.min(...sizes);
-  const hi = Math.max(...sizes);
-  const note =
-    `${hi} / ${lo} products: one-at-a-time median ×${(medians.get(hi)! / medians.get(lo)!).toFixed(2)}, ` +
-    `page in process ×${(pages.get(hi)! / pages.get(lo)!).toFixed(2)}, ` +
-    `throughput ×${(rates.get(hi)! / rates.get(lo)!).toFixed(2)} (target: the page at ${hi} within 2× of the page at ${lo}). ` +
-    'Straight at the product subgraph (signed guest), `products(first: 20, sort: PRICE_ASC)` with `totalCount`; ' +
-    'the database path is the same page read and sorted by FerretDB (what every listing cost before the read model). ' +
-    '"Listing keys" is the read model itself; "all documents held" is the most the page-document cache can hold (every product read once).';
-  return { rows, note };
 }

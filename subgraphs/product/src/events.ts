@@ -79,7 +79,13 @@ export interface ProductEvents extends ServiceEvents {
  * the two reservation consumers and the listing read model's feed.
  */
 export async function startProductEvents(
-  service: { models: ProductModels; reservations: Reservations; revisions: ProductRevisions; ledger: StockLedger; listing: ListingReadModel },
+  service: {
+    models: ProductModels;
+    reservations: Reservations;
+    revisions: ProductRevisions;
+    ledger: StockLedger;
+    listing: ListingReadModel;
+  },
   o: ServiceConsumersOptions,
 ): Promise<ProductEvents> {
   const relay = startOutboxRelay({ store: productOutbox(service.models), js: jetstream(o.nc), log: o.log });

@@ -19,7 +19,9 @@ import type { Level } from './stock.js';
 
 export const PRODUCTS_STREAM = 'PRODUCTS';
 
-export const keysOf = (p: Pick<ProductDoc, '_id' | 'status' | 'price' | 'nameKey' | 'searchText' | 'categoryPath' | 'createdAt' | 'version'>): ListingKeys => ({
+export const keysOf = (
+  p: Pick<ProductDoc, '_id' | 'status' | 'price' | 'nameKey' | 'searchText' | 'categoryPath' | 'createdAt' | 'version'>,
+): ListingKeys => ({
   id: p._id.toHexString(),
   version: p.version ?? 0,
   status: p.status,

@@ -12,7 +12,13 @@ const keys = (id: string, over: Partial<ListingKeys> = {}): ListingKeys => ({
   createdAt: 1_000,
   ...over,
 });
-const q = (over: Partial<ListingQuery> = {}): ListingQuery => ({ sort: 'PRICE_ASC', first: 10, includeArchived: false, tokens: [], ...over });
+const q = (over: Partial<ListingQuery> = {}): ListingQuery => ({
+  sort: 'PRICE_ASC',
+  first: 10,
+  includeArchived: false,
+  tokens: [],
+  ...over,
+});
 const ids = (m: ListingModel, over: Partial<ListingQuery> = {}) => m.page(q(over)).entries.map((e) => e.id.replace(/^0+/, ''));
 
 describe('listing model', () => {

@@ -141,7 +141,18 @@ export class ListingModel {
     let e = this.entries.get(id);
     if (!e) {
       // The stock event came before the product's own: hold the level until the product arrives.
-      e = { id, version: 0, status: 'ARCHIVED', price: 0, nameKey: '', searchText: '', categoryPath: [], createdAt: 0, stockVersion: 0, inStock: false };
+      e = {
+        id,
+        version: 0,
+        status: 'ARCHIVED',
+        price: 0,
+        nameKey: '',
+        searchText: '',
+        categoryPath: [],
+        createdAt: 0,
+        stockVersion: 0,
+        inStock: false,
+      };
       this.entries.set(id, e);
     }
     if (version <= e.stockVersion) return false;
@@ -173,7 +184,11 @@ export class ListingModel {
   /** How many entries match `q` (whatever its cursor): kept counts when nothing but the status filters. */
   private count(q: ListingQuery): number {
     const unfiltered =
-      q.tokens.length === 0 && q.categoryId === undefined && q.minPrice === undefined && q.maxPrice === undefined && q.inStock === undefined;
+      q.tokens.length === 0 &&
+      q.categoryId === undefined &&
+      q.minPrice === undefined &&
+      q.maxPrice === undefined &&
+      q.inStock === undefined;
     if (unfiltered) return q.includeArchived ? this.size : this.active;
     let n = 0;
     for (const e of this.sorted.NEWEST) if (matches(e, q)) n++;

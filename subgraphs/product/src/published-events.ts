@@ -27,7 +27,12 @@ export function productChangedEvent(
       categoryPath: state.categoryPath.map((c) => c.toHexString()),
       createdAt: state.createdAt.toISOString(),
     },
-    { source: 'product', correlationId: `product:${id}`, id: derivedEventId(`product.changed:${id}:${version}`), occurredAt: state.updatedAt },
+    {
+      source: 'product',
+      correlationId: `product:${id}`,
+      id: derivedEventId(`product.changed:${id}:${version}`),
+      occurredAt: state.updatedAt,
+    },
   );
 }
 

@@ -40,7 +40,27 @@ function rng(seed: number) {
   return { next, pick, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
 }
 
-const WORDS = ['red', 'blue', 'mug', 'mugs', 'pan', 'crème', 'Cafe', 'café', 'garden', 'hose', 'rake', 'lamp', 'Zebra', 'éclair', 'ß', '日本', '😀', '𠀀', '가'];
+const WORDS = [
+  'red',
+  'blue',
+  'mug',
+  'mugs',
+  'pan',
+  'crème',
+  'Cafe',
+  'café',
+  'garden',
+  'hose',
+  'rake',
+  'lamp',
+  'Zebra',
+  'éclair',
+  'ß',
+  '日本',
+  '😀',
+  '𠀀',
+  '가',
+];
 const SEED = Number(process.env.LISTING_SEED ?? 20261203);
 
 describe(`the read model and the database path agree on a random catalog (seed ${SEED})`, () => {
@@ -51,7 +71,13 @@ describe(`the read model and the database path agree on a random catalog (seed $
   beforeAll(async () => {
     svc = await startProduct(); // no event step: list() reads the database
     const m = svc.models;
-    for (const [slug, parent] of [['home', null], ['kitchen', 'home'], ['mugs', 'kitchen'], ['garden', null], ['tools', 'garden']] as const) {
+    for (const [slug, parent] of [
+      ['home', null],
+      ['kitchen', 'home'],
+      ['mugs', 'kitchen'],
+      ['garden', null],
+      ['tools', 'garden'],
+    ] as const) {
       const _id = new Types.ObjectId();
       const p = cats.find((c) => c.slug === parent);
       cats.push({ _id, slug, name: slug, parentId: p?._id ?? null, path: [...(p?.path ?? []), _id], createdAt: new Date() });
