@@ -16,13 +16,14 @@ import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
 import { EDGE_NOTE, runEdgeBench } from './edge.js';
 import { runEventsBench } from './events.js';
 import { runInvoiceRenderBench } from './invoice.js';
+import { runListingBench } from './listing.js';
 import { table } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const record = process.argv.includes('--record');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
-const SECTIONS = ['db', 'catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
+const SECTIONS = ['db', 'catalog', 'listing', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = picked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) throw new Error(`unknown bench section ${unknown.join(', ')}; one of: ${SECTIONS.join(', ')}`);
@@ -62,6 +63,19 @@ try {
       title: 'Catalog reads: through the gateway vs straight at the product subgraph',
       body: table(await runCatalogBench(live(), live().signer, seconds)),
     });
+  }
+
+  if (want('listing')) {
+    // A broker of its own: the stack's product replicas must not follow these catalogs' events.
+    const sizes = (process.env.BENCH_LISTING_SIZES ?? '216,2000,10000').split(',').map(Number);
+    say(`listing: a sorted page with its count at ${sizes.join(', ')} products…`);
+    const nats = await startBroker('test');
+    try {
+      const { rows, note } = await runListingBench(db.url, nats.url, sizes, seconds, say);
+      sections.push({ title: 'Catalog listing: a sorted page with its count as the catalog grows', body: `${table(rows)}\n\n${note}` });
+    } finally {
+      await nats.stop();
+    }
   }
 
   if (want('batching')) {

@@ -64,6 +64,17 @@ const VALID: { [S in EventSubject]: EventData<S> } = {
   'shop.payment.refunded.v1': { paymentId: PAYMENT, orderId: ORDER, amount: 1000, refundedTotal: 1000, currency: 'USD' },
   'shop.invoice.issued.v1': { invoiceId: INVOICE, orderId: ORDER, number: 'INV-2026-000001' },
   'shop.invoice.rendered.v1': { invoiceId: INVOICE, orderId: ORDER, number: 'INV-2026-000001', bytes: 48_213, sha256: 'a'.repeat(64) },
+  'shop.product.changed.v1': {
+    productId: 'a'.repeat(24),
+    version: 2,
+    status: 'ACTIVE',
+    price: 1200,
+    nameKey: 'red mug',
+    searchText: 'red mug mugs',
+    categoryPath: ['b'.repeat(24)],
+    createdAt: '2026-12-01T10:00:00.000Z',
+  },
+  'shop.product.stock-changed.v1': { productId: 'a'.repeat(24), version: 3, available: 0 },
 };
 
 type Case = [subject: EventSubject, description: string, patch: (d: Record<string, unknown>) => void, issuePath: string];
@@ -98,6 +109,9 @@ const INVALID: Case[] = [
   ['shop.invoice.issued.v1', 'an order number instead of an invoice number', (d) => (d.number = 'SO-2026-000123'), 'data.number'],
   ['shop.invoice.rendered.v1', 'an upper-case sha256', (d) => (d.sha256 = 'A'.repeat(64)), 'data.sha256'],
   ['shop.invoice.rendered.v1', 'zero bytes', (d) => (d.bytes = 0), 'data.bytes'],
+  ['shop.product.changed.v1', 'a product id that is not an ObjectId', (d) => (d.productId = 'p1'), 'data.productId'],
+  ['shop.product.changed.v1', 'a fractional price', (d) => (d.price = 12.5), 'data.price'],
+  ['shop.product.stock-changed.v1', 'a negative balance', (d) => (d.available = -1), 'data.available'],
 ];
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -116,6 +130,8 @@ describe('event contracts', () => {
         'shop.payment.failed.v1',
         'shop.payment.refunded.v1',
         'shop.payment.succeeded.v1',
+        'shop.product.changed.v1',
+        'shop.product.stock-changed.v1',
       ].sort(),
     );
     expect(Object.keys(VALID).sort()).toEqual([...EVENT_SUBJECTS].sort());

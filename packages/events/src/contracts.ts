@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ProductChangedV1, ProductStockChangedV1 } from './product-contracts.js';
 
 /**
  * Event contracts (docs/design.md §5): one zod schema per subject, used by the publisher (`createEvent`)
@@ -189,6 +190,8 @@ export const EVENT_SCHEMAS = {
   'shop.payment.refunded.v1': PaymentRefundedV1,
   'shop.invoice.issued.v1': InvoiceIssuedV1,
   'shop.invoice.rendered.v1': InvoiceRenderedV1,
+  'shop.product.changed.v1': ProductChangedV1,
+  'shop.product.stock-changed.v1': ProductStockChangedV1,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventSubject = keyof typeof EVENT_SCHEMAS;

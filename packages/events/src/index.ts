@@ -1,4 +1,5 @@
 export * from './contracts.js';
+export * from './product-contracts.js';
 export * from './consumer.js';
 export * from './dlq.js';
 export * from './dlq-command.js';

@@ -23,7 +23,7 @@ describe('stream and consumer naming', () => {
   });
 
   it('finds the stream of every event subject, and of dead letters', () => {
-    const expected: Record<string, string> = { order: 'ORDERS', payment: 'PAYMENTS', invoice: 'INVOICES' };
+    const expected: Record<string, string> = { order: 'ORDERS', payment: 'PAYMENTS', invoice: 'INVOICES', product: 'PRODUCTS' };
     for (const s of EVENT_SUBJECTS) expect(streamFor(s)).toBe(expected[s.split('.')[1]!]);
     expect(streamFor('shop.dlq.shop.order.placed.v1')).toBe('DLQ');
     expect(() => streamFor('other.subject')).toThrow(/no stream/);
@@ -31,7 +31,7 @@ describe('stream and consumer naming', () => {
 });
 
 describe('stream and consumer configuration', () => {
-  it('creates the four streams with limits retention, file storage and a dedupe window ≥ 2 min', () => {
+  it('creates the five streams with limits retention, file storage and a dedupe window ≥ 2 min', () => {
     const configs = streamConfigs();
     expect(configs.map((c) => [c.name, c.subjects])).toEqual(Object.entries(STREAMS).map(([n, s]) => [n, [s]]));
     for (const c of configs) {

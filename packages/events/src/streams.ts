@@ -19,6 +19,7 @@ export const STREAMS = {
   ORDERS: 'shop.order.>',
   PAYMENTS: 'shop.payment.>',
   INVOICES: 'shop.invoice.>',
+  PRODUCTS: 'shop.product.>',
   DLQ: 'shop.dlq.>',
 } as const;
 export type StreamName = keyof typeof STREAMS;
@@ -39,6 +40,7 @@ export function streamFor(subject: string): StreamName {
   if (subject.startsWith('shop.order.')) return 'ORDERS';
   if (subject.startsWith('shop.payment.')) return 'PAYMENTS';
   if (subject.startsWith('shop.invoice.')) return 'INVOICES';
+  if (subject.startsWith('shop.product.')) return 'PRODUCTS';
   throw new Error(`no stream stores subject "${subject}"`);
 }
 
@@ -121,7 +123,7 @@ export async function ensureStream(jsm: JetStreamManager, cfg: StreamConfig): Pr
   }
 }
 
-/** ORDERS, PAYMENTS, INVOICES and DLQ, created or updated (idempotent). */
+/** ORDERS, PAYMENTS, INVOICES, PRODUCTS and DLQ, created or updated (idempotent). */
 export async function ensureStreams(jsm: JetStreamManager, opts: StreamOptions = {}): Promise<StreamInfo[]> {
   const out: StreamInfo[] = [];
   for (const cfg of streamConfigs(opts)) out.push(await ensureStream(jsm, cfg));

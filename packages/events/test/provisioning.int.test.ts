@@ -18,7 +18,7 @@ describe('stream and consumer provisioning', () => {
     await nc?.drain();
   });
 
-  it('creates ORDERS, PAYMENTS, INVOICES and DLQ, and a second run changes nothing and loses no message', async () => {
+  it('creates ORDERS, PAYMENTS, INVOICES, PRODUCTS and DLQ, and a second run changes nothing and loses no message', async () => {
     const first = await ensureStreams(jsm);
     expect(first.map((s) => [s.config.name, s.config.subjects])).toEqual(Object.entries(STREAMS).map(([n, s]) => [n, [s]]));
     for (const s of first) {
@@ -49,7 +49,7 @@ describe('stream and consumer provisioning', () => {
 
   it('survives concurrent provisioning from several services', async () => {
     const results = await Promise.all([ensureStreams(jsm), ensureStreams(jsm), ensureStreams(jsm)]);
-    for (const r of results) expect(r.map((s) => s.config.name)).toEqual(['ORDERS', 'PAYMENTS', 'INVOICES', 'DLQ']);
+    for (const r of results) expect(r.map((s) => s.config.name)).toEqual(['ORDERS', 'PAYMENTS', 'INVOICES', 'PRODUCTS', 'DLQ']);
   });
 
   it('creates a durable pull consumer once, with one filter subject and explicit acks, and updates its limits', async () => {

@@ -1,4 +1,5 @@
 import { Schema, type Types, type Connection, type Model } from 'mongoose';
+import { createOutboxModel, outboxFields, type OutboxDoc } from '@shop/events';
 
 /**
  * Product service collections. Indexes are declared here and created by `ensureIndexes` at start-up
@@ -64,6 +65,10 @@ export interface ProductRevisionDoc {
   refusedSlug: string | null;
   state: ProductState;
   at: Date;
+  /** Its `shop.product.changed.v1` (the revision is its own outbox entry); absent on revisions written before events. */
+  event?: unknown;
+  /** Set by the outbox relay only. */
+  publishedAt?: Date | null;
 }
 
 export type MovementKind = 'RESERVATION' | 'RELEASE' | 'ADJUSTMENT';
@@ -160,9 +165,12 @@ const revisionSchema = new Schema<ProductRevisionDoc>(
     refusedSlug: { type: String, default: null },
     state: { type: Schema.Types.Mixed, required: true },
     at: { type: Date, required: true },
+    ...outboxFields,
   },
   { versionKey: false, autoIndex: false },
 );
+
+revisionSchema.index({ publishedAt: 1, at: 1 });
 
 const movementSchema = new Schema<MovementDoc>(
   {
@@ -216,6 +224,8 @@ export interface ProductModels {
   StockHead: Model<StockHeadDoc>;
   Reservation: Model<ReservationDoc>;
   ReservationDecision: Model<ReservationDecisionDoc>;
+  /** Events that are not carried by a revision: `shop.product.stock-changed.v1` (in-stock flag flips). */
+  Outbox: Model<OutboxDoc>;
 }
 
 export function createModels(conn: Connection): ProductModels {
@@ -227,6 +237,7 @@ export function createModels(conn: Connection): ProductModels {
     StockHead: conn.model<StockHeadDoc>('StockHead', stockHeadSchema, 'stock_heads'),
     Reservation: conn.model<ReservationDoc>('Reservation', reservationSchema, 'reservations'),
     ReservationDecision: conn.model<ReservationDecisionDoc>('ReservationDecision', decisionSchema, 'reservation_decisions'),
+    Outbox: createOutboxModel(conn, 'product_outbox', 'ProductOutbox'),
   };
 }
 

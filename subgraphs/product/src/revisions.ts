@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { ConflictError, contentionPause, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
 import type { ProductChange, ProductDoc, ProductModels, ProductRevisionDoc, ProductState } from './model.js';
+import { productChangedEvent } from './published-events.js';
 
 /**
  * Admin changes of a product (docs/design.md §6). FerretDB runs every update as read-modify-write of
@@ -40,6 +41,10 @@ function stateOf(p: ProductDoc): ProductState {
 export class ProductRevisions {
   /** One change per product at a time in this process: retries happen only between processes. */
   private readonly serial = new KeyedSerializer();
+  /** Called after every revision insert (the event side kicks its outbox relay). */
+  onRecorded: () => void = () => {};
+  /** Called with the product after each of this process's changes, before the change returns (the listing model). */
+  onChanged: (product: ProductDoc) => void = () => {};
 
   constructor(private readonly m: ProductModels) {}
 
@@ -50,6 +55,7 @@ export class ProductRevisions {
       // A change that followed at once and found no revision 1 already recorded the product as version 1.
       if (!isDuplicateKey(err)) throw err;
     });
+    this.onChanged({ ...doc, version: 1 });
   }
 
   /** Decides a change on the newest state and records it as the next revision; see the class comment. */
@@ -71,6 +77,7 @@ export class ProductRevisions {
           continue;
         }
         const product = (await this.project(id))!;
+        this.onChanged(product);
         const refusedSlug =
           edit.set.slug !== undefined && product.slug !== edit.set.slug ? await this.refusal(id, version, edit.set.slug) : null;
         return { kind: 'changed', product, version, refusedSlug };
@@ -139,7 +146,11 @@ export class ProductRevisions {
       refusedSlug,
       state,
       at: state.updatedAt,
+      // The revision is its own outbox entry (docs/design.md §6): recorded and "will be published" in one insert.
+      event: productChangedEvent(productId, version, state),
+      publishedAt: null,
     };
     await this.m.Revision.create(doc);
+    this.onRecorded();
   }
 }

@@ -2,6 +2,7 @@ import { defineSubgraph, type ConsumerSettings, type EventsContext, type Subgrap
 import type { Started } from '@shop/kit';
 import { CatalogAdmin } from './admin.js';
 import { Catalog } from './listing.js';
+import { ListingReadModel } from './listing-feed.js';
 import type { ProductConfig } from './config.js';
 import type { ProductContext } from './context.js';
 import { startProductEvents, type ProductEvents } from './events.js';
@@ -19,11 +20,15 @@ export interface ProductService extends SubgraphBase {
   reservations: Reservations;
   catalog: Catalog;
   admin: CatalogAdmin;
+  revisions: ProductRevisions;
+  /** This replica's listing read model (docs/design.md §9), fed by the event step. */
+  listing: ListingReadModel;
 }
 
 /**
  * The product subgraph: catalog and stock over its database; the NATS step starts the reservation
- * consumers; the sweeper releases reservations nobody confirmed.
+ * consumers, the outbox relay and the listing read model's feed; the sweeper releases reservations
+ * nobody confirmed.
  */
 export const productSubgraph = defineSubgraph({
   name: 'product',
@@ -33,9 +38,14 @@ export const productSubgraph = defineSubgraph({
     const models = createModels(conn);
     const ledger = new StockLedger(models);
     const reservations = new Reservations(models, ledger, log);
-    const catalog = new Catalog(models);
-    const admin = new CatalogAdmin(models, new ProductRevisions(models), ledger);
-    return { models, ledger, reservations, catalog, admin };
+    const listing = new ListingReadModel(models, log);
+    const revisions = new ProductRevisions(models);
+    // This replica's own writes reach its model before they are acknowledged.
+    revisions.onChanged = (product) => listing.applyProduct(product);
+    ledger.onAppended = (productId, level) => listing.applyStock(productId.toHexString(), level);
+    const catalog = new Catalog(models, listing);
+    const admin = new CatalogAdmin(models, revisions, ledger);
+    return { models, ledger, reservations, catalog, admin, revisions, listing };
   },
   models: (parts) => allModels(parts.models),
   context: (parts, base, config): ProductContext => ({

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Types } from 'mongoose';
 import { ConflictError, contentionPause, findByIds, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
+import { outboxDoc } from '@shop/events';
 import type { MovementDoc, MovementKind, ProductModels } from './model.js';
+import { stockChangedEvent } from './published-events.js';
 
 /**
  * The stock ledger (docs/design.md §6): every change is an appended movement whose `_id` is
@@ -24,6 +26,10 @@ export class StockLedger {
   private readonly serial = new KeyedSerializer();
   /** The level after this process's last append to each product (a hint: the insert checks it). */
   private readonly known = new Map<string, Level>();
+  /** Called once a movement is appended, before `append` returns: the listing model takes the new level. */
+  onAppended: (productId: Types.ObjectId, level: Level) => void = () => {};
+  /** Called after an outbox record is written (the event side kicks its relay). */
+  onRecorded: () => void = () => {};
 
   constructor(private readonly m: ProductModels) {}
 
@@ -108,10 +114,26 @@ export class StockLedger {
         continue;
       }
       this.known.set(key, { version: doc.version, balance });
+      if (cur.balance > 0 !== balance > 0) await this.recordFlip(doc);
+      this.onAppended(productId, { version: doc.version, balance });
       await this.advanceHead(productId, doc.version, balance);
       return { ok: true, movement: doc, duplicate: false };
     }
     throw new ConflictError(`the stock of product ${productId.toHexString()}`);
+  }
+
+  /**
+   * The in-stock flag flipped: `shop.product.stock-changed.v1` into the outbox, `_id` derived from the
+   * movement, so a repeat writes nothing. A crash between the movement and this insert loses the event:
+   * other replicas' listing models then pick the flag up at their next rebuild (docs/design.md §9).
+   */
+  private async recordFlip(mv: MovementDoc): Promise<void> {
+    try {
+      await this.m.Outbox.create(outboxDoc(stockChangedEvent(mv.productId, mv.version, mv.balance, mv.at), mv.at));
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    this.onRecorded();
   }
 
   byKey(dedupeKey: string): Promise<MovementDoc | null> {

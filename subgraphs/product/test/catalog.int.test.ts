@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, CUSTOMER, GUEST, postGraphQL } from '@shop/harness';
+import { ADMIN, CUSTOMER, GUEST, postGraphQL, startBroker, type NatsInstance } from '@shop/harness';
 import { generateSigner } from '@shop/kit';
-import { CREATE_CATEGORY, CREATE_PRODUCT, client, createProduct, startProduct } from './helpers.js';
+import { attachBroker, CREATE_CATEGORY, CREATE_PRODUCT, client, createProduct, startProduct } from './helpers.js';
 import type { StartedProductService } from '../src/server.js';
 
 const LIST = /* GraphQL */ `
@@ -35,10 +35,16 @@ const LIST = /* GraphQL */ `
 
 let svc: StartedProductService;
 let gql: ReturnType<typeof client>;
+let nats: NatsInstance;
+let detach: () => Promise<void>;
 const ids: Record<string, string> = {};
 
+// With its event step attached, so listings come from the read model (docs/design.md §9);
+// listing.int.test.ts checks the model against the database path on a random catalog.
 beforeAll(async () => {
+  nats = await startBroker('test');
   svc = await startProduct();
+  detach = (await attachBroker(svc, nats.url)).stop;
   gql = client(svc.url);
   await gql(CREATE_CATEGORY, { input: { slug: 'kitchen', name: 'Kitchen' } });
   await gql(CREATE_CATEGORY, { input: { slug: 'mugs', name: 'Mugs', parentSlug: 'kitchen' } });
@@ -52,7 +58,11 @@ beforeAll(async () => {
   ];
   for (const item of items) ids[item.sku] = await createProduct(svc.url, { description: `A fine ${item.name.toLowerCase()}`, ...item });
 });
-afterAll(() => svc?.close());
+afterAll(async () => {
+  await detach?.();
+  await svc?.close();
+  await nats?.stop();
+});
 
 const list = async (vars: Record<string, unknown>, caller = GUEST) => {
   const res = await gql(LIST, vars, caller);
@@ -126,6 +136,13 @@ describe('catalog listing', () => {
     const res = await gql(LIST, variables, GUEST);
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0]?.message).not.toMatch(/internal/i);
+  });
+});
+
+describe('where listings come from', () => {
+  it('serves every listing of this file from the read model, none from the database', () => {
+    expect(svc.listing.stats.fromModel).toBeGreaterThan(0);
+    expect(svc.listing.stats.fromDatabase).toBe(0);
   });
 });
 

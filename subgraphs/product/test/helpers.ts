@@ -1,9 +1,11 @@
 import { inject } from 'vitest';
+import { connectNats } from '@shop/events';
 import { createLogger } from '@shop/kit';
-import { ADMIN, postGraphQL, testDbName, type GraphQLResponse } from '@shop/harness';
+import { ADMIN, postGraphQL, testDbName, waitFor, type GraphQLResponse } from '@shop/harness';
 import type { Caller } from '@shop/kit';
 import { loadConfig } from '../src/config.js';
-import { startProductService, type StartedProductService } from '../src/server.js';
+import type { ProductEvents } from '../src/events.js';
+import { attachProductEvents, startProductService, type StartedProductService } from '../src/server.js';
 
 export async function startProduct(env: Record<string, string> = {}): Promise<StartedProductService> {
   const config = loadConfig({
@@ -87,4 +89,25 @@ export async function createProduct(url: string, input: Partial<Record<string, u
   const payload = (res.data as any)?.createProduct;
   if (!payload?.product) throw new Error(`createProduct failed: ${JSON.stringify(res)}`);
   return payload.product.id as string;
+}
+
+/**
+ * Runs the service's event step on `natsUrl` (relay, consumers, listing feed) and waits until its
+ * listing read model serves. Returns how to stop it (events, then the connection).
+ */
+export async function attachBroker(
+  svc: StartedProductService,
+  natsUrl: string,
+): Promise<{ events: ProductEvents; stop: () => Promise<void> }> {
+  const log = createLogger('product', process.env.TEST_LOG_LEVEL ?? 'silent');
+  const nc = await connectNats(natsUrl, 'product-test', log);
+  const events = await attachProductEvents(svc, nc, { RETRY_BASE_DELAY_MS: 50, RETRY_MAX_DELAY_MS: 200, RETRY_BUDGET: 150 }, log);
+  await waitFor('the listing read model to serve', () => svc.listing.ready);
+  return {
+    events,
+    stop: async () => {
+      await events.stop();
+      await nc.drain();
+    },
+  };
 }
