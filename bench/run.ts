@@ -69,6 +69,7 @@ try {
     // A broker of its own: the stack's product replicas must not follow these catalogs' events.
     const sizes = (process.env.BENCH_LISTING_SIZES ?? '216,2000,10000').split(',').map(Number);
     say(`listing: a sorted page with its count at ${sizes.join(', ')} products…`);
+    if (!db) throw new Error('bench: the listing section needs the database, which was not started');
     const nats = await startBroker('test');
     try {
       const { rows, note } = await runListingBench(db.url, nats.url, sizes, seconds, say);
