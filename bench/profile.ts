@@ -107,13 +107,18 @@ export class Profiler {
     lines.push(`CPU per ${n > 0 ? 'request' : 'window'} (/proc utime+stime; node = gateway + subgraphs + load generator):`, '');
     for (const [proc, ms] of [...cpu.entries()].sort((a, b) => b[1] - a[1])) if (ms > 0) lines.push(`- ${proc}: ${per(ms)}`);
     const p = profile as CpuProfile;
-    lines.push('', 'node busy time by component (sampled):', '');
+    // V8 samples by the wall clock: on a busy machine a descheduled thread still collects samples, so
+    // shares come from the samples and milliseconds from this process's CPU time in /proc.
+    const nodeCpu = (after.find((q) => q.pid === process.pid)?.cpuMs ?? 0) - (before.get(process.pid)?.cpuMs ?? 0);
     const components = [...timeByComponent(p, ROOT).entries()].sort((a, b) => b[1] - a[1]);
-    for (const [c, ms] of components.slice(0, 10)) lines.push(`- ${c}: ${per(ms)}`);
+    const sampled = components.reduce((sum, [, ms]) => sum + ms, 0) || 1;
+    const share = (ms: number) => `${((100 * ms) / sampled).toFixed(1)} % ≈ ${per((nodeCpu * ms) / sampled)}`;
+    lines.push('', 'node process by component (share of samples, scaled to its CPU time):', '');
+    for (const [c, ms] of components.slice(0, 10)) lines.push(`- ${c}: ${share(ms)}`);
     const rest = components.slice(10).reduce((sum, [, ms]) => sum + ms, 0);
-    if (rest > 0) lines.push(`- ${components.length - 10} more: ${per(rest)}`);
+    if (rest > 0) lines.push(`- ${components.length - 10} more: ${share(rest)}`);
     const { total, top } = topSelfTime(p, ROOT);
-    lines.push('', `node top self time (of ${Math.round(total)} ms busy):`, '');
+    lines.push('', `node top self time (share of ${Math.round(total)} ms sampled):`, '');
     for (const t of top) lines.push(`- ${((100 * t.ms) / total).toFixed(1)} % ${t.frame}`);
     if (perf) lines.push('', `${dbs.map((d) => d.name).join(', ')} top self time (perf):`, '', ...perfTop(perf.file));
     const text = lines.join('\n');
