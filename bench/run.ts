@@ -16,9 +16,16 @@ import { EDGE_NOTE, runEdgeBench } from './edge.js';
 import { runEventsBench } from './events.js';
 import { runInvoiceRenderBench } from './invoice.js';
 import { table } from './lib.js';
+import { profiled, startProfiling } from './profile.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+/** Purchases per checkout run (concurrency 20), once on the fresh database and once after 10,000 stored orders. */
+const purchases = Number(process.env.BENCH_PURCHASES ?? 200);
+if (!Number.isInteger(purchases) || purchases < 20)
+  throw new Error(`BENCH_PURCHASES must be an integer ≥ 20, not ${process.env.BENCH_PURCHASES}`);
 const record = process.argv.includes('--record');
+/** `--profile`: CPU profiles and CPU per request of every measured window (bench/profile.ts). */
+const profiling = process.argv.includes('--profile');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
 const SECTIONS = ['catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
@@ -26,6 +33,14 @@ const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = picked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) throw new Error(`unknown bench section ${unknown.join(', ')}; one of: ${SECTIONS.join(', ')}`);
 const want = (section: (typeof SECTIONS)[number]) => picked.length === 0 || picked.includes(section);
+
+const profileDir = join(ROOT, '.cache', 'bench', 'profiles');
+const profiler = profiling ? await startProfiling(profileDir) : undefined;
+/** Names the section the next profiled windows belong to; `whole` profiles the section as one window. */
+const enter = <T>(section: string, run: () => Promise<T>, whole = false): Promise<T> => {
+  if (profiler) profiler.section = section;
+  return whole ? profiled(section, run, () => 0) : run();
+};
 
 const db = await startDatabase('test');
 const broker = await startBroker('test');
@@ -42,7 +57,7 @@ try {
     say(`catalog: gateway vs direct, 20 connections, ${seconds} s each…`);
     sections.push({
       title: 'Catalog reads: through the gateway vs straight at the product subgraph',
-      body: table(await runCatalogBench(stack, stack.signer, seconds)),
+      body: table(await enter('catalog', () => runCatalogBench(stack, stack.signer, seconds))),
     });
   }
 
@@ -50,7 +65,7 @@ try {
     say('entity batching…');
     sections.push({
       title: 'Entity batching: database queries per `_entities` request',
-      body: table(await runEntityBatchingBench(stack, stack.signer, [10, 50, 200])),
+      body: table(await enter('batching', () => runEntityBatchingBench(stack, stack.signer, [10, 50, 200]), true)),
     });
   }
 
@@ -58,7 +73,7 @@ try {
     say('cart query with 1, 10 and 50 lines through the gateway…');
     sections.push({
       title: 'Cart query through the gateway (product calls per request must stay 1)',
-      body: table(await runCartBench(stack, say, { seconds })),
+      body: table(await enter('cart', () => runCartBench(stack, say, { seconds }))),
     });
   }
 
@@ -66,7 +81,7 @@ try {
     say('whole purchases: cart → checkout → payOrder → PAID…');
     sections.push({
       title: 'Purchases end to end through the gateway (payment sandbox settles by webhook)',
-      body: table(await runCheckoutBench(stack, 60, 6)),
+      body: table(await enter('checkout', () => runCheckoutBench(stack, say, purchases, 20))),
     });
   }
 
@@ -74,7 +89,7 @@ try {
     say('invoice PDFs: warm pool vs a browser per invoice…');
     sections.push({
       title: "Invoice PDFs: the renderer's warm pool vs a browser launched per invoice (20 lines, concurrency 2)",
-      body: `${table(await runInvoiceRenderBench({ invoices: 40, lines: 20, concurrency: 2 }))}\n\nPeak RSS sums VmRSS over Chromium's processes, so shared pages count more than once: compare the modes, do not read it as real usage.`,
+      body: `${table(await enter('invoice', () => runInvoiceRenderBench({ invoices: 40, lines: 20, concurrency: 2 }), true))}\n\nPeak RSS sums VmRSS over Chromium's processes, so shared pages count more than once: compare the modes, do not read it as real usage.`,
     });
   }
 
@@ -83,7 +98,10 @@ try {
     say('events through one consumer…');
     const nats = await startBroker('test');
     try {
-      sections.push({ title: 'Events through one JetStream consumer', body: table(await runEventsBench(nats.url, 5_000, 8)) });
+      sections.push({
+        title: 'Events through one JetStream consumer',
+        body: table(await enter('events', () => runEventsBench(nats.url, 5_000, 8), true)),
+      });
     } finally {
       await nats.stop();
     }
@@ -93,7 +111,9 @@ try {
     say(`edge: persisted query by id vs query text, limits on and off, ${seconds} s per case in slices…`);
     sections.push({
       title: 'Edge: a partner persisted query by id vs the same query as text, query limits on and off',
-      body: await runEdgeBench(stack, say, seconds).then(({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`),
+      body: await enter('edge', () => runEdgeBench(stack, say, seconds), true).then(
+        ({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`,
+      ),
     });
   }
 
@@ -126,7 +146,9 @@ try {
     }
     say('recorded in bench/README.md');
   }
+  if (profiler) say(`profiles and summaries in ${profileDir} (open a .cpuprofile in Chrome DevTools or speedscope)`);
 } finally {
+  await profiler?.stop();
   await stack.close();
   await broker.stop();
   await db.stop();
