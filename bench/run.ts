@@ -26,6 +26,8 @@ if (!Number.isInteger(purchases) || purchases < 20)
 const record = process.argv.includes('--record');
 /** `--profile`: CPU profiles and CPU per request of every measured window (bench/profile.ts). */
 const profiling = process.argv.includes('--profile');
+// A profiled run pays for the profilers: its numbers are not the ones to record.
+if (profiling && record) throw new Error('--profile and --record do not go together: record from a run without profilers');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
 const SECTIONS = ['catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
