@@ -5,8 +5,18 @@ import { profiled } from './profile.js';
 
 const MAX_RETRIES = 5;
 
-/** A call that still failed with a retryable error after MAX_RETRIES: the buyer gives up on this purchase. */
-class GaveUp extends Error {}
+/**
+ * A purchase the buyer abandons: a call answered with an error that is not retryable (`code`), or still
+ * failed with a retryable one after MAX_RETRIES (`code` RETRIES_EXHAUSTED).
+ */
+class GaveUp extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * One GraphQL call through the gateway, as a guest. An error the gateway marks retryable (a subgraph
@@ -20,15 +30,17 @@ async function gql(stack: Stack, query: string, variables: Record<string, unknow
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: any; errors?: { message: string; extensions?: { retryable?: boolean } }[] };
+    const body = (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string; retryable?: boolean } }[] };
     if (!body.errors?.length) return body.data;
     const message = body.errors.map((e) => e.message).join('; ');
-    if (!body.errors.every((e) => e.extensions?.retryable === true)) throw new Error(message);
-    if (attempt >= MAX_RETRIES) throw new GaveUp(`${message} (after ${attempt} retries)`);
+    const fatal = body.errors.find((e) => e.extensions?.retryable !== true);
+    if (fatal) throw new GaveUp(fatal.extensions?.code ?? 'NO_CODE', message);
+    if (attempt >= MAX_RETRIES) throw new GaveUp('RETRIES_EXHAUSTED', `${message} (after ${attempt} retries)`);
     retries.count++;
   }
 }
 
+const paidCount = (r: Run) => r.latencies.length;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ADDRESS = { name: 'Bench Buyer', line1: '1 Loop Road', city: 'Localhost', postalCode: '12345', country: 'US' };
 
@@ -41,8 +53,8 @@ interface Run {
   retries: number;
   /** Orders not PAID within PAID_WITHIN_MS of payOrder (left out of the latencies). */
   unpaid: number;
-  /** Purchases abandoned because a call still failed after MAX_RETRIES. */
-  failed: number;
+  /** Purchases abandoned after an error (see GaveUp), by error code. */
+  failed: Map<string, number>;
 }
 
 /** One purchase: the ms from payOrder to PAID, or undefined when it was not PAID within PAID_WITHIN_MS. */
@@ -60,7 +72,7 @@ async function buyOnce(stack: Stack, productId: string, retries: { count: number
     retries,
   );
   const orderId = checkout.checkout.order?.id as string | undefined;
-  if (!orderId) throw new Error(`checkout failed: ${JSON.stringify(checkout.checkout.userErrors)}`);
+  if (!orderId) throw new GaveUp(`checkout: ${checkout.checkout.userErrors[0]?.code}`, JSON.stringify(checkout.checkout.userErrors));
   const payStarted = performance.now();
   const pay = await gql(
     stack,
@@ -68,7 +80,8 @@ async function buyOnce(stack: Stack, productId: string, retries: { count: number
     { input: { orderId, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
     retries,
   );
-  if (pay.payOrder.userErrors.length) throw new Error(`payOrder failed: ${JSON.stringify(pay.payOrder.userErrors)}`);
+  if (pay.payOrder.userErrors.length)
+    throw new GaveUp(`payOrder: ${pay.payOrder.userErrors[0].code}`, JSON.stringify(pay.payOrder.userErrors));
   while (performance.now() - payStarted <= PAID_WITHIN_MS) {
     const o = await gql(stack, 'query ($id: ID!) { order(id: $id) { status } }', { id: orderId }, retries);
     if (o.order.status === 'PAID') return performance.now() - payStarted;
@@ -86,11 +99,11 @@ const PAID_WITHIN_MS = 60_000;
  * payment.succeeded, order consumes it). Each concurrent buyer buys its own product, so the run measures
  * purchases, not contention on one product's stock (the contention bench does that).
  */
-async function purchase(stack: Stack, productIds: string[], flows: number): Promise<Run> {
+async function purchase(stack: Stack, say: (msg: string) => void, productIds: string[], flows: number): Promise<Run> {
   const latencies: number[] = [];
   const retries = { count: 0 };
   let unpaid = 0;
-  let failed = 0;
+  const failed = new Map<string, number>();
   let next = 0;
   const started = performance.now();
   const worker = async (productId: string) => {
@@ -102,7 +115,8 @@ async function purchase(stack: Stack, productIds: string[], flows: number): Prom
         else latencies.push(took);
       } catch (err) {
         if (!(err instanceof GaveUp)) throw err;
-        failed++;
+        if (!failed.has(err.code)) say(`a purchase failed: ${err.code}: ${err.message}`);
+        failed.set(err.code, (failed.get(err.code) ?? 0) + 1);
       }
     }
   };
@@ -137,19 +151,17 @@ export async function runCheckoutBench(
     'stored orders': stored,
     purchases: r.purchases,
     concurrency,
-    'purchases/s (cart → PAID)': ((r.purchases - r.unpaid - r.failed) / r.seconds).toFixed(1),
+    'purchases/s (cart → PAID)': (paidCount(r) / r.seconds).toFixed(1),
     'payOrder → PAID p50 ms': r.latencies.length ? Math.round(percentile(r.latencies, 50)) : '—',
     'payOrder → PAID p99 ms': r.latencies.length ? Math.round(percentile(r.latencies, 99)) : '—',
     'retried calls': r.retries,
     'not PAID within 60 s': r.unpaid,
-    'given up after 5 retries': r.failed,
-    'purchases/s vs fresh': base
-      ? ((r.purchases - r.unpaid - r.failed) / r.seconds / ((base.purchases - base.unpaid - base.failed) / base.seconds)).toFixed(2)
-      : '1.00',
+    'failed purchases': [...r.failed].map(([code, n]) => `${n} ${code}`).join(', ') || 0,
+    'purchases/s vs fresh': base ? (paidCount(r) / r.seconds / (paidCount(base) / base.seconds)).toFixed(2) : '1.00',
   });
   const fresh = await profiled(
     'purchases, fresh database',
-    () => purchase(stack, productIds, flows),
+    () => purchase(stack, say, productIds, flows),
     (r) => r.purchases,
   );
   say(`storing ${history} paid orders of last year with their movements, payments, invoices and notifications…`);
@@ -158,7 +170,7 @@ export async function runCheckoutBench(
   say(`stored ${docs} documents in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const after = await profiled(
     `purchases after ${history} stored orders`,
-    () => purchase(stack, productIds, flows),
+    () => purchase(stack, say, productIds, flows),
     (r) => r.purchases,
   );
   return [row('none of last year', fresh), row(`${history} of last year`, after, fresh)];
