@@ -2,10 +2,15 @@ import { CONTEXT_HEADER, signContext, type Signer } from '@shop/kit';
 import type { Stack } from '../e2e/support/stack.js';
 import { load, type LoadResult } from './lib.js';
 
-const LIST = { query: '{ products(first: 20, sort: PRICE_ASC) { totalCount edges { node { id name price { amount currency } } } } }' };
+const LIST = { query: '{ products(first: 20, sort: PRICE_ASC) { totalCount edges { node { id slug name price { amount currency } } } } }' };
 const BY_ID = (id: string) => ({
   query: 'query ($id: ID) { product(id: $id) { id name price { amount } categories { slug } } }',
   variables: { id },
+});
+
+const BY_SLUG = (slug: string) => ({
+  query: 'query ($slug: String) { product(slug: $slug) { id name price { amount } categories { slug } } }',
+  variables: { slug },
 });
 
 /** Product listing and product-by-id, through the gateway and straight at the subgraph (signed as the gateway would). */
@@ -15,11 +20,13 @@ export async function runCatalogBench(stack: Stack, signer: Signer, seconds: num
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(LIST),
   });
-  const id = ((await some.json()) as any).data.products.edges[7].node.id as string;
+  const seventh = ((await some.json()) as any).data.products.edges[7].node as { id: string; slug: string };
+  const id = seventh.id;
   const rows: Record<string, string | number>[] = [];
   for (const [name, body] of [
     ['products(first: 20)', LIST],
     ['product(id)', BY_ID(id)],
+    ['product(slug)', BY_SLUG(seventh.slug)],
   ] as const) {
     const viaGateway: LoadResult = await load(`${name} via gateway`, stack.gatewayUrl, body, { seconds });
     const straight: LoadResult = await load(`${name} direct`, stack.productUrl, body, {

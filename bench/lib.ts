@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { profiled } from './profile.js';
 
 export interface LoadResult {
   name: string;
@@ -27,15 +28,17 @@ export async function load(
 ): Promise<LoadResult> {
   assertLoopback(url);
   const headers = opts.headers;
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: opts.connections ?? 20,
-    duration: opts.seconds ?? 5,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    ...(headers ? { requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...headers() } }) }] } : {}),
-  });
+  const run = () =>
+    autocannon({
+      url,
+      method: 'POST',
+      connections: opts.connections ?? 20,
+      duration: opts.seconds ?? 5,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      ...(headers ? { requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...headers() } }) }] } : {}),
+    });
+  const result = await profiled(name, run, (r) => r.requests.total);
   return {
     name,
     requestsPerSec: Math.round(result.requests.average),

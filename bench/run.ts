@@ -18,9 +18,18 @@ import { runEventsBench } from './events.js';
 import { runInvoiceRenderBench } from './invoice.js';
 import { runListingBench } from './listing.js';
 import { table } from './lib.js';
+import { profiled, startProfiling } from './profile.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+/** Purchases per checkout run (concurrency 20), once on the fresh database and once after 10,000 stored orders. */
+const purchases = Number(process.env.BENCH_PURCHASES ?? 200);
+if (!Number.isInteger(purchases) || purchases < 20)
+  throw new Error(`BENCH_PURCHASES must be an integer ≥ 20, not ${process.env.BENCH_PURCHASES}`);
 const record = process.argv.includes('--record');
+/** `--profile`: CPU profiles and CPU per request of every measured window (bench/profile.ts). */
+const profiling = process.argv.includes('--profile');
+// A profiled run pays for the profilers: its numbers are not the ones to record.
+if (profiling && record) throw new Error('--profile and --record do not go together: record from a run without profilers');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
 const SECTIONS = ['db', 'catalog', 'listing', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
@@ -43,6 +52,13 @@ const onlyDb = picked.length > 0 && picked.every((s) => s === 'db');
 const db = onlyDb ? undefined : await startDatabase('test');
 const broker = onlyDb ? undefined : await startBroker('test');
 const stack = db && broker ? await startStack(db.url, broker.url) : undefined;
+const profileDir = join(ROOT, '.cache', 'bench', 'profiles');
+const profiler = profiling ? await startProfiling(profileDir) : undefined;
+/** Names the section the next profiled windows belong to; `whole` profiles the section as one window. */
+const enter = <T>(section: string, run: () => Promise<T>, whole = false): Promise<T> => {
+  if (profiler) profiler.section = section;
+  return whole ? profiled(section, run, () => 0) : run();
+};
 try {
   const kind = db ? (db.backend ? `${db.kind} on ${db.backend}` : db.kind) : `ferretdb (default backend ${dbBackend()})`;
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, database: ${kind}`;
@@ -61,7 +77,7 @@ try {
     say(`catalog: gateway vs direct, 20 connections, ${seconds} s each…`);
     sections.push({
       title: 'Catalog reads: through the gateway vs straight at the product subgraph',
-      body: table(await runCatalogBench(live(), live().signer, seconds)),
+      body: table(await enter('catalog', () => runCatalogBench(live(), live().signer, seconds))),
     });
   }
 
@@ -83,7 +99,7 @@ try {
     say('entity batching…');
     sections.push({
       title: 'Entity batching: database queries per `_entities` request',
-      body: table(await runEntityBatchingBench(live(), live().signer, [10, 50, 200])),
+      body: table(await enter('batching', () => runEntityBatchingBench(live(), live().signer, [10, 50, 200]), true)),
     });
   }
 
@@ -91,7 +107,7 @@ try {
     say('cart query with 1, 10 and 50 lines through the gateway…');
     sections.push({
       title: 'Cart query through the gateway (product calls per request must stay 1)',
-      body: table(await runCartBench(live(), say, { seconds })),
+      body: table(await enter('cart', () => runCartBench(live(), say, { seconds }))),
     });
   }
 
@@ -99,7 +115,7 @@ try {
     say('whole purchases: cart → checkout → payOrder → PAID…');
     sections.push({
       title: 'Purchases end to end through the gateway (payment sandbox settles by webhook)',
-      body: table(await runCheckoutBench(live(), 60, 6)),
+      body: table(await enter('checkout', () => runCheckoutBench(live(), say, purchases, 20))),
     });
   }
 
@@ -107,7 +123,7 @@ try {
     say('invoice PDFs: warm pool vs a browser per invoice…');
     sections.push({
       title: "Invoice PDFs: the renderer's warm pool vs a browser launched per invoice (20 lines, concurrency 2)",
-      body: `${table(await runInvoiceRenderBench({ invoices: 40, lines: 20, concurrency: 2 }))}\n\nPeak RSS sums VmRSS over Chromium's processes, so shared pages count more than once: compare the modes, do not read it as real usage.`,
+      body: `${table(await enter('invoice', () => runInvoiceRenderBench({ invoices: 40, lines: 20, concurrency: 2 }), true))}\n\nPeak RSS sums VmRSS over Chromium's processes, so shared pages count more than once: compare the modes, do not read it as real usage.`,
     });
   }
 
@@ -116,7 +132,10 @@ try {
     say('events through one consumer…');
     const nats = await startBroker('test');
     try {
-      sections.push({ title: 'Events through one JetStream consumer', body: table(await runEventsBench(nats.url, 5_000, 8)) });
+      sections.push({
+        title: 'Events through one JetStream consumer',
+        body: table(await enter('events', () => runEventsBench(nats.url, 5_000, 8), true)),
+      });
     } finally {
       await nats.stop();
     }
@@ -126,7 +145,9 @@ try {
     say(`edge: persisted query by id vs query text, limits on and off, ${seconds} s per case in slices…`);
     sections.push({
       title: 'Edge: a partner persisted query by id vs the same query as text, query limits on and off',
-      body: await runEdgeBench(live(), say, seconds).then(({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`),
+      body: await enter('edge', () => runEdgeBench(live(), say, seconds), true).then(
+        ({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`,
+      ),
     });
   }
 
@@ -159,7 +180,9 @@ try {
     }
     say('recorded in bench/README.md');
   }
+  if (profiler) say(`profiles and summaries in ${profileDir} (open a .cpuprofile in Chrome DevTools or speedscope)`);
 } finally {
+  await profiler?.stop();
   await stack?.close();
   await broker?.stop();
   await db?.stop();
