@@ -52,7 +52,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     for (const [name, value] of Object.entries(subgraphHeaders(this.signer, this.audience, ctx))) headers.set(name, value);
     // Fetches of a query may share one request with the same caller's identical fetch (sharing.ts);
     // every fetch of a mutation goes out on its own.
-    if (ctx && this.share && incoming?.operation.operation === OperationTypeNode.QUERY) headers.set(SHARE_KEY_HEADER, callerKey(ctx.caller));
+    if (ctx && this.share && incoming?.operation.operation === OperationTypeNode.QUERY)
+      headers.set(SHARE_KEY_HEADER, callerKey(ctx.caller));
   }
 
   /** A non-2xx answer: the subgraph's own refusal of a field, or an internal error (see subgraphHttpError). */
