@@ -15,13 +15,14 @@ import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
 import { EDGE_NOTE, runEdgeBench } from './edge.js';
 import { runEventsBench } from './events.js';
 import { runInvoiceRenderBench } from './invoice.js';
+import { PEERS_NOTE, runPeersBench } from './peers.js';
 import { table } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const record = process.argv.includes('--record');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
-const SECTIONS = ['catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
+const SECTIONS = ['catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge', 'peers'] as const;
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = picked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) throw new Error(`unknown bench section ${unknown.join(', ')}; one of: ${SECTIONS.join(', ')}`);
@@ -94,6 +95,14 @@ try {
     sections.push({
       title: 'Edge: a partner persisted query by id vs the same query as text, query limits on and off',
       body: await runEdgeBench(stack, say, seconds).then(({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`),
+    });
+  }
+
+  if (want('peers')) {
+    say(`peers: ours vs vanilla @apollo/gateway vs Hive Gateway, ${seconds} s per case in slices…`);
+    sections.push({
+      title: 'Peers: ours vs vanilla @apollo/gateway vs Hive Gateway over the same subgraphs',
+      body: await runPeersBench(stack, say, seconds).then(({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${PEERS_NOTE}`),
     });
   }
 
