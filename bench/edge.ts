@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import autocannon from 'autocannon';
 import { createLogger, REQUEST_ID_HEADER, type RunningServer } from '@shop/kit';
 import * as gateway from '@shop/gateway';
 import type { Stack } from '../e2e/support/stack.js';
-import { assertLoopback } from './lib.js';
+import { Samples, slice, type Measured } from './slices.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Slices per case and side, in alternating order (A B … B A A B … B A). */
@@ -113,7 +112,14 @@ export async function runEdgeBench(
         const order = round % 2 ? [...combos].reverse() : combos;
         for (const { c, s } of order) {
           const into = samples.get(`${c.name}/${s.limits}`)!;
-          const r = await slice(s.url, c, seconds / ROUNDS, into);
+          const load = {
+            body: c.body,
+            next: c.unique ? () => bodyOf(c, fresh++) : undefined,
+            headers: c.headers,
+            connections: c.connections,
+            rampMs: c.rampMs ?? RAMP_MS,
+          };
+          const r = await slice(s.url, load, seconds / ROUNDS, into);
           if (r.errors || r.non2xx) throw new Error(`${c.name}, limits ${s.limits}: ${r.errors} errors, ${r.non2xx} non-2xx responses`);
         }
       }
@@ -248,66 +254,4 @@ async function serialPairs(on: string, off: string, c: Case): Promise<Record<str
     'limits off median ms': b.toFixed(2),
     'on − off µs': Math.round((a - b) * 1000),
   };
-}
-
-/** One case's slices: the latencies of all, and each slice's throughput. */
-class Samples {
-  latencies: number[] = [];
-  rates: number[] = [];
-  /** Requests/s is the median of the slices' (a slice that met a burst of other load on the machine does not move it); latencies are pooled. */
-  result(): Measured {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
-    const rates = [...this.rates].sort((a, b) => a - b);
-    const mid = rates.length / 2;
-    const median = rates.length % 2 ? rates[Math.floor(mid)]! : (rates[mid - 1]! + rates[mid]!) / 2;
-    return { requestsPerSec: Math.round(median), p50: at(0.5), p99: at(0.99) };
-  }
-}
-
-interface Measured {
-  requestsPerSec: number;
-  p50: number;
-  p99: number;
-}
-
-/**
- * One bounded autocannon run (loopback only), like `load` in lib.ts; with `into`, the responses that
- * complete after the ramp and their time are added there (steady state: a slice that starts with no
- * request in flight would otherwise count one latency's worth of time with no responses). Unique-text
- * cases get a new body per request.
- */
-async function slice(url: string, c: Case, measured: number, into?: Samples): Promise<{ errors: number; non2xx: number }> {
-  assertLoopback(url);
-  const latencies: number[] = [];
-  let from = Infinity;
-  let to = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        method: 'POST',
-        connections: c.connections ?? 20,
-        duration: measured + (c.rampMs ?? RAMP_MS) / 1000,
-        // Stops within 0.1 s of `duration` (at the default 1 s sampling it rounds up to whole seconds).
-        sampleInt: 100,
-        headers: { 'content-type': 'application/json', ...c.headers },
-        body: JSON.stringify(c.body),
-        ...(c.unique ? { requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(bodyOf(c, fresh++)) }) }] } : {}),
-      },
-      (err: unknown, res) => (err ? reject(err instanceof Error ? err : new Error('autocannon failed', { cause: err })) : resolve(res)),
-    );
-    from = performance.now() + (c.rampMs ?? RAMP_MS);
-    instance.on('response', (_client, _status, _bytes, ms) => {
-      const now = performance.now();
-      if (now < from) return;
-      latencies.push(ms);
-      to = now;
-    });
-  });
-  if (into) {
-    into.rates.push(to > from ? latencies.length / ((to - from) / 1000) : 0);
-    into.latencies.push(...latencies);
-  }
-  return { errors: result.errors + result.timeouts, non2xx: result.non2xx };
 }

@@ -17,6 +17,7 @@ import { EDGE_NOTE, runEdgeBench } from './edge.js';
 import { runEventsBench } from './events.js';
 import { runInvoiceRenderBench } from './invoice.js';
 import { runListingBench } from './listing.js';
+import { PEERS_NOTE, runPeersBench } from './peers.js';
 import { table } from './lib.js';
 import { profiled, startProfiling } from './profile.js';
 
@@ -32,7 +33,7 @@ const profiling = process.argv.includes('--profile');
 if (profiling && record) throw new Error('--profile and --record do not go together: record from a run without profilers');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
-const SECTIONS = ['db', 'catalog', 'listing', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
+const SECTIONS = ['db', 'catalog', 'listing', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge', 'peers'] as const;
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = picked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) throw new Error(`unknown bench section ${unknown.join(', ')}; one of: ${SECTIONS.join(', ')}`);
@@ -147,6 +148,16 @@ try {
       title: 'Edge: a partner persisted query by id vs the same query as text, query limits on and off',
       body: await enter('edge', () => runEdgeBench(live(), say, seconds), true).then(
         ({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`,
+      ),
+    });
+  }
+
+  if (want('peers')) {
+    say(`peers: ours vs vanilla @apollo/gateway vs Hive Gateway, ${seconds} s per case in slices…`);
+    sections.push({
+      title: 'Peers: ours vs vanilla @apollo/gateway vs Hive Gateway over the same subgraphs',
+      body: await enter('peers', () => runPeersBench(live(), say, seconds), true).then(
+        ({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${PEERS_NOTE}`,
       ),
     });
   }

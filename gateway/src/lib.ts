@@ -3,6 +3,9 @@ export { loadConfig, type GatewayConfig } from './config.js';
 export { buildGateway, type Gateway, type GatewayOptions } from './server.js';
 export { createAuthenticator, signDevToken } from './auth.js';
 export { API_KEY_HEADER } from './edge.js';
+export { subgraphHeaders } from './datasource.js';
+export type { GatewayContext } from './context.js';
+export type { SharingStats } from './sharing.js';
 export { invoicePdfRoute } from './invoice-pdf.js';
 export { queryLimits } from './limits.js';
 export {

@@ -27,6 +27,7 @@ import { DEFAULT_MANIFEST, loadSafelist, type Safelist } from './partners/manife
 import { partnerPlugin } from './partners/plugin.js';
 import { partnerModels } from './partners/registry.js';
 import { RateLimiter } from './rate-limit.js';
+import { sharedFetcher, sharingGateway, type Fetcher, type SharingStats } from './sharing.js';
 import { closeRedis, connectRedis } from './redis.js';
 
 export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -38,11 +39,15 @@ export interface Gateway {
   subgraphs: Record<string, string>;
   /** Writes the partner usage counted so far (it is also written every PARTNER_USAGE_FLUSH and at shutdown). */
   flushUsage: () => Promise<void>;
+  /** How many operations and subgraph fetches joined an identical one in flight, since start. */
+  sharing: () => SharingStats;
 }
 
 export interface GatewayOptions {
   /** Query limits (GraphQL Armor, list lengths) are always on; `false` exists only so `bench/` can measure their cost. */
   limits?: boolean;
+  /** In-flight deduplication (sharing.ts) is always on; `false` exists only so `bench/` can measure it. */
+  share?: boolean;
 }
 
 export async function buildGateway(config: GatewayConfig, log: Logger, opts: GatewayOptions = {}): Promise<Gateway> {
@@ -58,14 +63,18 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
   const subgraphs: Record<string, string> = {};
   // One keep-alive pool with bounded sockets for all subgraph calls (Apollo's gateway-performance advice).
   const pooled = fetcher.defaults({ maxSockets: config.MAX_SUBGRAPH_SOCKETS, retry: false, timeout: config.SUBGRAPH_TIMEOUT_MS });
-  const gateway = new ApolloGateway({
+  const share = opts.share !== false;
+  const fetches = sharedFetcher(pooled as unknown as Fetcher);
+  const apollo = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH ?? DEFAULT_SUPERGRAPH, 'utf8'),
     buildService: ({ name, url }) => {
       const target = overrides[name] ?? url!;
       subgraphs[name] = target;
-      return new SignedDataSource({ name, url: target, fetcher: pooled as never, signer: config.SIGNING_KEY, log });
+      const fetch = share ? fetches.fetch : (pooled as unknown as Fetcher);
+      return new SignedDataSource({ name, url: target, fetcher: fetch, signer: config.SIGNING_KEY, log, share });
     },
   });
+  const gateway = share ? sharingGateway(apollo, log) : apollo;
 
   // Partner admission waits on this database: in an outage, answer 503 within 2 s rather than hold requests for 10.
   const conn = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { timeoutMs: 2_000 });
@@ -128,7 +137,7 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
       name: 'subgraphs',
       check: async () => {
         if (Date.now() - lastCheck.at > 5_000) {
-          const ok = await gateway.serviceHealthCheck().then(
+          const ok = await apollo.serviceHealthCheck().then(
             () => true,
             () => false,
           );
@@ -170,6 +179,7 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     app,
     subgraphs,
     flushUsage: () => usage.flush(),
+    sharing: () => ({ operationsJoined: 'joined' in gateway ? gateway.joined() : 0, fetchesJoined: fetches.joined() }),
     listen: (port, host = '127.0.0.1') =>
       listen(httpServer, port, host, async () => {
         await server.stop();
