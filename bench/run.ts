@@ -18,6 +18,12 @@ import { runInvoiceRenderBench } from './invoice.js';
 import { table } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+/** `BENCH_CART_SIZES=10` measures only the 10-line cart (comma-separated line counts; default 1,10,50). */
+const cartSizes = (process.env.BENCH_CART_SIZES ?? '1,10,50').split(',').map((n) => {
+  const size = Number(n.trim());
+  if (!Number.isInteger(size) || size < 1 || size > 50) throw new Error(`BENCH_CART_SIZES: ${n} is not a line count from 1 to 50`);
+  return size;
+});
 const record = process.argv.includes('--record');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
@@ -55,10 +61,10 @@ try {
   }
 
   if (want('cart')) {
-    say('cart query with 1, 10 and 50 lines through the gateway…');
+    say(`cart query with ${cartSizes.join(', ')} lines through the gateway…`);
     sections.push({
       title: 'Cart query through the gateway (product calls per request must stay 1)',
-      body: table(await runCartBench(stack, say, { seconds })),
+      body: table(await runCartBench(stack, say, { seconds, sizes: cartSizes, databasePid: db.process?.pid })),
     });
   }
 
