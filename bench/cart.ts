@@ -154,7 +154,8 @@ export async function runCartBench(
         'req/s': result.requestsPerSec,
         'p50 ms': result.p50,
         'p99 ms': result.p99,
-        'db CPU ms/request': dbBefore !== undefined && dbAfter !== undefined && requests > 0 ? ((dbAfter - dbBefore) / requests).toFixed(1) : 'n/a',
+        'db CPU ms/request':
+          dbBefore !== undefined && dbAfter !== undefined && requests > 0 ? ((dbAfter - dbBefore) / requests).toFixed(1) : 'n/a',
         'snapshot calls (one request)': single.cart,
         '_entities batches (one request)': single.gateway,
         'snapshot calls/request under load': perRequest(productAfter.cart - productBefore.cart),
