@@ -67,3 +67,39 @@ describe('findAllBy', () => {
     expect(found.map((docs) => docs.map((d) => d._id))).toEqual([['b'], [], ['c', 'a'], ['b']]);
   });
 });
+
+describe('what findByIds and findAllBy ask the database (a pushdown regression guard, not a timing test)', () => {
+  /** The filters mongoose sends while `run` runs. */
+  async function filtersOf(run: () => Promise<unknown>): Promise<{ collection: string; filter: Record<string, unknown> }[]> {
+    const seen: { collection: string; filter: Record<string, unknown> }[] = [];
+    conn.set('debug', (collection: string, method: string, filter: unknown) => {
+      if (method === 'find' || method === 'findOne') seen.push({ collection, filter: filter as Record<string, unknown> });
+    });
+    try {
+      await run();
+    } finally {
+      conn.set('debug', false);
+    }
+    return seen;
+  }
+
+  it('probes each id with { _id: id }, which the database answers without a full scan', async () => {
+    const seen = await filtersOf(() => findByIds<ItemDoc, string>(Item, ['a', 'b', 'a']));
+    expect(seen.map((s) => s.filter).sort((x, y) => String(x._id).localeCompare(String(y._id)))).toEqual([{ _id: 'a' }, { _id: 'b' }]);
+    const ferret = 'ferretdbVersion' in (await conn.db!.admin().command({ buildInfo: 1 }));
+    for (const { collection, filter } of seen) {
+      const plan = await conn.db!.command({ explain: { find: collection, filter }, verbosity: 'queryPlanner' });
+      // FerretDB says whether the filter reached SQL; MongoDB answers an _id equality from the _id index.
+      if (ferret) expect(plan.filterPushdown).toBe(true);
+      else expect(JSON.stringify(plan.queryPlanner)).not.toContain('COLLSCAN');
+    }
+  });
+
+  it('probes each key of findAllBy with a plain top-level equality, never an operator', async () => {
+    const seen = await filtersOf(() => findAllBy<ItemDoc, string>(Item, 'owner', ['x', 'y', 'x'], { n: 1 }));
+    expect(seen.map((s) => s.filter).sort((a, b) => String(a.owner).localeCompare(String(b.owner)))).toEqual([
+      { owner: 'x' },
+      { owner: 'y' },
+    ]);
+  });
+});
