@@ -26,6 +26,12 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const purchases = Number(process.env.BENCH_PURCHASES ?? 200);
 if (!Number.isInteger(purchases) || purchases < 20)
   throw new Error(`BENCH_PURCHASES must be an integer ≥ 20, not ${process.env.BENCH_PURCHASES}`);
+/** `BENCH_CART_SIZES=10` measures only the 10-line cart (comma-separated line counts; default 1,10,50). */
+const cartSizes = (process.env.BENCH_CART_SIZES ?? '1,10,50').split(',').map((n) => {
+  const size = Number(n.trim());
+  if (!Number.isInteger(size) || size < 1 || size > 50) throw new Error(`BENCH_CART_SIZES: ${n} is not a line count from 1 to 50`);
+  return size;
+});
 const record = process.argv.includes('--record');
 /** `--profile`: CPU profiles and CPU per request of every measured window (bench/profile.ts). */
 const profiling = process.argv.includes('--profile');
@@ -105,10 +111,10 @@ try {
   }
 
   if (want('cart')) {
-    say('cart query with 1, 10 and 50 lines through the gateway…');
+    say(`cart query with ${cartSizes.join(', ')} lines through the gateway…`);
     sections.push({
       title: 'Cart query through the gateway (product calls per request must stay 1)',
-      body: table(await enter('cart', () => runCartBench(live(), say, { seconds }))),
+      body: table(await enter('cart', () => runCartBench(live(), say, { seconds, sizes: cartSizes, databasePid: db?.process?.pid }))),
     });
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import type { Connection, Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureIndexes } from '@shop/kit';
 import { runScript, waitFor, type NatsInstance } from '@shop/harness';
 import {
@@ -8,6 +8,7 @@ import {
   listQuarantined,
   mongoOutboxStore,
   outboxDoc,
+  outboxFields,
   startConsumer,
   startOutboxRelay,
   type EventEnvelope,
@@ -215,5 +216,55 @@ describe('outbox relay', () => {
     await broker.nc.flush();
     expect((await Outbox.findById(after.id).lean())?.publishedAt).toBeNull();
     await Outbox.deleteOne({ _id: after.id });
+  });
+});
+
+describe('how the relay finds pending records (docs/design.md §6, "Hot reads")', () => {
+  it('flags a record to publish at insert, clears the flag once published, and adopts records written before the flag', async () => {
+    const tag = tagOf('flag');
+    // A service's own record type: outboxFields derive the flag from `event` and `publishedAt`.
+    interface RecordDoc {
+      _id: string;
+      event: unknown;
+      publishedAt: Date | null;
+      at: Date;
+    }
+    const Record = conn.model<RecordDoc>(
+      'FlaggedRecord',
+      new Schema<RecordDoc>({ _id: String, at: Date, ...outboxFields }, { collection: 'flagged_records', versionKey: false }),
+    );
+    const now = new Date();
+    const toPublish = orderPaid(tag);
+    const legacy = orderPaid(tag);
+    await Record.create({ _id: 'r1', event: toPublish, publishedAt: null, at: now });
+    await Record.create({ _id: 'r2', event: null, publishedAt: now, at: now }); // nothing to publish: born published
+    // Written before the flag existed (no `unpublished` field), never published.
+    await Record.collection.insertOne({
+      _id: 'r0' as never,
+      event: legacy,
+      publishedAt: null,
+      quarantinedAt: null,
+      at: new Date(now.getTime() - 1),
+    });
+    const flags = async () =>
+      Object.fromEntries((await Record.collection.find({}).toArray()).map((d) => [String(d._id), d.unpublished as unknown]));
+    expect(await flags()).toEqual({ r0: undefined, r1: true, r2: false });
+
+    const store = mongoOutboxStore(Record, { orderField: 'at' });
+    expect((await store.pending(10)).map((e) => e.id)).toEqual(['r1']); // only flagged records are read
+
+    const relay = startOutboxRelay({ store, js: broker.js, log, intervalMs: 60_000 });
+    try {
+      await relay.flush();
+      await waitFor('both events consumed', () => receivedIds(tag).length === 2);
+      expect(receivedIds(tag)).toEqual([legacy.id, toPublish.id]); // the adopted one is older: it goes first
+      expect(await flags()).toEqual({ r0: false, r1: false, r2: false });
+      expect(await store.pending(10)).toEqual([]);
+      relay.kick();
+      await relay.flush();
+      expect(receivedIds(tag)).toEqual([legacy.id, toPublish.id]); // each exactly once
+    } finally {
+      await relay.stop();
+    }
   });
 });

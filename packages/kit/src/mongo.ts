@@ -62,11 +62,39 @@ export function isDuplicateKey(err: unknown, index?: string): boolean {
 /** Readiness probe for a connection. */
 export const isConnected = (conn: Connection): boolean => conn.readyState === mongoose.ConnectionStates.connected;
 
+/** A key's identity for deduplication: strings as they are, ObjectIds by their hex. */
+const keyOf = (k: unknown): string => (typeof k === 'string' ? k : String(k));
+
 /**
- * One query for a batch of ids. A batch of one asks `{ _id: id }` rather than `{ _id: { $in: [id] } }`:
- * same result, but FerretDB's SQLite backend pushes only `_id` equality down to SQL
- * (docs/platform.md §1), which made a single lookup ~8× faster here.
+ * Documents by `_id`, in key order, null for misses (a repeated id gets the same document). One
+ * `{ _id: id }` equality probe per distinct id, all in parallel, never `{ _id: { $in } }`: FerretDB
+ * pushes no `$in` down on either backend, so `$in` reads the whole collection, while an equality probe
+ * is pushed down (docs/platform.md §1) and costs the same however large the collection grows
+ * (docs/design.md §6, "Hot reads"). Batches here are small (a cart's lines, one `_entities` batch).
  */
-export function findByIds<T, K>(model: Model<T>, ids: readonly K[]) {
-  return model.find(ids.length === 1 ? { _id: ids[0] } : { _id: { $in: ids } });
+export async function findByIds<T, K>(model: Model<T>, ids: readonly K[]): Promise<(T | null)[]> {
+  const found = await findEach(ids, (id) => model.findOne({ _id: id }).lean<T>().exec());
+  return ids.map((id) => found.get(keyOf(id)) ?? null);
+}
+
+/**
+ * Every document whose top-level `field` equals each key, grouped by key in key order (`[]` for a key
+ * with none): one equality probe per distinct key in parallel, for the same reason as `findByIds`.
+ * `sort` orders each key's documents (sorting a handful of one key's documents costs nothing).
+ */
+export async function findAllBy<T, K>(model: Model<T>, field: string, keys: readonly K[], sort?: Record<string, 1 | -1>): Promise<T[][]> {
+  const found = await findEach(keys, (key) => {
+    const q = model.find({ [field]: key } as never);
+    return (sort ? q.sort(sort) : q).lean<T[]>().exec();
+  });
+  return keys.map((k) => found.get(keyOf(k)) ?? []);
+}
+
+/** Runs `probe` once per distinct key, all in parallel; results by key identity. */
+async function findEach<K, R>(keys: readonly K[], probe: (key: K) => Promise<R>): Promise<Map<string, R>> {
+  const distinct = new Map<string, K>();
+  for (const k of keys) distinct.set(keyOf(k), k);
+  const entries = [...distinct];
+  const results = await Promise.all(entries.map(([, k]) => probe(k)));
+  return new Map(entries.map(([id], i) => [id, results[i]!]));
 }

@@ -9,7 +9,7 @@ import {
   type UserError,
 } from '@shop/kit';
 import { diffLines, effectiveStatus, type CartState } from './domain.js';
-import type { CartDoc, CartModels, CartStatus, ChangeDoc, LineState } from './model.js';
+import type { CartDoc, CartModels, CartStatus, ChangeDoc, HeadDoc, LineState } from './model.js';
 
 /**
  * The carts' persistence (docs/design.md §6), the same technique as product's stock ledger.
@@ -95,9 +95,13 @@ export class CartStore {
   async load(ids: readonly string[]): Promise<Map<string, CartState>> {
     const out = new Map<string, CartState>();
     if (ids.length === 0) return out;
-    const [headers, heads] = await Promise.all([findByIds(this.m.Cart, ids).lean(), findByIds(this.m.Head, ids).lean()]);
+    const [found, foundHeads] = await Promise.all([
+      findByIds<CartDoc, string>(this.m.Cart, ids),
+      findByIds<HeadDoc, string>(this.m.Head, ids),
+    ]);
+    const headers = found.filter((h): h is CartDoc => h !== null);
     const known = new Map(headers.map((h) => [h._id, 0]));
-    for (const h of heads) known.set(h._id, h.version);
+    for (const h of foundHeads) if (h) known.set(h._id, h.version);
     for (const h of headers) out.set(h._id, initialState(h));
     let wanted = headers.flatMap((h) => {
       const v = known.get(h._id)!;
@@ -236,13 +240,9 @@ export class CartStore {
     await this.m.Cart.updateOne({ _id: cartId }, { $set: { sweptAt: now } });
   }
 
-  /**
-   * Changes by id. A few ids (one cart: its head version and the next) are asked one by one, in
-   * parallel: FerretDB's SQLite backend pushes only `_id` equality down and scans for `$in`.
-   */
+  /** Changes by id, one `_id` equality probe each: the change log grows with every cart edit. */
   private async changes(ids: readonly string[]): Promise<ChangeDoc[]> {
-    if (ids.length > 4) return findByIds(this.m.Change, ids).lean();
-    return (await Promise.all(ids.map((id) => findByIds(this.m.Change, [id]).lean()))).flat();
+    return (await findByIds<ChangeDoc, string>(this.m.Change, ids)).filter((c): c is ChangeDoc => c !== null);
   }
 
   private expiry(from: Date): Date {

@@ -35,6 +35,9 @@ export function invoiceOutbox(m: InvoiceModels): OutboxStore {
     quarantine(id, reason) {
       return (id.startsWith('i:') ? issued : rendered).quarantine(id.slice(2), reason);
     },
+    async adopt() {
+      return (await issued.adopt()) + (await rendered.adopt());
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import { addressSchema, type Address } from '@shop/kit';
  * the unique `orderId` (one invoice per order: a second `order.paid` collides), the unique
  * `(year, seq)` (the gapless number), the immutable snapshot, and `event` (`shop.invoice.issued.v1`)
  * with `publishedAt: null` as its outbox entry. Nothing updates it afterwards except the relay's
- * `publishedAt`. Its PDF is a separate document (see pdf-store.ts); READY means "the PDF exists".
+ * `publishedAt` and `unpublished`. Its PDF is a separate document (see pdf-store.ts); READY means "the PDF exists".
  */
 
 export type PartyAddress = Address;
@@ -102,7 +102,7 @@ const invoiceSchema = new Schema<InvoiceDoc>(
 invoiceSchema.index({ orderId: 1 }, { unique: true });
 invoiceSchema.index({ year: 1, seq: 1 }, { unique: true });
 invoiceSchema.index({ issuedAt: -1, _id: -1 });
-invoiceSchema.index({ publishedAt: 1, issuedAt: 1 });
+invoiceSchema.index({ unpublished: 1, issuedAt: 1 });
 
 /** A stored PDF: one per invoice (`_id` = invoice id), replaced on re-rendering. */
 export interface PdfDoc {

@@ -50,8 +50,12 @@ export function mongoPdfStore(Pdf: Model<PdfDoc>): PdfStore {
     async stored(invoiceIds) {
       const out = new Map<string, StoredPdf>();
       if (invoiceIds.length === 0) return out;
-      const docs = await Pdf.collection.find({ _id: { $in: invoiceIds as never[] } }, { projection: { data: 0 } }).toArray();
-      for (const d of docs) out.set(String(d._id), { bytes: d.bytes as number, sha256: d.sha256 as string, storedAt: d.storedAt as Date });
+      // One `_id` probe per invoice, never `$in` (which reads every stored PDF): docs/design.md §6, "Hot reads".
+      const found = await Promise.all(
+        [...new Set(invoiceIds)].map((id) => Pdf.collection.findOne({ _id: id as never }, { projection: { data: 0 } })),
+      );
+      for (const d of found)
+        if (d) out.set(String(d._id), { bytes: d.bytes as number, sha256: d.sha256 as string, storedAt: d.storedAt as Date });
       return out;
     },
   };

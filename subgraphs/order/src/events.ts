@@ -1,5 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import {
+  adoptUnflagged,
+  markRecordPublished,
   pendingFilter,
   quarantineRecord,
   startServiceConsumers,
@@ -25,7 +27,8 @@ import type { OrderStore } from './store.js';
 /**
  * The outbox over both kinds of record: the order documents (`order.placed`) and the transitions
  * (everything after). Read together, oldest first, so an order's events are published in the order
- * they happened (`placed` before `cancelled`). Entry ids are prefixed with the collection.
+ * they happened (`placed` before `cancelled`). Entry ids are prefixed with the collection. Each read
+ * is the `{ unpublished: true }` equality, so it costs the pending records, not every order ever placed.
  */
 export function orderOutbox(m: OrderModels): OutboxStore {
   return {
@@ -53,11 +56,13 @@ export function orderOutbox(m: OrderModels): OutboxStore {
     },
     async markPublished(id) {
       // The relay is the only writer of publishedAt (docs/design.md §6), so a plain update is safe.
-      const collection = id.startsWith('o:') ? m.Order.collection : m.Transition.collection;
-      await collection.updateOne({ _id: id.slice(2) as never }, { $set: { publishedAt: new Date() } });
+      await markRecordPublished(id.startsWith('o:') ? m.Order.collection : m.Transition.collection, id.slice(2));
     },
     async quarantine(id, reason) {
       await quarantineRecord(id.startsWith('o:') ? m.Order.collection : m.Transition.collection, id.slice(2), reason);
+    },
+    async adopt() {
+      return (await adoptUnflagged(m.Order.collection)) + (await adoptUnflagged(m.Transition.collection));
     },
   };
 }

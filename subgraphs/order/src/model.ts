@@ -8,7 +8,7 @@ import { addressSchema, type Address } from '@shop/kit';
  *
  * An order is a document written once at checkout (version 0: PENDING_PAYMENT) plus an append-only
  * log of transitions (versions 1, 2, …); its current state is the newest record. Nothing a request
- * does updates either in place: the only in-place writes are `publishedAt` (by the outbox relay, its
+ * does updates either in place: the only in-place writes are `publishedAt`/`unpublished` (by the outbox relay, its
  * one writer) and a deadline's `sweptAt` (by the payment-timeout sweeper, its one writer).
  */
 
@@ -142,7 +142,7 @@ orderSchema.index({ year: 1, seq: 1 }, { unique: true });
 orderSchema.index({ cartId: 1, idempotencyKey: 1 }, { unique: true });
 orderSchema.index({ createdAt: -1, _id: -1 });
 orderSchema.index({ customerId: 1, createdAt: -1, _id: -1 });
-orderSchema.index({ publishedAt: 1, createdAt: 1 });
+orderSchema.index({ unpublished: 1, createdAt: 1 });
 
 const transitionSchema = new Schema<TransitionDoc>(
   {
@@ -170,7 +170,7 @@ transitionSchema.index({ sourceEventId: 1 }, { unique: true });
 transitionSchema.index({ orderId: 1, version: 1 });
 transitionSchema.index({ kind: 1, status: 1, orderCreatedAt: -1, orderId: -1 });
 transitionSchema.index({ kind: 1, from: 1, orderId: 1 });
-transitionSchema.index({ publishedAt: 1, at: 1 });
+transitionSchema.index({ unpublished: 1, at: 1 });
 
 const deadlineSchema = new Schema<DeadlineDoc>(
   {

@@ -1,4 +1,4 @@
-import { ConflictError, contentionPause, findByIds, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
+import { ConflictError, contentionPause, findAllBy, findByIds, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
 import { orderNumber, stateOf, type OrderState } from './domain.js';
 import type { DeadlineDoc, OrderDoc, OrderModels, OrderStatus, TransitionDoc, TransitionKind } from './model.js';
 
@@ -46,19 +46,20 @@ export class OrderStore {
 
   constructor(readonly m: OrderModels) {}
 
-  /** Current states of many orders: one query for the documents, one for their transitions. */
+  /**
+   * Current states of many orders: per order, the document by `_id` and its transitions by `orderId`,
+   * equality probes only (docs/design.md §6, "Hot reads"), so the cost does not grow with the orders stored.
+   */
   async load(ids: readonly string[]): Promise<Map<string, OrderState>> {
     const out = new Map<string, OrderState>();
     if (ids.length === 0) return out;
     const [orders, transitions] = await Promise.all([
-      findByIds(this.m.Order, ids).lean(),
-      this.m.Transition.find(ids.length === 1 ? { orderId: ids[0] } : { orderId: { $in: ids } })
-        .sort({ version: 1 })
-        .lean(),
+      findByIds<OrderDoc, string>(this.m.Order, ids),
+      findAllBy<TransitionDoc, string>(this.m.Transition, 'orderId', ids, { version: 1 }),
     ]);
-    const byOrder = new Map<string, TransitionDoc[]>();
-    for (const t of transitions) byOrder.set(t.orderId, [...(byOrder.get(t.orderId) ?? []), t]);
-    for (const o of orders) out.set(o._id, stateOf(o, byOrder.get(o._id) ?? []));
+    orders.forEach((o, i) => {
+      if (o) out.set(o._id, stateOf(o, transitions[i]!));
+    });
     return out;
   }
 

@@ -7,7 +7,7 @@ import { outboxFields } from '@shop/events';
  *
  * A payment is a document written once by payOrder (version 0: PENDING) carrying its unique
  * `(orderId, idempotencyKey)`, plus an append-only log of records `<paymentId>:<version>`; its current
- * state is the newest record. Nothing is updated in place except `publishedAt` (by the outbox relay).
+ * state is the newest record. Nothing is updated in place except `publishedAt` and `unpublished` (by the outbox relay).
  */
 
 export type PaymentStatus = 'PENDING' | 'REQUIRES_ACTION' | 'SUCCEEDED' | 'FAILED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
@@ -136,7 +136,7 @@ const recordSchema = new Schema<RecordDoc>(
 recordSchema.index({ sourceEventId: 1 }, { unique: true });
 recordSchema.index({ paymentId: 1, version: 1 });
 recordSchema.index({ orderId: 1 });
-recordSchema.index({ publishedAt: 1, at: 1 });
+recordSchema.index({ unpublished: 1, at: 1 });
 
 const slotSchema = new Schema<SlotDoc>(
   {

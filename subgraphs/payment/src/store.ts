@@ -1,4 +1,4 @@
-import { findByIds, isDuplicateKey } from '@shop/kit';
+import { findAllBy, findByIds, isDuplicateKey } from '@shop/kit';
 import { stateOf, type PaymentState } from './domain.js';
 import type { Model } from 'mongoose';
 import type { PaymentDoc, PaymentModels, PaymentStatus, RecordDoc, SlotDoc, UnknownOutcomeDoc } from './model.js';
@@ -69,27 +69,26 @@ export class PaymentStore {
 
   private async states(docs: PaymentDoc[]): Promise<PaymentState[]> {
     if (docs.length === 0) return [];
-    const ids = docs.map((d) => d._id);
-    const records = await this.m.Record.find(ids.length === 1 ? { paymentId: ids[0] } : { paymentId: { $in: ids } })
-      .sort({ version: 1 })
-      .lean();
-    const by = new Map<string, RecordDoc[]>();
-    for (const r of records) by.set(r.paymentId, [...(by.get(r.paymentId) ?? []), r]);
-    return docs.map((d) => stateOf(d, by.get(d._id) ?? []));
+    // One `paymentId` equality probe per payment (docs/design.md §6, "Hot reads").
+    const records = await findAllBy<RecordDoc, string>(
+      this.m.Record,
+      'paymentId',
+      docs.map((d) => d._id),
+      { version: 1 },
+    );
+    return docs.map((d, i) => stateOf(d, records[i]!));
   }
 
   async get(paymentId: string): Promise<PaymentState | null> {
-    const [doc] = await findByIds(this.m.Payment, [paymentId]).lean();
+    const [doc] = await findByIds<PaymentDoc, string>(this.m.Payment, [paymentId]);
     return doc ? ((await this.states([doc]))[0] ?? null) : null;
   }
 
-  /** Payments of many orders, oldest first per order (one query for the documents, one for the records). */
+  /** Payments of many orders, oldest first per order: one `orderId` equality probe per order, then their records. */
   async ofOrders(orderIds: readonly string[]): Promise<Map<string, PaymentState[]>> {
     const out = new Map<string, PaymentState[]>(orderIds.map((id) => [id, []]));
     if (orderIds.length === 0) return out;
-    const docs = await this.m.Payment.find(orderIds.length === 1 ? { orderId: orderIds[0] } : { orderId: { $in: orderIds } })
-      .sort({ createdAt: 1, _id: 1 })
-      .lean();
+    const docs = (await findAllBy<PaymentDoc, string>(this.m.Payment, 'orderId', orderIds, { createdAt: 1, _id: 1 })).flat();
     for (const s of await this.states(docs)) out.get(s.doc.orderId)?.push(s);
     return out;
   }

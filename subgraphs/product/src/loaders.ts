@@ -5,26 +5,25 @@ import type { CategoryDoc, ProductDoc, ProductModels } from './model.js';
 import { availabilityStatus, type AvailabilityView } from './domain.js';
 import type { StockLedger } from './stock.js';
 
-/** Per-request loaders: one query per batch, results in key order, null for misses. */
+/**
+ * Per-request loaders: results in key order, null for misses; each batch is `_id` equality probes in
+ * parallel, never `$in` (docs/design.md §6, "Hot reads").
+ */
 export function createLoaders(m: ProductModels, ledger: StockLedger, lowStockThreshold: number) {
-  const byKey = <T extends { _id: Types.ObjectId }>(docs: T[], keys: readonly string[]) => {
-    const found = new Map(docs.map((d) => [d._id.toHexString(), d]));
-    return keys.map((k) => found.get(k) ?? null);
-  };
   return {
     product: new DataLoader<string, ProductDoc | null>(
-      async (ids) =>
-        byKey(
-          await findByIds(
-            m.Product,
-            ids.map((id) => new Types.ObjectId(id)),
-          ).lean(),
-          ids,
+      (ids) =>
+        findByIds<ProductDoc, Types.ObjectId>(
+          m.Product,
+          ids.map((id) => new Types.ObjectId(id)),
         ),
       { maxBatchSize: 500 },
     ),
-    category: new DataLoader<string, CategoryDoc | null>(async (ids) =>
-      byKey(await m.Category.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean(), ids),
+    category: new DataLoader<string, CategoryDoc | null>((ids) =>
+      findByIds<CategoryDoc, Types.ObjectId>(
+        m.Category,
+        ids.map((id) => new Types.ObjectId(id)),
+      ),
     ),
     availability: new DataLoader<string, AvailabilityView>(
       async (ids) => {

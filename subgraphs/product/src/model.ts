@@ -170,7 +170,7 @@ const revisionSchema = new Schema<ProductRevisionDoc>(
   { versionKey: false, autoIndex: false },
 );
 
-revisionSchema.index({ publishedAt: 1, at: 1 });
+revisionSchema.index({ unpublished: 1, at: 1 });
 
 const movementSchema = new Schema<MovementDoc>(
   {

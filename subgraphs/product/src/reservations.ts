@@ -1,6 +1,6 @@
 import { type Types } from 'mongoose';
-import { isDuplicateKey, type Logger } from '@shop/kit';
-import type { ProductModels, ReservationDoc } from './model.js';
+import { findByIds, isDuplicateKey, type Logger } from '@shop/kit';
+import type { ProductDoc, ProductModels, ReservationDoc } from './model.js';
 import { holdKey, releaseKey, type StockLedger } from './stock.js';
 
 /**
@@ -159,11 +159,14 @@ export class Reservations {
   }
 
   private async checkProducts(lines: readonly ReservationLine[]): Promise<ReservationOutcome | undefined> {
-    const products = await this.m.Product.find({ _id: { $in: lines.map((l) => l.productId) } }, { status: 1 }).lean();
-    const byId = new Map(products.map((p) => [p._id.toHexString(), p]));
-    for (const line of lines) {
+    // `_id` probes, not `$in` (which reads the whole catalog): docs/design.md §6, "Hot reads".
+    const products = await findByIds<ProductDoc, Types.ObjectId>(
+      this.m.Product,
+      lines.map((l) => l.productId),
+    );
+    for (const [i, line] of lines.entries()) {
       const id = line.productId.toHexString();
-      const p = byId.get(id);
+      const p = products[i];
       if (!p) return { ok: false, state: 'RELEASED', code: 'PRODUCT_NOT_FOUND', productId: id, message: `product ${id} does not exist` };
       if (p.status !== 'ACTIVE')
         return { ok: false, state: 'RELEASED', code: 'PRODUCT_UNAVAILABLE', productId: id, message: `product ${id} is archived` };

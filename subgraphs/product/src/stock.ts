@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Types } from 'mongoose';
 import { ConflictError, contentionPause, findByIds, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
 import { outboxDoc } from '@shop/events';
-import type { MovementDoc, MovementKind, ProductModels } from './model.js';
+import type { MovementDoc, MovementKind, ProductModels, StockHeadDoc } from './model.js';
 import { stockChangedEvent } from './published-events.js';
 
 /**
@@ -37,13 +37,14 @@ export class StockLedger {
   async levels(productIds: readonly Types.ObjectId[]): Promise<Map<string, Level>> {
     const out = new Map<string, Level>();
     if (productIds.length === 0) return out;
-    const heads = await findByIds(this.m.StockHead, productIds).lean();
+    // `_id` equality probes only: the movements grow with every reservation (docs/design.md §6, "Hot reads").
+    const heads = await findByIds<StockHeadDoc, Types.ObjectId>(this.m.StockHead, productIds);
     for (const id of productIds) out.set(id.toHexString(), { version: 0, balance: 0 });
-    for (const h of heads) out.set(h._id.toHexString(), { version: h.version, balance: h.balance });
+    for (const h of heads) if (h) out.set(h._id.toHexString(), { version: h.version, balance: h.balance });
     let pending = [...productIds];
     while (pending.length > 0) {
       const probes = pending.map((id) => movementId(id, out.get(id.toHexString())!.version + 1));
-      const found = await findByIds(this.m.Movement, probes).lean();
+      const found = (await findByIds<MovementDoc, string>(this.m.Movement, probes)).filter((mv): mv is MovementDoc => mv !== null);
       for (const mv of found) out.set(mv.productId.toHexString(), { version: mv.version, balance: mv.balance });
       const advanced = new Set(found.map((mv) => mv.productId.toHexString()));
       pending = pending.filter((id) => advanced.has(id.toHexString()));
