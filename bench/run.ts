@@ -11,17 +11,19 @@ import { seedCatalog } from '../scripts/src/seed.js';
 import { JWT_SECRET, startStack } from '../e2e/support/stack.js';
 import { runCartBench } from './cart.js';
 import { runCheckoutBench } from './checkout.js';
+import { runContentionBench } from './contention.js';
 import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
 import { EDGE_NOTE, runEdgeBench } from './edge.js';
 import { runEventsBench } from './events.js';
 import { runInvoiceRenderBench } from './invoice.js';
+import { runNumberingBench } from './numbering.js';
 import { table } from './lib.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const record = process.argv.includes('--record');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
-const SECTIONS = ['catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge'] as const;
+const SECTIONS = ['catalog', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge', 'numbering', 'contention'] as const;
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = picked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) throw new Error(`unknown bench section ${unknown.join(', ')}; one of: ${SECTIONS.join(', ')}`);
@@ -94,6 +96,23 @@ try {
     sections.push({
       title: 'Edge: a partner persisted query by id vs the same query as text, query limits on and off',
       body: await runEdgeBench(stack, say, seconds).then(({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${EDGE_NOTE}`),
+    });
+  }
+
+  if (want('numbering')) {
+    const opts = { writers: 20, seconds, history: 1_000 };
+    say(`order numbering: ${opts.writers} writers on two stores, ${opts.history} orders before, ${seconds} s per numbering…`);
+    sections.push({
+      title: 'Order numbering on the store: 20 concurrent writers over two replicas, gapless checked',
+      body: table(await runNumberingBench(db.url, opts)),
+    });
+  }
+
+  if (want('contention')) {
+    say('contention: 50 concurrent checkouts of one product, of 50 products, 50 adds to one cart…');
+    sections.push({
+      title: 'Contention through the gateway: 50 concurrent requests per case',
+      body: table(await runContentionBench(stack, 50)),
     });
   }
 

@@ -1,4 +1,14 @@
-import { ConflictError, contentionPause, findByIds, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
+import {
+  ConflictError,
+  contentionPause,
+  findByIds,
+  GaplessNumbering,
+  isDuplicateKey,
+  type ClaimAttempt,
+  type Numbering,
+  KeyedSerializer,
+  MAX_CONTENDED_ATTEMPTS,
+} from '@shop/kit';
 import { orderNumber, stateOf, type OrderState } from './domain.js';
 import type { DeadlineDoc, OrderDoc, OrderModels, OrderStatus, TransitionDoc, TransitionKind } from './model.js';
 
@@ -36,15 +46,32 @@ export type AppendResult<R> =
   | { outcome: 'kept'; state: OrderState; result: R }
   | { outcome: 'duplicate'; state: OrderState };
 
+/** What a checkout's insert came to: a new order, or the one an earlier checkout with the same key placed. */
+export interface PlaceResult {
+  placed: boolean;
+  state: OrderState;
+}
+
 export class OrderStore {
   /** Called after every insert that carries an event, so the relay publishes it at once. */
   onRecorded: () => void = () => {};
 
   private readonly serial = new KeyedSerializer();
-  /** The last number this process gave each year: where the next checkout tries first. */
-  private readonly lastSeq = new Map<number, number>();
+  /** Gapless `(year, seq)`: equality probes from a remembered hint, never a sort (kit's numbering.ts). */
+  private readonly numbers: Numbering;
 
-  constructor(readonly m: OrderModels) {}
+  constructor(
+    readonly m: OrderModels,
+    numbers?: Numbering,
+  ) {
+    this.numbers =
+      numbers ??
+      new GaplessNumbering(
+        m.OrderNumber,
+        async (year, seq) => (await m.Order.exists({ year: Number(year), seq })) !== null,
+        'order numbering',
+      );
+  }
 
   /** Current states of many orders: one query for the documents, one for their transitions. */
   async load(ids: readonly string[]): Promise<Map<string, OrderState>> {
@@ -73,40 +100,29 @@ export class OrderStore {
   }
 
   /**
-   * Inserts the order with the next number of its UTC year. The number is the unique `(year, seq)`:
-   * one more than a number that exists — the last this process gave, else the highest so far — so no
-   * number is skipped; a collision means a concurrent checkout took it, so read the highest again.
-   * A collision on `(cartId, idempotencyKey)` means a concurrent checkout with the same key won: its
-   * order is returned instead.
+   * Inserts the order with the next number of its UTC year (kit's GaplessNumbering: one more than a
+   * number that exists, so none is skipped; a collision means another process took it). A collision
+   * on `(cartId, idempotencyKey)` means a concurrent checkout with the same key won: its order is
+   * returned instead.
    */
-  place(order: Omit<OrderDoc, 'number' | 'year' | 'seq' | 'event' | 'publishedAt'>, event: (o: OrderDoc) => unknown) {
+  place(order: Omit<OrderDoc, 'number' | 'year' | 'seq' | 'event' | 'publishedAt'>, event: (o: OrderDoc) => unknown): Promise<PlaceResult> {
     const year = order.createdAt.getUTCFullYear();
-    return this.serial.run(`number:${year}`, async () => {
-      for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
-        const seq = (this.lastSeq.get(year) ?? (await this.highestSeq(year))) + 1;
-        const base: OrderDoc = { ...order, number: orderNumber(year, seq), year, seq, event: null, publishedAt: null };
-        const doc: OrderDoc = { ...base, event: event(base) };
-        try {
-          await this.m.Order.create(doc);
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          // FerretDB does not name the index at fault: look for the idempotency key, else it was the number.
-          const existing = await this.byIdempotencyKey(order.cartId, order.idempotencyKey);
-          if (existing) return { placed: false as const, state: existing };
-          this.lastSeq.delete(year);
-          await contentionPause(attempt);
-          continue;
-        }
-        this.lastSeq.set(year, seq);
-        this.onRecorded();
-        return { placed: true as const, state: stateOf(doc, []) };
+    return this.numbers.claim(String(year), async (seq, numberTaken): Promise<ClaimAttempt<PlaceResult>> => {
+      const base: OrderDoc = { ...order, number: orderNumber(year, seq), year, seq, event: null, publishedAt: null };
+      const doc: OrderDoc = { ...base, event: event(base) };
+      try {
+        await this.m.Order.create(doc);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // FerretDB does not name the index at fault: a marked number was taken, else look for the idempotency key.
+        if (await numberTaken()) return { kind: 'taken' };
+        const existing = await this.byIdempotencyKey(order.cartId, order.idempotencyKey);
+        if (existing) return { kind: 'done', inserted: false, result: { placed: false, state: existing } };
+        return { kind: 'taken' };
       }
-      throw new ConflictError('order numbering');
+      this.onRecorded();
+      return { kind: 'done', inserted: true, result: { placed: true, state: stateOf(doc, []) } };
     });
-  }
-
-  private async highestSeq(year: number): Promise<number> {
-    return (await this.m.Order.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean())?.seq ?? 0;
   }
 
   /**

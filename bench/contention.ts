@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Stack } from '../e2e/support/stack.js';
+
+/**
+ * Contention (issue 11 §4) through the gateway as a guest: 50 concurrent checkouts of the SAME product
+ * (more buyers than units), 50 of DIFFERENT products, 50 concurrent adds to ONE cart. Each case fires its
+ * requests at once, counts the answers by error code (INTERNAL_SERVER_ERROR must stay 0), checks the
+ * outcome is exact (units sold + units left = initial stock; the cart holds one unit per accepted add)
+ * and reports requests/s over the burst and p50/p99 latency.
+ */
+
+interface Answer {
+  data?: any;
+  codes: string[];
+  ms: number;
+}
+
+async function send(stack: Stack, query: string, variables: Record<string, unknown>, token?: string): Promise<Answer> {
+  const started = performance.now();
+  const res = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
+  return { data: body.data, codes: (body.errors ?? []).map((e) => String(e.extensions?.code)), ms: performance.now() - started };
+}
+
+async function must(stack: Stack, query: string, variables: Record<string, unknown>, token?: string): Promise<any> {
+  const a = await send(stack, query, variables, token);
+  if (a.codes.length) throw new Error(`bench setup failed: ${a.codes.join(', ')}`);
+  return a.data;
+}
+
+const ADDRESS = { name: 'Bench Buyer', line1: '1 Loop Road', city: 'Localhost', postalCode: '12345', country: 'US' };
+const CREATE_PRODUCT = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code } } }';
+const CREATE_CART = 'mutation ($input: CreateCartInput) { createCart(input: $input) { cart { id } } }';
+const CHECKOUT = 'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }';
+const ADD =
+  'mutation ($cartId: ID!, $lines: [CartLineInput!]!) { addCartLines(cartId: $cartId, lines: $lines) { cart { id } userErrors { code } } }';
+const AVAILABLE = 'query ($id: ID!) { product(id: $id) { availability { available } } }';
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function product(stack: Stack, admin: string, initialStock: number): Promise<string> {
+  const input = {
+    sku: `CONT-${randomUUID().slice(0, 8).toUpperCase()}`,
+    name: `Contention ${randomUUID()}`,
+    description: 'bench',
+    price: 500,
+    categorySlugs: [],
+    initialStock,
+  };
+  return (await must(stack, CREATE_PRODUCT, { input }, admin)).createProduct.product.id as string;
+}
+
+const cart = async (stack: Stack, productId: string, quantity: number) =>
+  (await must(stack, CREATE_CART, { input: { lines: [{ productId, quantity }] } })).createCart.cart.id as string;
+
+const checkout = (stack: Stack, cartId: string) =>
+  send(stack, CHECKOUT, { input: { cartId, email: 'bench@shop.example', shippingAddress: ADDRESS, idempotencyKey: randomUUID() } });
+
+const available = async (stack: Stack, id: string) => (await must(stack, AVAILABLE, { id })).product.availability.available as number;
+
+function row(name: string, answers: Answer[], wallMs: number, ok: number, exact: string): Record<string, string | number> {
+  const ms = answers.map((a) => a.ms).sort((x, y) => x - y);
+  const count = (code: string) => answers.filter((a) => a.codes.includes(code)).length;
+  return {
+    case: name,
+    requests: answers.length,
+    succeeded: ok,
+    CONFLICT: count('CONFLICT'),
+    INTERNAL_SERVER_ERROR: count('INTERNAL_SERVER_ERROR'),
+    'req/s': ((answers.length / wallMs) * 1000).toFixed(1),
+    'p50 ms': Math.round(percentile(ms, 50)),
+    'p99 ms': Math.round(percentile(ms, 99)),
+    'outcome exact': exact,
+  };
+}
+
+async function burst(requests: (() => Promise<Answer>)[]): Promise<{ answers: Answer[]; wallMs: number }> {
+  const started = performance.now();
+  const answers = await Promise.all(requests.map((r) => r()));
+  return { answers, wallMs: performance.now() - started };
+}
+
+export async function runContentionBench(stack: Stack, n = 50): Promise<Record<string, string | number>[]> {
+  const admin = await stack.token('bench-admin', 'admin');
+  const rows: Record<string, string | number>[] = [];
+
+  // SAME product: n buyers of one unit, n·3/5 units: exactly that many orders, the rest OUT_OF_STOCK.
+  const stock = Math.floor((n * 3) / 5);
+  const same = await product(stack, admin, stock);
+  const sameCarts = await Promise.all(Array.from({ length: n }, () => cart(stack, same, 1)));
+  const s = await burst(sameCarts.map((c) => () => checkout(stack, c)));
+  const sold = s.answers.filter((a) => a.data?.checkout?.order).length;
+  const refused = s.answers.filter((a) => a.data?.checkout?.userErrors?.[0]?.code === 'OUT_OF_STOCK').length;
+  const left = await available(stack, same);
+  rows.push(
+    row(
+      `${n} checkouts, same product (${stock} units)`,
+      s.answers,
+      s.wallMs,
+      sold,
+      sold === stock && refused === n - stock && left === 0 ? 'yes' : `NO: sold ${sold}, refused ${refused}, left ${left}`,
+    ),
+  );
+
+  // DIFFERENT products: n carts of 2 units of their own product (stock 5): all sold, 3 left each.
+  const products = await Promise.all(Array.from({ length: n }, () => product(stack, admin, 5)));
+  const carts = await Promise.all(products.map((p) => cart(stack, p, 2)));
+  const d = await burst(carts.map((c) => () => checkout(stack, c)));
+  const placed = d.answers.filter((a) => a.data?.checkout?.order).length;
+  const levels = await Promise.all(products.map((p) => available(stack, p)));
+  rows.push(
+    row(
+      `${n} checkouts, different products`,
+      d.answers,
+      d.wallMs,
+      placed,
+      placed === n && levels.every((l) => l === 3) ? 'yes' : `NO: placed ${placed}`,
+    ),
+  );
+
+  // ONE cart: n concurrent adds of one unit: the line ends at 1 + accepted adds.
+  const item = await product(stack, admin, n * 2);
+  const one = await cart(stack, item, 1);
+  const a = await burst(
+    Array.from({ length: n }, () => () => send(stack, ADD, { cartId: one, lines: [{ productId: item, quantity: 1 }] })),
+  );
+  const accepted = a.answers.filter((x) => x.data?.addCartLines?.cart && x.data.addCartLines.userErrors.length === 0).length;
+  const total = (await must(stack, 'query ($id: ID!) { cart(id: $id) { totalQuantity } }', { id: one })).cart.totalQuantity as number;
+  rows.push(
+    row(
+      `${n} adds to one cart`,
+      a.answers,
+      a.wallMs,
+      accepted,
+      total === 1 + accepted && accepted === n ? 'yes' : `NO: accepted ${accepted}, quantity ${total}`,
+    ),
+  );
+  return rows;
+}
