@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Model } from 'mongoose';
-import { GaplessNumbering, highestExisting, markerId, type ClaimAttempt, type NumberMarkerDoc } from './numbering.js';
+import { claimByInsert, GaplessNumbering, highestExisting, markerId, type ClaimAttempt, type NumberMarkerDoc } from './numbering.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -19,8 +19,9 @@ function fakeCollection() {
       await tick();
       const dup = docs.filter((d) => markers.has(d._id));
       for (const d of docs) markers.add(d._id);
-      if (dup.length)
-        throw Object.assign(new Error('bulk'), { writeErrors: dup.map(() => ({ code: 11000, message: 'E11000 duplicate key' })) });
+      // as the driver reports them: one write error alone, several as an array
+      const errors = dup.map(() => ({ code: 11000, message: 'E11000 duplicate key' }));
+      if (errors.length) throw Object.assign(new Error('bulk'), { writeErrors: errors.length === 1 ? errors[0] : errors });
     },
     create: async (doc: { _id: string }) => {
       await tick();
@@ -129,6 +130,17 @@ describe('GaplessNumbering', () => {
     expect(db.markers.size).toBe(701);
   });
 
+  it('catches up alongside another process marking the same numbers (duplicate markers are fine)', async () => {
+    for (const already of [[600], [300, 600]]) {
+      const db = fakeCollection();
+      for (let i = 1; i <= 700; i++) await db.insert('2026', i, () => Promise.resolve(false));
+      for (let i = 1; i <= 100; i++) db.markers.add(markerId('2026', i));
+      for (const i of already) db.markers.add(markerId('2026', i));
+      expect(await numbering(db).claim('2026', (seq, t) => db.insert('2026', seq, t))).toBe(701);
+      expect(db.markers.size).toBe(701);
+    }
+  });
+
   it('an outcome that inserted nothing (an idempotent repeat) does not advance the number', async () => {
     const db = fakeCollection();
     const n = numbering(db);
@@ -143,5 +155,45 @@ describe('GaplessNumbering', () => {
     const taken = (): Promise<ClaimAttempt<number>> => (tries++, Promise.resolve({ kind: 'taken' }));
     await expect(n.claim('2026', taken)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     expect(tries).toBe(5);
+  });
+});
+
+describe('claimByInsert', () => {
+  const duplicate = () => Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
+
+  it('answers the earlier document of a repeated call (its key collided, not the number) without using a number', async () => {
+    const db = fakeCollection();
+    const n = new GaplessNumbering(db.model, db.numbered, 'test numbering');
+    const byKey = new Map<string, number>();
+    const place = (key: string) =>
+      claimByInsert(
+        n,
+        '2026',
+        async (seq) => {
+          await tick();
+          if (byKey.has(key)) throw duplicate();
+          const r = await db.insert('2026', seq, () => Promise.resolve(false));
+          if (r.kind === 'taken') throw duplicate();
+          byKey.set(key, seq);
+          return seq;
+        },
+        () => Promise.resolve(byKey.get(key) ?? null),
+      );
+    expect(await Promise.all([place('a'), place('b'), place('a')])).toEqual([1, 2, 1]);
+    expect(await place('c')).toBe(3);
+    expect(db.numbers('2026')).toEqual([1, 2, 3]);
+  });
+
+  it('passes on errors that are not duplicate keys', async () => {
+    const db = fakeCollection();
+    const n = new GaplessNumbering(db.model, db.numbered, 'test numbering');
+    await expect(
+      claimByInsert(
+        n,
+        '2026',
+        () => Promise.reject(new Error('down')),
+        () => Promise.resolve(null),
+      ),
+    ).rejects.toThrow('down');
   });
 });

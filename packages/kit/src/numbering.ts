@@ -76,6 +76,30 @@ export interface Numbering {
   claim<T>(scope: string, attempt: Attempt<T>): Promise<T>;
 }
 
+/**
+ * The usual attempt, for a store: `insert(seq)` writes the document numbered `seq` and returns what the
+ * caller gets; on a duplicate key a marked number was taken, else `earlier()` looks for the document
+ * this call repeats (its idempotency key or unique reference; FerretDB does not name the index at
+ * fault) and returns what the caller gets then, or null: the number was taken.
+ */
+export function claimByInsert<T>(
+  numbering: Numbering,
+  scope: string,
+  insert: (seq: number) => Promise<T>,
+  earlier: () => Promise<T | null>,
+): Promise<T> {
+  return numbering.claim(scope, async (seq, numberTaken): Promise<ClaimAttempt<T>> => {
+    try {
+      return { kind: 'done', inserted: true, result: await insert(seq) };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      if (await numberTaken()) return { kind: 'taken' };
+      const result = await earlier();
+      return result === null ? { kind: 'taken' } : { kind: 'done', inserted: false, result };
+    }
+  });
+}
+
 /** Numbers tried one after another after a lost race before searching for the highest. */
 const DIRECT_TRIES = 2;
 
@@ -146,8 +170,9 @@ export class GaplessNumbering implements Numbering {
       try {
         await this.markers.insertMany(docs, { ordered: false });
       } catch (err) {
-        const writeErrors = (err as { writeErrors?: unknown[] }).writeErrors;
-        if (!writeErrors?.every((e) => isDuplicateKey(e))) throw err; // duplicates: another process marked them
+        // The driver lists one write error or an array of them; duplicates mean another process marked those.
+        const listed = (err as { writeErrors?: unknown }).writeErrors;
+        if (!isDuplicateKey(err) && !(listed !== undefined && [listed].flat().every((e) => isDuplicateKey(e)))) throw err;
       }
     }
     return highest;

@@ -1,4 +1,4 @@
-import { GaplessNumbering, isDuplicateKey, type ClaimAttempt } from '@shop/kit';
+import { claimByInsert, GaplessNumbering } from '@shop/kit';
 import { invoiceNumber } from './domain.js';
 import type { InvoiceDoc, InvoiceModels } from './model.js';
 
@@ -39,20 +39,20 @@ export class InvoiceStore {
     // A repeated delivery usually finds its invoice here; one racing it collides on the unique orderId below.
     const existing = await this.byOrder(invoice.orderId);
     if (existing) return { issued: false, invoice: existing };
-    return this.numbers.claim(String(year), async (seq, numberTaken): Promise<ClaimAttempt<{ issued: boolean; invoice: InvoiceDoc }>> => {
-      const base: InvoiceDoc = { ...invoice, number: invoiceNumber(year, seq), year, seq, event: null, publishedAt: null };
-      const doc: InvoiceDoc = { ...base, event: event(base) };
-      try {
+    return claimByInsert<{ issued: boolean; invoice: InvoiceDoc }>(
+      this.numbers,
+      String(year),
+      async (seq) => {
+        const base: InvoiceDoc = { ...invoice, number: invoiceNumber(year, seq), year, seq, event: null, publishedAt: null };
+        const doc: InvoiceDoc = { ...base, event: event(base) };
         await this.m.Invoice.create(doc);
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // FerretDB does not name the index at fault: a marked number was taken, else look for the order's invoice.
-        if (await numberTaken()) return { kind: 'taken' };
+        this.onRecorded();
+        return { issued: true, invoice: doc };
+      },
+      async () => {
         const earlier = await this.byOrder(invoice.orderId);
-        return earlier ? { kind: 'done', inserted: false, result: { issued: false, invoice: earlier } } : { kind: 'taken' };
-      }
-      this.onRecorded();
-      return { kind: 'done', inserted: true, result: { issued: true, invoice: doc } };
-    });
+        return earlier ? { issued: false, invoice: earlier } : null;
+      },
+    );
   }
 }

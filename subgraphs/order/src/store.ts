@@ -1,10 +1,10 @@
 import {
+  claimByInsert,
   ConflictError,
   contentionPause,
   findByIds,
   GaplessNumbering,
   isDuplicateKey,
-  type ClaimAttempt,
   type Numbering,
   KeyedSerializer,
   MAX_CONTENDED_ATTEMPTS,
@@ -107,22 +107,21 @@ export class OrderStore {
    */
   place(order: Omit<OrderDoc, 'number' | 'year' | 'seq' | 'event' | 'publishedAt'>, event: (o: OrderDoc) => unknown): Promise<PlaceResult> {
     const year = order.createdAt.getUTCFullYear();
-    return this.numbers.claim(String(year), async (seq, numberTaken): Promise<ClaimAttempt<PlaceResult>> => {
-      const base: OrderDoc = { ...order, number: orderNumber(year, seq), year, seq, event: null, publishedAt: null };
-      const doc: OrderDoc = { ...base, event: event(base) };
-      try {
+    return claimByInsert<PlaceResult>(
+      this.numbers,
+      String(year),
+      async (seq) => {
+        const base: OrderDoc = { ...order, number: orderNumber(year, seq), year, seq, event: null, publishedAt: null };
+        const doc: OrderDoc = { ...base, event: event(base) };
         await this.m.Order.create(doc);
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // FerretDB does not name the index at fault: a marked number was taken, else look for the idempotency key.
-        if (await numberTaken()) return { kind: 'taken' };
+        this.onRecorded();
+        return { placed: true, state: stateOf(doc, []) };
+      },
+      async () => {
         const existing = await this.byIdempotencyKey(order.cartId, order.idempotencyKey);
-        if (existing) return { kind: 'done', inserted: false, result: { placed: false, state: existing } };
-        return { kind: 'taken' };
-      }
-      this.onRecorded();
-      return { kind: 'done', inserted: true, result: { placed: true, state: stateOf(doc, []) } };
-    });
+        return existing ? { placed: false, state: existing } : null;
+      },
+    );
   }
 
   /**
