@@ -12,12 +12,14 @@ import { JWT_SECRET, startStack } from '../e2e/support/stack.js';
 import { runCartBench } from './cart.js';
 import { DB_NOTE, runDbBench } from './db.js';
 import { runCheckoutBench } from './checkout.js';
+import { runContentionBench } from './contention.js';
 import { runCatalogBench, runEntityBatchingBench } from './catalog.js';
 import { EDGE_NOTE, runEdgeBench } from './edge.js';
 import { runEventsBench } from './events.js';
 import { runInvoiceRenderBench } from './invoice.js';
 import { runListingBench } from './listing.js';
 import { PEERS_NOTE, runPeersBench } from './peers.js';
+import { runNumberingBench } from './numbering.js';
 import { table } from './lib.js';
 import { profiled, startProfiling } from './profile.js';
 
@@ -39,7 +41,20 @@ const profiling = process.argv.includes('--profile');
 if (profiling && record) throw new Error('--profile and --record do not go together: record from a run without profilers');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
-const SECTIONS = ['db', 'catalog', 'listing', 'batching', 'cart', 'checkout', 'invoice', 'events', 'edge', 'peers'] as const;
+const SECTIONS = [
+  'db',
+  'catalog',
+  'listing',
+  'batching',
+  'cart',
+  'checkout',
+  'invoice',
+  'events',
+  'edge',
+  'peers',
+  'numbering',
+  'contention',
+] as const;
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = picked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
 if (unknown.length) throw new Error(`unknown bench section ${unknown.join(', ')}; one of: ${SECTIONS.join(', ')}`);
@@ -76,8 +91,8 @@ try {
   }
   /** The running stack; every section but db is only reached when one was started. */
   const live = () => {
-    if (!stack) throw new Error('bench: this section needs the stack, which was not started');
-    return stack;
+    if (!stack || !db) throw new Error('bench: this section needs the stack, which was not started');
+    return Object.assign(stack, { dbUrl: db.url });
   };
 
   if (want('catalog')) {
@@ -92,10 +107,9 @@ try {
     // A broker of its own: the stack's product replicas must not follow these catalogs' events.
     const sizes = (process.env.BENCH_LISTING_SIZES ?? '216,2000,10000').split(',').map(Number);
     say(`listing: a sorted page with its count at ${sizes.join(', ')} products…`);
-    if (!db) throw new Error('bench: the listing section needs the database, which was not started');
     const nats = await startBroker('test');
     try {
-      const { rows, note } = await runListingBench(db.url, nats.url, sizes, seconds, say);
+      const { rows, note } = await runListingBench(live().dbUrl, nats.url, sizes, seconds, say);
       sections.push({ title: 'Catalog listing: a sorted page with its count as the catalog grows', body: `${table(rows)}\n\n${note}` });
     } finally {
       await nats.stop();
@@ -165,6 +179,23 @@ try {
       body: await enter('peers', () => runPeersBench(live(), say, seconds), true).then(
         ({ load, serial }) => `${table(load)}\n\n${table(serial)}\n\n${PEERS_NOTE}`,
       ),
+    });
+  }
+
+  if (want('numbering')) {
+    const opts = { writers: 20, seconds, history: 1_000 };
+    say(`order numbering: ${opts.writers} writers on two stores, ${opts.history} orders before, ${seconds} s per numbering…`);
+    sections.push({
+      title: 'Order numbering on the store: 20 concurrent writers over two replicas, gapless checked',
+      body: table(await runNumberingBench(live().dbUrl, opts)),
+    });
+  }
+
+  if (want('contention')) {
+    say('contention: 50 concurrent checkouts of one product, of 50 products, 50 adds to one cart…');
+    sections.push({
+      title: 'Contention through the gateway: 50 concurrent requests per case',
+      body: table(await enter('contention', () => runContentionBench(live(), 50), true)),
     });
   }
 

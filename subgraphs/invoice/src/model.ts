@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { createOutboxModel, outboxFields, type OutboxDoc } from '@shop/events';
-import { addressSchema, type Address } from '@shop/kit';
+import { addressSchema, numberMarkerSchema, type Address, type NumberMarkerDoc } from '@shop/kit';
 
 /**
  * Invoice service collections (indexes created by `ensureIndexes` at start-up, never autoIndex).
@@ -129,6 +129,8 @@ export interface InvoiceModels {
   Pdf: Model<PdfDoc>;
   /** `shop.invoice.rendered.v1`, `_id` = its derived event id: rendering again inserts nothing. */
   Outbox: Model<OutboxDoc>;
+  /** Marker per used invoice number, `_id` = `<year>:<seq>`: what numbering probes (kit's GaplessNumbering). */
+  InvoiceNumber: Model<NumberMarkerDoc>;
 }
 
 export function createModels(conn: Connection): InvoiceModels {
@@ -136,6 +138,7 @@ export function createModels(conn: Connection): InvoiceModels {
     Invoice: conn.model<InvoiceDoc>('Invoice', invoiceSchema, 'invoices'),
     Pdf: conn.model<PdfDoc>('InvoicePdf', pdfSchema, 'invoice_pdfs'),
     Outbox: createOutboxModel(conn, 'invoice_outbox', 'InvoiceOutbox'),
+    InvoiceNumber: conn.model<NumberMarkerDoc>('InvoiceNumber', numberMarkerSchema(), 'invoice_numbers'),
   };
 }
 

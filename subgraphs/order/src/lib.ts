@@ -9,3 +9,5 @@ export {
   type StartedOrderService,
 } from './server.js';
 export type { OrderEvents } from './events.js';
+export { OrderStore, type PlaceResult } from './store.js';
+export { allModels, createModels, type OrderDoc, type OrderModels } from './model.js';

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxFields } from '@shop/events';
-import { addressSchema, type Address } from '@shop/kit';
+import { addressSchema, numberMarkerSchema, type Address, type NumberMarkerDoc } from '@shop/kit';
 
 /**
  * Order service collections. Indexes are declared here and created by `ensureIndexes` at start-up
@@ -186,6 +186,8 @@ export interface OrderModels {
   Order: Model<OrderDoc>;
   Transition: Model<TransitionDoc>;
   Deadline: Model<DeadlineDoc>;
+  /** Marker per used order number, `_id` = `<year>:<seq>`: what numbering probes (kit's GaplessNumbering). */
+  OrderNumber: Model<NumberMarkerDoc>;
 }
 
 export function createModels(conn: Connection): OrderModels {
@@ -193,6 +195,7 @@ export function createModels(conn: Connection): OrderModels {
     Order: conn.model<OrderDoc>('Order', orderSchema, 'orders'),
     Transition: conn.model<TransitionDoc>('OrderTransition', transitionSchema, 'order_transitions'),
     Deadline: conn.model<DeadlineDoc>('PaymentDeadline', deadlineSchema, 'payment_deadlines'),
+    OrderNumber: conn.model<NumberMarkerDoc>('OrderNumber', numberMarkerSchema(), 'order_numbers'),
   };
 }
 

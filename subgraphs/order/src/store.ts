@@ -1,4 +1,15 @@
-import { ConflictError, contentionPause, findAllBy, findByIds, isDuplicateKey, KeyedSerializer, MAX_CONTENDED_ATTEMPTS } from '@shop/kit';
+import {
+  claimByInsert,
+  ConflictError,
+  contentionPause,
+  findAllBy,
+  findByIds,
+  GaplessNumbering,
+  isDuplicateKey,
+  type Numbering,
+  KeyedSerializer,
+  MAX_CONTENDED_ATTEMPTS,
+} from '@shop/kit';
 import { orderNumber, stateOf, type OrderState } from './domain.js';
 import type { DeadlineDoc, OrderDoc, OrderModels, OrderStatus, TransitionDoc, TransitionKind } from './model.js';
 
@@ -36,15 +47,32 @@ export type AppendResult<R> =
   | { outcome: 'kept'; state: OrderState; result: R }
   | { outcome: 'duplicate'; state: OrderState };
 
+/** What a checkout's insert came to: a new order, or the one an earlier checkout with the same key placed. */
+export interface PlaceResult {
+  placed: boolean;
+  state: OrderState;
+}
+
 export class OrderStore {
   /** Called after every insert that carries an event, so the relay publishes it at once. */
   onRecorded: () => void = () => {};
 
   private readonly serial = new KeyedSerializer();
-  /** The last number this process gave each year: where the next checkout tries first. */
-  private readonly lastSeq = new Map<number, number>();
+  /** Gapless `(year, seq)`: equality probes from a remembered hint, never a sort (kit's numbering.ts). */
+  private readonly numbers: Numbering;
 
-  constructor(readonly m: OrderModels) {}
+  constructor(
+    readonly m: OrderModels,
+    numbers?: Numbering,
+  ) {
+    this.numbers =
+      numbers ??
+      new GaplessNumbering(
+        m.OrderNumber,
+        async (year, seq) => (await m.Order.exists({ year: Number(year), seq })) !== null,
+        'order numbering',
+      );
+  }
 
   /**
    * Current states of many orders: per order, the document by `_id` and its transitions by `orderId`,
@@ -74,40 +102,28 @@ export class OrderStore {
   }
 
   /**
-   * Inserts the order with the next number of its UTC year. The number is the unique `(year, seq)`:
-   * one more than a number that exists — the last this process gave, else the highest so far — so no
-   * number is skipped; a collision means a concurrent checkout took it, so read the highest again.
-   * A collision on `(cartId, idempotencyKey)` means a concurrent checkout with the same key won: its
-   * order is returned instead.
+   * Inserts the order with the next number of its UTC year (kit's GaplessNumbering: one more than a
+   * number that exists, so none is skipped; a collision means another process took it). A collision
+   * on `(cartId, idempotencyKey)` means a concurrent checkout with the same key won: its order is
+   * returned instead.
    */
-  place(order: Omit<OrderDoc, 'number' | 'year' | 'seq' | 'event' | 'publishedAt'>, event: (o: OrderDoc) => unknown) {
+  place(order: Omit<OrderDoc, 'number' | 'year' | 'seq' | 'event' | 'publishedAt'>, event: (o: OrderDoc) => unknown): Promise<PlaceResult> {
     const year = order.createdAt.getUTCFullYear();
-    return this.serial.run(`number:${year}`, async () => {
-      for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
-        const seq = (this.lastSeq.get(year) ?? (await this.highestSeq(year))) + 1;
+    return claimByInsert<PlaceResult>(
+      this.numbers,
+      String(year),
+      async (seq) => {
         const base: OrderDoc = { ...order, number: orderNumber(year, seq), year, seq, event: null, publishedAt: null };
         const doc: OrderDoc = { ...base, event: event(base) };
-        try {
-          await this.m.Order.create(doc);
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          // FerretDB does not name the index at fault: look for the idempotency key, else it was the number.
-          const existing = await this.byIdempotencyKey(order.cartId, order.idempotencyKey);
-          if (existing) return { placed: false as const, state: existing };
-          this.lastSeq.delete(year);
-          await contentionPause(attempt);
-          continue;
-        }
-        this.lastSeq.set(year, seq);
+        await this.m.Order.create(doc);
         this.onRecorded();
-        return { placed: true as const, state: stateOf(doc, []) };
-      }
-      throw new ConflictError('order numbering');
-    });
-  }
-
-  private async highestSeq(year: number): Promise<number> {
-    return (await this.m.Order.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean())?.seq ?? 0;
+        return { placed: true, state: stateOf(doc, []) };
+      },
+      async () => {
+        const existing = await this.byIdempotencyKey(order.cartId, order.idempotencyKey);
+        return existing ? { placed: false, state: existing } : null;
+      },
+    );
   }
 
   /**

@@ -52,6 +52,21 @@ describe('checkout and order changes under heavy contention (two replicas)', () 
     expect(await available(s, p)).toBe(10);
   });
 
+  it('checks out 50 carts of one product with 20 units: exactly 20 orders, 30 OUT_OF_STOCK, stock 0, numbers gapless', async () => {
+    const p = await createProduct(s, { initialStock: 20 });
+    const carts = await Promise.all(Array.from({ length: 50 }, () => newCart(s, [{ productId: p, quantity: 1 }])));
+    const before = await s.order.models.Order.countDocuments({});
+    const results = await Promise.all(carts.map((cartId) => send('checkout', checkoutInput(cartId, { idempotencyKey: randomUUID() }))));
+    const placed = results.filter((r) => r.order);
+    expect(placed).toHaveLength(20);
+    expect(results.filter((r) => !r.order).map((r) => r.userErrors[0]?.code)).toEqual(Array.from({ length: 30 }, () => 'OUT_OF_STOCK'));
+    await expectGaplessNumbers(
+      placed.map((r) => r.order!.id),
+      before,
+    );
+    expect(await available(s, p)).toBe(0);
+  });
+
   it('checks out 50 carts of 50 different products: every order placed, numbered without gaps', async () => {
     const products = await Promise.all(Array.from({ length: 50 }, () => createProduct(s, { initialStock: 5 })));
     const carts = await Promise.all(products.map((productId) => newCart(s, [{ productId, quantity: 2 }])));
