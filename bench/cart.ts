@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { countCalls } from '../e2e/support/call-counter.js';
 import type { Stack } from '../e2e/support/stack.js';
-import { load, processCpuMs } from './lib.js';
+import { load } from './lib.js';
+import { databaseCpuMs } from './profile.js';
 
 const CART = /* GraphQL */ `
   query BenchCart($id: ID!) {
@@ -48,8 +49,6 @@ export interface CartBenchOptions {
   seconds?: number;
   /** Concurrent connections (default 20). */
   connections?: number;
-  /** The database process, to charge its CPU time per request (a column of n/a without it). */
-  databasePid?: number;
 }
 
 async function gateway(
@@ -137,7 +136,7 @@ export async function runCartBench(
       const single = stack.productCalls.calls(probe);
 
       report(`cart bench: ${size} line(s), ${opts.seconds ?? 5} s…`);
-      const [productBefore, cartBefore, dbBefore] = [stack.productCalls.calls(), cartCalls.calls(), processCpuMs(opts.databasePid)];
+      const [productBefore, cartBefore, dbBefore] = [stack.productCalls.calls(), cartCalls.calls(), databaseCpuMs()];
       const result = await load(
         `cart(${size} lines)`,
         stack.gatewayUrl,
@@ -145,7 +144,7 @@ export async function runCartBench(
         { seconds: opts.seconds, connections: opts.connections },
       );
       await quiet(() => [stack.productCalls.calls(), cartCalls.calls()]);
-      const [productAfter, cartAfter, dbAfter] = [stack.productCalls.calls(), cartCalls.calls(), processCpuMs(opts.databasePid)];
+      const [productAfter, cartAfter, dbAfter] = [stack.productCalls.calls(), cartCalls.calls(), databaseCpuMs()];
       if (result.errors || result.non2xx) throw new Error(`${result.name}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
       const requests = cartAfter.gateway - cartBefore.gateway;
       const perRequest = (n: number) => (requests > 0 ? (n / requests).toFixed(2) : 'n/a');
@@ -154,8 +153,7 @@ export async function runCartBench(
         'req/s': result.requestsPerSec,
         'p50 ms': result.p50,
         'p99 ms': result.p99,
-        'db CPU ms/request':
-          dbBefore !== undefined && dbAfter !== undefined && requests > 0 ? ((dbAfter - dbBefore) / requests).toFixed(1) : 'n/a',
+        'db CPU ms/request': requests > 0 ? ((dbAfter - dbBefore) / requests).toFixed(1) : 'n/a',
         'snapshot calls (one request)': single.cart,
         '_entities batches (one request)': single.gateway,
         'snapshot calls/request under load': perRequest(productAfter.cart - productBefore.cart),

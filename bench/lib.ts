@@ -1,21 +1,5 @@
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { profiled } from './profile.js';
-
-/**
- * CPU time (user + system, ms) a process has used so far, from /proc (Linux; clock ticks of 10 ms);
- * undefined where /proc is missing. Read before and after a load to charge the database per request.
- */
-export function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface LoadResult {
   name: string;

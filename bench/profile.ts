@@ -56,6 +56,16 @@ function descendants(): Proc[] {
   return all.filter((p) => mine.has(p.pid));
 }
 
+/**
+ * CPU time (ms) the database has used so far: every FerretDB, PostgreSQL or mongod process this bench
+ * started, PostgreSQL's backends included. Read before and after a load to charge it per request.
+ */
+export function databaseCpuMs(): number {
+  return descendants()
+    .filter((p) => DATABASES.test(p.name))
+    .reduce((sum, p) => sum + p.cpuMs, 0);
+}
+
 const slug = (s: string) =>
   s
     .replace(/[^a-zA-Z0-9]+/g, '-')
