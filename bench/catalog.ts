@@ -85,7 +85,8 @@ export async function runEntityBatchingBench(
     if (body.data?._entities?.length !== n) throw new Error(`_entities returned ${body.data?._entities?.length} of ${n}`);
     rows.push({
       references: n,
-      'product queries': queries.filter((q) => q.startsWith('products.')).length,
+      'distinct products': new Set(representations.map((r) => r.id)).size,
+      'product queries (_id probes)': queries.filter((q) => q.startsWith('products.')).length,
       'all queries': queries.length,
       'ms (one request)': ms.toFixed(1),
     });
