@@ -16,3 +16,5 @@ export * from './ids.js';
 export * from './chromium.js';
 export * from './state-file.js';
 export * from './address.js';
+export * from './metrics.js';
+export * from './graphql-metrics.js';
