@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { sampleSum, scrapeMetrics, startBroker, waitFor, type NatsInstance, type Sample } from '@shop/harness';
-import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
 import { readMails } from '../scripts/src/chaos/facts.js';
 import {
   CheckoutDocument,
@@ -12,6 +10,7 @@ import {
   InvoicesDocument,
   PayOrderDocument,
 } from './__generated__/operations.js';
+import { devBearer as bearer, gatewayOperation } from './support/client.js';
 import { startSystem, type System } from './support/system.js';
 
 /**
@@ -40,21 +39,9 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-async function bearer(sub: string, role: 'customer' | 'admin') {
-  const secret = gatewayConfig({ NODE_ENV: 'development', APOLLO_TELEMETRY_DISABLED: '1' }).JWT_SECRET;
-  return { authorization: `Bearer ${await signDevToken(secret, sub, [role])}` };
-}
-
 async function gql<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables: TVars, headers: Record<string, string>): Promise<TData> {
   sent++;
-  const res = await fetch(system.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  const body = (await res.json()) as { data?: TData; errors?: unknown[] };
-  if (res.status !== 200 || body.errors || !body.data) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`);
-  return body.data;
+  return gatewayOperation(system.gatewayUrl, doc, variables, headers);
 }
 
 const scrapeAll = async (): Promise<Record<Scraped, Sample[]>> =>
