@@ -14,6 +14,8 @@ import { mailDirIn, serviceReady, serviceSpecs, spawnService, type ServiceSpec }
  */
 export interface System {
   gatewayUrl: string;
+  /** `http://127.0.0.1:<port>` of each process by service name: its health port (/healthz, /readyz, /metrics). */
+  bases: Record<string, string>;
   /** Where the mail catcher writes one `.eml` file per message it accepts. */
   mailDir: string;
   /** The database each service uses on `mongoUrl` (`MONGODB_DB`), by service name. */
@@ -70,6 +72,7 @@ export async function startSystem(opts: { mongoUrl: string; natsUrl: string; env
   };
   const system: System = {
     gatewayUrl: `http://127.0.0.1:${basePort}/graphql`,
+    bases: Object.fromEntries([...specs.values()].map((spec) => [spec.name, `http://127.0.0.1:${spec.port}`])),
     mailDir,
     databases,
     kill: async (name) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rateLimitBucket } from './rate-limit.js';
+import { metricsRegistry } from '@shop/kit';
+import { RateLimiter, rateLimitBucket } from './rate-limit.js';
 
 describe('rateLimitBucket', () => {
   it('keeps an IPv4 address as it is', () => {
@@ -38,5 +39,27 @@ describe('rateLimitBucket', () => {
 
   it('leaves anything that is not an IP address as it is', () => {
     expect(rateLimitBucket('unknown')).toBe('unknown');
+  });
+});
+
+describe('RateLimiter metrics', () => {
+  const refusals = async (budget: string) =>
+    (await metricsRegistry.getSingleMetric('shop_rate_limit_refusals_total')!.get()).values.find((v) => v.labels.budget === budget)
+      ?.value ?? 0;
+
+  it('counts each refusal by budget, never by client', async () => {
+    const limiter = new RateLimiter({ perIp: 1, perKey: 1, windowMs: 60_000 });
+    const [ip, partner] = [await refusals('ip'), await refusals('partner')];
+    expect(await limiter.byIp('203.0.113.9')).toEqual({ ok: true });
+    expect((await limiter.byIp('203.0.113.9')).ok).toBe(false);
+    expect((await limiter.byIp('203.0.113.9')).ok).toBe(false);
+    expect(await limiter.byPartner('acme')).toEqual({ ok: true });
+    expect((await limiter.byPartner('acme')).ok).toBe(false);
+    expect(await refusals('ip')).toBe(ip + 2);
+    expect(await refusals('partner')).toBe(partner + 1);
+    const labels = (await metricsRegistry.getSingleMetric('shop_rate_limit_refusals_total')!.get()).values.map((v) =>
+      Object.keys(v.labels),
+    );
+    expect(labels.every((keys) => keys.join() === 'budget')).toBe(true);
   });
 });

@@ -1,6 +1,9 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { isIPv4, isIPv6 } from 'node:net';
+import { counter } from '@shop/kit';
 import type { Redis } from './redis.js';
+
+const refusals = counter('shop_rate_limit_refusals_total', 'Requests refused over a rate-limit budget (429)', ['budget']);
 
 export interface RateLimits {
   perIp: number;
@@ -33,19 +36,20 @@ export class RateLimiter {
 
   /** Spends one request of the budget of `ip`'s bucket (see rateLimitBucket). */
   byIp(ip: string): Promise<Verdict> {
-    return verdict(this.ip, rateLimitBucket(ip));
+    return verdict(this.ip, rateLimitBucket(ip), 'ip');
   }
 
   byPartner(name: string): Promise<Verdict> {
-    return verdict(this.key, name);
+    return verdict(this.key, name, 'partner');
   }
 }
 
-async function verdict(limiter: RateLimiterAbstract, key: string): Promise<Verdict> {
+async function verdict(limiter: RateLimiterAbstract, key: string, budget: 'ip' | 'partner'): Promise<Verdict> {
   try {
     await limiter.consume(key);
     return { ok: true };
   } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) refusals.inc({ budget });
     if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
     throw rejection;
   }

@@ -10,7 +10,16 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway } from '@apollo/gateway';
-import { connectMongo, listen, maskErrors, mountHealth, REQUEST_ID_HEADER, type Logger, type RunningServer } from '@shop/kit';
+import {
+  connectMongo,
+  graphqlMetricsPlugin,
+  listen,
+  maskErrors,
+  mountHealth,
+  REQUEST_ID_HEADER,
+  type Logger,
+  type RunningServer,
+} from '@shop/kit';
 import { createAuthenticator } from './auth.js';
 import { subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -122,6 +131,12 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
       partnerPlugin(usage),
       safelistCheck.plugin,
+      // Operation names become labels only from the safelist; any other operation is labelled by its root field.
+      graphqlMetricsPlugin<GatewayContext>({
+        component: 'gateway',
+        registeredOperations: new Set([...safelist.byId.values()].map((op) => op.name)),
+        clientClass: (ctx) => ctx.caller.kind,
+      }),
     ],
   });
   await server.start();

@@ -11,6 +11,7 @@
  *   environment passes the service's own loadConfig();
  * - the gateway reaches each subgraph at http://<name>:<PORT>/graphql and never reports telemetry;
  * - published ports, healthchecks and commands agree with PORT and the directory;
+ * - Prometheus (a pinned official image) scrapes /metrics on the PORT of every service but the sandboxes;
  * - each signer has a key of its own that every subgraph trusts under its name, and no key or
  *   secret falls back to a committed value (production refuses those); `npm run keys` makes them all;
  * - compose-go (Docker Compose's own loader, built from tools/compose-config; needs Go) accepts the
@@ -45,6 +46,7 @@ interface ComposeService {
   ports?: (string | number | { target: number })[];
   depends_on?: string[] | Record<string, unknown>;
   healthcheck?: { test?: string | string[] };
+  volumes?: unknown[];
 }
 
 const composeText = readFileSync(COMPOSE_FILE, 'utf8');
@@ -266,6 +268,20 @@ describe('docker-compose.yml', () => {
     expect(gateway.settings.get('PRODUCT_URL')).toEqual({ required: false });
     expect(gateway.settings.get('PORT')).toEqual({ required: false });
     expect(gateway.defaultPort).toBe(4000);
+  });
+
+  it('runs Prometheus from a pinned official image, scraping /metrics on the PORT of every service but the sandboxes', () => {
+    const prometheus = services.prometheus;
+    expect(prometheus?.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(JSON.stringify(prometheus?.volumes)).toContain('./prometheus.yml:/etc/prometheus/prometheus.yml');
+    const config = parse(readFileSync(join(ROOT, 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const shop = config.scrape_configs.find((job) => job.job_name === 'shop');
+    expect(shop?.metrics_path).toBe('/metrics');
+    const targets = shop!.static_configs.flatMap((c) => c.targets).sort();
+    const expected = dirs.filter((d) => d.kind !== 'sandbox').map((d) => `${d.name}:${envOf(d.name).PORT}`);
+    expect(targets).toEqual(expected.sort());
   });
 
   it('runs MongoDB and NATS JetStream', () => {

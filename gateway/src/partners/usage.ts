@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKey, type Logger } from '@shop/kit';
+import { counter, isDuplicateKey, type Logger } from '@shop/kit';
 import type { PartnerModels, UsageDoc } from './registry.js';
+
+/**
+ * Partner requests as a metric too. Bounded labels: `partner` is a name from the partner registry (an
+ * admin creates partners; a request is counted only once its key matched one), `operation` a name from
+ * the safelist manifest; a client's input never becomes a label value.
+ */
+const partnerRequests = counter('shop_partner_requests_total', 'Partner requests admitted, per partner and safelisted operation', [
+  'partner',
+  'operation',
+  'outcome',
+]);
 
 /**
  * Counts partner requests per operation in memory and appends one record per (partner, operation) at
@@ -20,6 +31,7 @@ export class UsageCounter {
     const k = `${partner}\u0000${operationId}`;
     const c = this.counts.get(k) ?? { partner, operationId, operationName, requests: 0, failures: 0 };
     c.requests += 1;
+    partnerRequests.inc({ partner, operation: operationName, outcome: failed ? 'failed' : 'ok' });
     if (failed) c.failures += 1;
     this.counts.set(k, c);
   }

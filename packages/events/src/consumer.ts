@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
-import { backoffDelay, type Logger } from '@shop/kit';
+import { backoffDelay, secondsSince, type Logger } from '@shop/kit';
 import { decodeEvent, EventValidationError, type EventEnvelope, type EventSubject } from './contracts.js';
 import { publishDeadLetter } from './dlq.js';
 import { HEADERS, type DeadLetterKind } from './headers.js';
@@ -8,6 +8,7 @@ import { classifyFailure } from './classify.js';
 import { checkRetryPolicy, retryDelayMs, type RetryPolicy } from './retry.js';
 import { startMaxDeliveriesListener, type SafetyNet } from './safety-net.js';
 import { ensureConsumer, streamFor } from './streams.js';
+import { eventMetrics, watchConsumer } from './metrics.js';
 
 /** What a handler knows about the delivery besides the event. */
 export interface MessageMeta {
@@ -137,6 +138,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
         const ack = await publishDeadLetter(js, input);
         m.term();
         stats.deadLettered++;
+        eventMetrics.handled(subject, 'dead_lettered');
         mlog.error({ kind, reason, dlqSeq: ack.seq }, 'message dead-lettered');
         return;
       } catch (err) {
@@ -165,10 +167,20 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     const delay = retryDelayMs(deliveryCount, retry);
     m.nak(delay);
     stats.retried++;
+    eventMetrics.handled(subject, 'retried');
     mlog.warn({ err, failure: failure.reason, delayMs: delay }, 'handler failed; retrying later');
   }
 
   async function handle(m: JsMsg): Promise<void> {
+    const start = process.hrtime.bigint();
+    try {
+      await decide(m);
+    } finally {
+      eventMetrics.handlerTime(subject, secondsSince(start));
+    }
+  }
+
+  async function decide(m: JsMsg): Promise<void> {
     const deliveryCount = m.info.deliveryCount;
     const headerCorrelation = m.headers?.get(HEADERS.correlationId) ?? '';
     let mlog = log.child({ seq: m.seq, deliveryCount, msgId: m.headers?.get(HEADERS.msgId) });
@@ -203,6 +215,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
       if (err instanceof HandlerTimeoutError) {
         deadline.abort(err);
         stats.timedOut++;
+        eventMetrics.timedOut(subject);
         // The abandoned run may still settle; its outcome no longer decides anything.
         run.then(
           () => mlog.warn('a handler abandoned at its deadline finished later'),
@@ -216,9 +229,11 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     }
     m.ack();
     stats.acked++;
+    eventMetrics.handled(subject, 'acked');
   }
 
   const consumer = await js.consumers.get(stream, durable);
+  const unwatch = watchConsumer(jsm, stream, durable);
   // Pulls are issued as the iterator advances, so pulling `concurrency` at a time and waiting for a
   // free slot before taking the next message keeps at most ~2×concurrency messages unacked here.
   // A deleted consumer or stream ends the iterator instead of being waited for silently; the service
@@ -265,6 +280,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
         await messages.close();
         await done.catch(() => {});
         await safetyNet.stop();
+        unwatch();
       })();
       return stopping;
     },

@@ -15,3 +15,4 @@ export * from './safety-net.js';
 export * from './streams.js';
 export * from './service-events.js';
 export * from './service.js';
+export * from './metrics.js';

@@ -4,6 +4,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '@shop/kit';
 import { parseAnyEvent, type AnyEvent } from './contracts.js';
 import { HEADERS } from './headers.js';
+import { outboxMetrics } from './metrics.js';
 
 /**
  * The outbox of docs/design.md §6. A state change and "its event will be published" are one insert: the
@@ -186,6 +187,8 @@ export interface OutboxRelayOptions {
   batch?: number;
   /** PubAck timeout (default 5 s). */
   publishTimeoutMs?: number;
+  /** The `outbox` label of its metrics (default `outbox`). */
+  name?: string;
 }
 
 export interface OutboxRelayStats {
@@ -214,6 +217,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const intervalMs = opts.intervalMs ?? 1_000;
   const batch = opts.batch ?? 100;
   const timeout = opts.publishTimeoutMs ?? 5_000;
+  const name = opts.name ?? 'outbox';
 
   let stopped = false;
   let running: Promise<boolean> | null = null;
@@ -229,6 +233,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       const reason = err instanceof Error ? err.message : String(err);
       await store.quarantine(entry.id, reason);
       stats.quarantined++;
+      outboxMetrics.quarantined(name);
       log.error({ outboxId: entry.id, reason, quarantined: stats.quarantined }, 'outbox record does not hold a valid event; quarantined');
       return;
     }
@@ -239,6 +244,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     log.debug({ eventId: event.id, subject: event.type, seq: ack.seq, duplicate: ack.duplicate }, 'event published');
     await store.markPublished(entry.id);
     stats.published++;
+    outboxMetrics.published(name);
   }
 
   let adopted = false;
@@ -252,9 +258,13 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     adopted = true;
     for (;;) {
       const entries = await store.pending(batch);
+      outboxMetrics.read(name, entries.length, occurredAt(entries[0]));
       // A batch once read is finished even when stop() is called meanwhile.
       for (const entry of entries) await publish(entry);
-      if (entries.length < batch) return true;
+      if (entries.length < batch) {
+        outboxMetrics.drained(name);
+        return true;
+      }
       if (stopped) return false;
     }
   }
@@ -312,4 +322,11 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       if (running) await running;
     },
   };
+}
+
+/** When the entry's event occurred, if it says (read for the backlog-age metric; the relay validates it separately). */
+function occurredAt(entry: OutboxEntry | undefined): Date | undefined {
+  const at = (entry?.event as { occurredAt?: unknown } | null | undefined)?.occurredAt;
+  const date = typeof at === 'string' || at instanceof Date ? new Date(at) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }

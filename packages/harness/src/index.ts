@@ -11,3 +11,4 @@ export * from './process.js';
 export * from './redis.js';
 export * from './wait.js';
 export * from './testing.js';
+export * from './prometheus.js';

@@ -46,7 +46,7 @@ export function requireService(caller: Caller, ...names: string[]): void {
 }
 
 /** Codes a client may see as they are; anything else is an internal error and is masked. */
-const PUBLIC_CODES = new Set([
+export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
   'FORBIDDEN',

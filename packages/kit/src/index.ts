@@ -17,3 +17,5 @@ export * from './chromium.js';
 export * from './state-file.js';
 export * from './address.js';
 export * from './numbering.js';
+export * from './metrics.js';
+export * from './graphql-metrics.js';

@@ -17,6 +17,8 @@ import type { Logger } from './logger.js';
 import { acceptContext, CONTEXT_HEADER, REPLAY_GUARD_FULL, REQUEST_ID_HEADER, ReplayGuard, type Caller } from './identity.js';
 import type { SignerKeys } from './signing-keys.js';
 import { maskErrors, unauthenticated } from './errors.js';
+import { graphqlMetricsPlugin } from './graphql-metrics.js';
+import { mountMetrics } from './metrics.js';
 
 /** What every subgraph context carries; services extend it with loaders and domain handles. */
 export interface BaseContext {
@@ -67,7 +69,7 @@ type TContextAny = BaseContext;
 
 /**
  * Builds (but does not start listening) a subgraph: Apollo Server with the federation schema,
- * signed-context verification on every operation, masked internal errors, /healthz and /readyz.
+ * signed-context verification on every operation, masked internal errors, /healthz, /readyz and /metrics.
  */
 export async function createSubgraphServer<TContext extends BaseContext>(opts: SubgraphOptions<TContext>): Promise<SubgraphServer> {
   const app = express();
@@ -88,6 +90,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      graphqlMetricsPlugin<TContext>({ component: opts.name, clientClass: (ctx) => ctx.caller.kind }),
       ...(opts.plugins ?? []),
     ],
   });
@@ -123,7 +126,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
   };
 }
 
+/** `/healthz` (live), `/readyz` (every check passes) and `/metrics` (Prometheus text, see metrics.ts): every process's health port. */
 export function mountHealth(app: Express, readiness: Readiness[]): void {
+  mountMetrics(app);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -1,5 +1,5 @@
 import type { Payment as PspPayment, Refund as PspRefund } from './provider/contract.js';
-import { backoffDelay, type Logger } from '@shop/kit';
+import { backoffDelay, dependencyCall, type Logger } from '@shop/kit';
 
 /**
  * The boundary to the payment provider (docs/design.md §5): an interface the payment logic codes
@@ -123,12 +123,18 @@ export class HttpPaymentProvider implements PaymentProvider {
       if (attempt > 1) await new Promise((r) => setTimeout(r, backoffDelay(attempt - 2, { baseMs: this.o.retryBaseMs })));
       let res: Response;
       try {
-        res = await fetch(`${this.o.url}${path}`, {
-          method,
-          headers,
-          ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
-          signal: AbortSignal.timeout(this.o.timeoutMs),
-        });
+        res = await dependencyCall(
+          'payment-provider',
+          `${method} ${routeOf(path)}`,
+          () =>
+            fetch(`${this.o.url}${path}`, {
+              method,
+              headers,
+              ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
+              signal: AbortSignal.timeout(this.o.timeoutMs),
+            }),
+          (r) => r.status >= 500,
+        );
       } catch (err) {
         last = err instanceof Error ? err.message : String(err);
         this.o.log.warn({ path, attempt, err: last }, 'payment provider unreachable; retrying with the same key');
@@ -150,3 +156,6 @@ export class HttpPaymentProvider implements PaymentProvider {
     return { ok: false, kind: 'unavailable', code: 'unavailable', message: last };
   }
 }
+
+/** The metric label of a provider path: its first two segments (`/v1/payments`), never an id or a query. */
+export const routeOf = (path: string): string => path.split('?')[0]!.split('/').slice(0, 3).join('/');

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { dependencyCall } from '@shop/kit';
 
 export interface Email {
   to: string;
@@ -27,15 +28,17 @@ export function smtpMailer(opts: { url: string; from: string; timeoutMs: number 
   return {
     async send(mail) {
       try {
-        await transport.sendMail({
-          from: opts.from,
-          to: mail.to,
-          subject: mail.subject,
-          html: mail.html,
-          text: mail.text,
-          messageId: mail.messageId,
-          attachments: mail.attachments,
-        });
+        await dependencyCall('smtp', 'send', () =>
+          transport.sendMail({
+            from: opts.from,
+            to: mail.to,
+            subject: mail.subject,
+            html: mail.html,
+            text: mail.text,
+            messageId: mail.messageId,
+            attachments: mail.attachments,
+          }),
+        );
       } catch (err) {
         // The SMTP reply code stays on the cause: `classifyFailure` (@shop/events) tells 5xx from the rest.
         throw new Error(`SMTP send to ${mail.to} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

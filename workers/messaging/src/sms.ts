@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PermanentError } from '@shop/events';
+import { dependencyCall } from '@shop/kit';
 
 export interface Sms {
   /** E.164. */
@@ -33,12 +34,18 @@ export function httpSmsProvider(opts: { url: string; apiKey: string; timeoutMs: 
     async send(sms) {
       let res: Response;
       try {
-        res = await fetch(`${opts.url}/v1/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.apiKey}` },
-          body: JSON.stringify(sms),
-          signal: AbortSignal.timeout(opts.timeoutMs),
-        });
+        res = await dependencyCall(
+          'sms-provider',
+          'POST /v1/messages',
+          () =>
+            fetch(`${opts.url}/v1/messages`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.apiKey}` },
+              body: JSON.stringify(sms),
+              signal: AbortSignal.timeout(opts.timeoutMs),
+            }),
+          (r) => r.status >= 500,
+        );
       } catch (err) {
         throw new Error(`SMS provider unreachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }

@@ -1,5 +1,6 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import type { Logger } from '@shop/kit';
+import { secondsSince, type Logger } from '@shop/kit';
+import { renderMetrics } from './metrics.js';
 
 /**
  * One long-lived Chromium and a small pool of long-lived pages (docs/platform.md §2: a reused page renders
@@ -40,6 +41,7 @@ export class BrowserPool {
     private readonly opts: { size: number; timeoutMs: number; recycleAfter: number; log: Logger },
   ) {
     this.free = Array.from({ length: opts.size }, () => ({ page: null, jobs: 0 }));
+    renderMetrics.size.set(opts.size);
   }
 
   /** The current browser, launching one if there is none or it died. */
@@ -62,6 +64,7 @@ export class BrowserPool {
       protocolTimeout: Math.max(60_000, this.opts.timeoutMs * 2),
     });
     this.launches++;
+    renderMetrics.launches.inc();
     browser.on('disconnected', () => {
       if (this.browser === browser) this.browser = null;
       if (!this.closed) this.opts.log.warn({ launches: this.launches }, 'chromium disconnected; relaunching on the next job');
@@ -79,11 +82,15 @@ export class BrowserPool {
   private acquire(): Promise<Slot> {
     const slot = this.free.pop();
     if (slot) return Promise.resolve(slot);
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      renderMetrics.waiting.set(this.waiting.length);
+    });
   }
 
   private release(slot: Slot): void {
     const next = this.waiting.shift();
+    renderMetrics.waiting.set(this.waiting.length);
     if (next) next(slot);
     else this.free.push(slot);
   }
@@ -118,6 +125,9 @@ export class BrowserPool {
   /** Runs `job` on a pooled page within the per-job timeout. */
   async run<T>(job: (page: Page) => Promise<T>): Promise<T> {
     const slot = await this.acquire();
+    renderMetrics.busy.inc();
+    const start = process.hrtime.bigint();
+    let outcome = 'error';
     try {
       const page = await this.pageFor(slot);
       let timer: NodeJS.Timeout | undefined;
@@ -128,15 +138,20 @@ export class BrowserPool {
             timer = setTimeout(() => reject(new TimeoutError(this.opts.timeoutMs)), this.opts.timeoutMs);
           }),
         ]);
+        outcome = 'ok';
         if (++slot.jobs >= this.opts.recycleAfter) await this.discard(slot);
         return result;
       } finally {
         clearTimeout(timer);
       }
     } catch (err) {
+      if (err instanceof TimeoutError) outcome = 'timeout';
       await this.discard(slot);
       throw err;
     } finally {
+      renderMetrics.renders.inc({ outcome });
+      renderMetrics.duration.observe(secondsSince(start));
+      renderMetrics.busy.dec();
       this.release(slot);
     }
   }
