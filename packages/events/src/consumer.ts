@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
-import { backoffDelay, type Logger } from '@shop/kit';
+import { backoffDelay, contextFrom, inSpan, markSpanFailed, SpanKind, type Logger } from '@shop/kit';
 import { decodeEvent, EventValidationError, type EventEnvelope, type EventSubject } from './contracts.js';
 import { publishDeadLetter } from './dlq.js';
 import { HEADERS, type DeadLetterKind } from './headers.js';
@@ -135,6 +135,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         const ack = await publishDeadLetter(js, input);
+        markSpanFailed(`dead-lettered (${kind}): ${reason}`);
         m.term();
         stats.deadLettered++;
         mlog.error({ kind, reason, dlqSeq: ack.seq }, 'message dead-lettered');
@@ -163,6 +164,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
       return deadLetter(m, 'exhausted', `failed ${deliveryCount} deliveries; last error: ${reason}`, mlog);
     }
     const delay = retryDelayMs(deliveryCount, retry);
+    markSpanFailed(reason);
     m.nak(delay);
     stats.retried++;
     mlog.warn({ err, failure: failure.reason, delayMs: delay }, 'handler failed; retrying later');
@@ -218,6 +220,23 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     stats.acked++;
   }
 
+  // Every delivery's span is a child of the publish that the message's `traceparent` names, redeliveries
+  // included (docs/design.md §10): the attempts of one purchase stay in its one trace.
+  const traced = (m: JsMsg) =>
+    inSpan(
+      `${subject} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFrom({ traceparent: m.headers?.get('traceparent'), tracestate: m.headers?.get('tracestate') }),
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.consumer.group.name': durable,
+          'messaging.delivery_count': m.info.deliveryCount,
+        },
+      },
+      () => handle(m),
+    );
+
   const consumer = await js.consumers.get(stream, durable);
   // Pulls are issued as the iterator advances, so pulling `concurrency` at a time and waiting for a
   // free slot before taking the next message keeps at most ~2×concurrency messages unacked here.
@@ -241,7 +260,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     try {
       for await (const m of messages) {
         while (inflight.size >= concurrency) await Promise.race(inflight);
-        const p: Promise<void> = handle(m)
+        const p: Promise<void> = traced(m)
           .catch((err: unknown) => log.error({ err, seq: m.seq }, 'unexpected error while handling a message'))
           .finally(() => inflight.delete(p));
         inflight.add(p);

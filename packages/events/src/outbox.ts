@@ -1,7 +1,7 @@
 import { Schema, type Collection, type Connection, type Model } from 'mongoose';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { Logger } from '@shop/kit';
+import { contextFrom, currentTraceCarrier, inSpan, SpanKind, type Logger, type TraceCarrier } from '@shop/kit';
 import { parseAnyEvent, type AnyEvent } from './contracts.js';
 import { HEADERS } from './headers.js';
 
@@ -23,6 +23,8 @@ export interface OutboxEntry {
   id: string;
   /** The event as stored; validated against its contract again before it goes on the wire. */
   event: unknown;
+  /** Trace context of the operation that wrote the record (docs/design.md §10), if it was traced. */
+  trace?: TraceCarrier | null;
 }
 
 export interface OutboxStore {
@@ -50,6 +52,8 @@ export const outboxFields = {
   publishedAt: { type: Date, default: null },
   quarantinedAt: { type: Date, default: null },
   quarantineReason: { type: String, default: null },
+  // The default runs in the writing operation's async context: the record remembers its trace.
+  trace: { type: Schema.Types.Mixed, default: () => currentTraceCarrier() },
 } as const;
 
 /** A dedicated outbox collection for services whose state change is not an appended record. */
@@ -62,6 +66,7 @@ export interface OutboxDoc {
   createdAt: Date;
   quarantinedAt?: Date | null;
   quarantineReason?: string | null;
+  trace?: TraceCarrier | null;
 }
 
 export function createOutboxModel(conn: Connection, collection = 'outbox', modelName = 'Outbox'): Model<OutboxDoc> {
@@ -74,6 +79,7 @@ export function createOutboxModel(conn: Connection, collection = 'outbox', model
       createdAt: { type: Date, required: true },
       quarantinedAt: { type: Date, default: null },
       quarantineReason: { type: String, default: null },
+      trace: outboxFields.trace,
     },
     { collection, versionKey: false, autoIndex: false, minimize: false },
   );
@@ -88,6 +94,7 @@ export const outboxDoc = (event: AnyEvent, now = new Date()): OutboxDoc => ({
   event,
   publishedAt: null,
   createdAt: now,
+  trace: currentTraceCarrier(),
 });
 
 export interface MongoOutboxOptions {
@@ -110,11 +117,11 @@ export function mongoOutboxStore<T>(model: Model<T>, opts: MongoOutboxOptions = 
   return {
     async pending(limit) {
       const docs = await model.collection
-        .find(pendingFilter(publishedField), { projection: { _id: 1, [eventField]: 1 } })
+        .find(pendingFilter(publishedField), { projection: { _id: 1, [eventField]: 1, trace: 1 } })
         .sort({ [orderField]: 1, _id: 1 })
         .limit(limit)
         .toArray();
-      return docs.map((d) => ({ id: String(d._id), event: d[eventField] as unknown }));
+      return docs.map((d) => ({ id: String(d._id), event: d[eventField] as unknown, trace: d.trace as TraceCarrier | null }));
     },
     async markPublished(id) {
       // Only the relay writes this field, so a plain update is safe on FerretDB (docs/design.md §6).
@@ -189,7 +196,21 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     const h = natsHeaders();
     h.set(HEADERS.correlationId, event.correlationId);
     h.set('Content-Type', 'application/json');
-    const ack = await js.publish(event.type, JSON.stringify(event), { msgID: event.id, headers: h, timeout });
+    // The publish continues the writer's trace and hands its own context on to the consumers.
+    const ack = await inSpan(
+      `${event.type} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        parent: contextFrom(entry.trace),
+        attributes: { 'messaging.system': 'nats', 'messaging.message.id': event.id },
+      },
+      () => {
+        const carrier = currentTraceCarrier();
+        if (carrier?.traceparent) h.set('traceparent', carrier.traceparent);
+        if (carrier?.tracestate) h.set('tracestate', carrier.tracestate);
+        return js.publish(event.type, JSON.stringify(event), { msgID: event.id, headers: h, timeout });
+      },
+    );
     log.debug({ eventId: event.id, subject: event.type, seq: ack.seq, duplicate: ack.duplicate }, 'event published');
     await store.markPublished(entry.id);
     stats.published++;

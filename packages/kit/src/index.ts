@@ -16,3 +16,4 @@ export * from './ids.js';
 export * from './chromium.js';
 export * from './state-file.js';
 export * from './address.js';
+export * from './tracing.js';

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { insertOnce } from '@shop/events';
-import type { Logger } from '@shop/kit';
+import { inSpan, SpanKind, type Logger } from '@shop/kit';
 import { emailMessageId, type Email, type Mailer } from './email.js';
 import type { Sms, SmsProvider } from './sms.js';
 
@@ -77,7 +77,26 @@ export class Notifier {
     return this.deliver(event, 'sms', clientReference, sms.to, async () => (await this.smsProvider.send({ ...sms, clientReference })).id);
   }
 
-  private async deliver(
+  /** One span per notification and channel, with the identity the receiver dedupes on (the Message-ID). */
+  private deliver(
+    event: { id: string; type: string },
+    channel: Channel,
+    identity: string,
+    recipient: string,
+    send: () => Promise<string | null>,
+  ): Promise<SendResult> {
+    const attributes = {
+      'shop.event.type': event.type,
+      'shop.event.id': event.id,
+      'messaging.channel': channel,
+      'shop.message_id': identity,
+    };
+    return inSpan(`send ${channel}`, { kind: SpanKind.CLIENT, attributes }, () =>
+      this.deliverOnce(event, channel, identity, recipient, send),
+    );
+  }
+
+  private async deliverOnce(
     event: { id: string; type: string },
     channel: Channel,
     identity: string,
