@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, listDeadLetters } from '@shop/events';
 import { connectMongo, createLogger } from '@shop/kit';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
-import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
 import { readMails } from '../scripts/src/chaos/facts.js';
 import {
   CheckoutDocument,
@@ -19,6 +17,7 @@ import {
   OrdersDocument,
   PayOrderDocument,
 } from './__generated__/operations.js';
+import { devBearer, gatewayCall } from './support/gateway-client.js';
 import { startSystem, type System } from './support/system.js';
 
 /**
@@ -63,23 +62,9 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-/** A development token as `npm run token` prints it (the gateway's development JWT_SECRET). */
-async function bearer(sub: string, role: 'customer' | 'admin') {
-  const secret = gatewayConfig({ NODE_ENV: 'development', APOLLO_TELEMETRY_DISABLED: '1' }).JWT_SECRET;
-  return { authorization: `Bearer ${await signDevToken(secret, sub, [role])}` };
-}
-
-/** A typed operation through the gateway as a client sends it; throws on GraphQL errors. */
-async function gql<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables: TVars, headers: Record<string, string>): Promise<TData> {
-  const res = await fetch(system.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  const body = (await res.json()) as { data?: TData; errors?: unknown[] };
-  if (res.status !== 200 || body.errors || !body.data) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`);
-  return body.data;
-}
+const bearer = devBearer;
+const gql = <TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables: TVars, headers: Record<string, string>) =>
+  gatewayCall(system.gatewayUrl, doc, variables, headers);
 
 const dlq = () => listDeadLetters(jsm);
 const consumer = (stream: string, durable: string) => jsm.consumers.info(stream, durable);

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
-import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
 import { CheckoutDocument, CreateCartDocument, CreateProductDocument, PayOrderDocument } from './__generated__/operations.js';
 import { startOtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { devBearer, gatewayCall } from './support/gateway-client.js';
 import { startSystem, type System } from './support/system.js';
 
 /**
@@ -38,21 +37,9 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function bearer(sub: string, role: 'customer' | 'admin') {
-  const secret = gatewayConfig({ NODE_ENV: 'development', APOLLO_TELEMETRY_DISABLED: '1' }).JWT_SECRET;
-  return { authorization: `Bearer ${await signDevToken(secret, sub, [role])}` };
-}
-
-async function gql<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables: TVars, headers: Record<string, string>): Promise<TData> {
-  const res = await fetch(system.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  const body = (await res.json()) as { data?: TData; errors?: unknown[] };
-  if (res.status !== 200 || body.errors || !body.data) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`);
-  return body.data;
-}
+const bearer = devBearer;
+const gql = <TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables: TVars, headers: Record<string, string>) =>
+  gatewayCall(system.gatewayUrl, doc, variables, headers);
 
 /** The chain of names from a span up to the first span whose parent is not in the trace. */
 function ancestry(spans: ReceivedSpan[], span: ReceivedSpan): string[] {
@@ -118,13 +105,21 @@ describe('one purchase is one trace across the gateway, the subgraphs, NATS, the
       expect(children).toEqual(expect.arrayContaining(['chromium setContent', 'chromium pdf']));
 
       expect(String(email_.attributes['shop.message_id'])).toMatch(/@/);
+      // The email's chain runs back through the render job, both NATS hops and the payment webhook to the
+      // gateway's payOrder operation: one trace from the GraphQL request to the email.
       expect(ancestry(spans, email_)).toEqual(
         expect.arrayContaining([
-          'invoice-renderer:render invoice',
+          'messaging:shop.invoice.rendered.v1 process',
+          'invoice:shop.invoice.rendered.v1 publish',
+          'invoice-renderer:shop.invoice.issued.v1 process',
           'invoice:shop.order.paid.v1 process',
           'order:shop.order.paid.v1 publish',
+          'order:shop.payment.succeeded.v1 process',
+          'payment:shop.payment.succeeded.v1 publish',
+          'gateway:gateway.request',
         ]),
       );
+      expect(render.parentSpanId).toBe(find('invoice-renderer', 'shop.invoice.issued.v1 process')!.spanId);
     } catch (err) {
       failed = true;
       const seen = receiver.spans.map((s) => `${s.traceId.slice(0, 8)} ${s.spanId} ← ${s.parentSpanId || '-'} ${s.service}:${s.name}`);
