@@ -124,6 +124,7 @@ const tasks = {
   infra: () => tsx('scripts/src/start.ts', ['--infra-only', ...args]),
   dlq: () => tsx('packages/events/src/dlq-cli.ts', args),
   outbox: () => tsx('packages/events/src/outbox-cli.ts', args),
+  trace: () => tsx('scripts/src/trace.ts', args),
   partner: () => tsx('scripts/src/partner.ts', args),
   'schema:check': () => tsx('scripts/src/schema-check.ts', args),
   'pq:manifest': () => tsx('scripts/src/persisted-queries.ts', args),

@@ -1,3 +1,5 @@
+// First: the tracing bootstrap wraps http, undici and mongodb before anything loads them (no-op when off).
+import '@shop/kit/tracing';
 import { createLogger, onShutdown, runMain } from '@shop/kit';
 import { loadConfig } from './config.js';
 import { buildGateway } from './server.js';

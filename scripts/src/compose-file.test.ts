@@ -284,6 +284,14 @@ describe('docker-compose.yml', () => {
     expect(targets).toEqual(expected.sort());
   });
 
+  it('runs Jaeger (pinned) and points every Node service at its OTLP endpoint', () => {
+    expect(services.jaeger?.image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+    // The sandboxes stand in for third parties and are not traced.
+    for (const { name, dir } of dirs.filter((d) => !d.dir.startsWith('sandboxes/'))) {
+      expect(envOf(name).OTEL_EXPORTER_OTLP_ENDPOINT, dir).toBe('http://jaeger:4318');
+    }
+  });
+
   it('runs MongoDB and NATS JetStream', () => {
     expect(services.mongodb?.image).toMatch(/^mongo:/);
     expect(services.nats?.image).toMatch(/^nats:/);
@@ -342,7 +350,8 @@ describe('docker-compose.yml', () => {
       const env = rawEnv(composed());
       const required = [...service.settings].filter(([, s]) => s.required).map(([key]) => key);
       expect(
-        Object.keys(env).filter((key) => !service.settings.has(key)),
+        // OTEL_* are OpenTelemetry's standard variables, read by the tracing bootstrap (@shop/kit/tracing).
+        Object.keys(env).filter((key) => !service.settings.has(key) && !key.startsWith('OTEL_')),
         `not declared by ${service.configFile}`,
       ).toEqual([]);
       expect(

@@ -102,6 +102,8 @@ export function spawnService(spec: ServiceSpec, logs: string): ManagedProcess {
     ...spec.env,
     PORT: String(spec.port),
     APOLLO_TELEMETRY_DISABLED: '1',
+    // Each process names itself in its spans (read only when tracing is on: docs/design.md §11).
+    OTEL_SERVICE_NAME: spec.name,
     ...(spec.args[0] === '--import' ? { NODE_OPTIONS: '--conditions=shop-source' } : {}),
   };
   return new ManagedProcess(spec.name, process.execPath, spec.args, join(logs, `${spec.name}.log`), env, ROOT);

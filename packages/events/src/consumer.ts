@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
-import { backoffDelay, secondsSince, type Logger } from '@shop/kit';
+import { backoffDelay, contextFrom, inSpan, markSpanFailed, secondsSince, SpanKind, type Logger } from '@shop/kit';
 import { decodeEvent, EventValidationError, type EventEnvelope, type EventSubject } from './contracts.js';
 import { publishDeadLetter } from './dlq.js';
 import { HEADERS, type DeadLetterKind } from './headers.js';
@@ -136,6 +136,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         const ack = await publishDeadLetter(js, input);
+        markSpanFailed(`dead-lettered (${kind}): ${reason}`);
         m.term();
         stats.deadLettered++;
         eventMetrics.handled(subject, 'dead_lettered');
@@ -165,6 +166,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
       return deadLetter(m, 'exhausted', `failed ${deliveryCount} deliveries; last error: ${reason}`, mlog);
     }
     const delay = retryDelayMs(deliveryCount, retry);
+    markSpanFailed(reason);
     m.nak(delay);
     stats.retried++;
     eventMetrics.handled(subject, 'retried');
@@ -232,6 +234,23 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     eventMetrics.handled(subject, 'acked');
   }
 
+  // Every delivery's span is a child of the publish that the message's `traceparent` names, redeliveries
+  // included (docs/design.md §11): the attempts of one purchase stay in its one trace.
+  const traced = (m: JsMsg) =>
+    inSpan(
+      `${subject} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFrom({ traceparent: m.headers?.get('traceparent'), tracestate: m.headers?.get('tracestate') }),
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.consumer.group.name': durable,
+          'messaging.delivery_count': m.info.deliveryCount,
+        },
+      },
+      () => handle(m),
+    );
+
   const consumer = await js.consumers.get(stream, durable);
   const unwatch = watchConsumer(jsm, stream, durable);
   // Pulls are issued as the iterator advances, so pulling `concurrency` at a time and waiting for a
@@ -256,7 +275,7 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
     try {
       for await (const m of messages) {
         while (inflight.size >= concurrency) await Promise.race(inflight);
-        const p: Promise<void> = handle(m)
+        const p: Promise<void> = traced(m)
           .catch((err: unknown) => log.error({ err, seq: m.seq }, 'unexpected error while handling a message'))
           .finally(() => inflight.delete(p));
         inflight.add(p);

@@ -19,3 +19,4 @@ export * from './address.js';
 export * from './numbering.js';
 export * from './metrics.js';
 export * from './graphql-metrics.js';
+export * from './tracing.js';

@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import { flushTracing } from './tracing.js';
 
 let shuttingDown = false;
 
@@ -25,6 +26,8 @@ export function onShutdown(log: Logger, steps: Array<[string, () => Promise<unkn
         log.error({ err, step: name }, 'shutdown step failed');
       }
     }
+    // Spans still buffered (the last second's) go out before the exit; with tracing off this is a no-op.
+    await flushTracing().catch((err: unknown) => log.warn({ err }, 'could not send the last spans'));
     process.exit(code);
   };
   process.on('SIGTERM', () => void run('SIGTERM'));

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { traceLogFields } from './tracing.js';
 
 export type { Logger } from 'pino';
 
@@ -10,6 +11,8 @@ export function createLogger(name: string, level: string, pretty = false): Logge
   return pino({
     name,
     level,
+    // A line written inside a span names it, so the line leads to its trace (no fields with tracing off).
+    mixin: traceLogFields,
     redact: {
       paths: [
         'req.headers.authorization',

@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import { ApiError, idempotencyKeyHeader, parseBody } from '@shop/sandbox-kit';
 import { requestFingerprint, type IdempotencyStore } from './idempotency.js';
 import type { PaymentLedger } from './payments.js';
+import type { TraceEcho } from './trace-echo.js';
 import { createPaymentBody, refundBody } from './schemas.js';
 import { TEST_TOKENS, tokenBehaviour } from './tokens.js';
 
@@ -13,6 +14,8 @@ export interface ApiDeps {
   slowAnswerMs: number;
   /** Saves the books: called once per request that changed them, after its idempotency record, before the answer. */
   commit: () => void;
+  /** Keeps the create call's trace context for the payment's webhooks (none: not echoed). */
+  traces?: TraceEcho;
 }
 
 const TOKENS = Object.keys(TEST_TOKENS).join(', ');
@@ -39,7 +42,7 @@ function send(res: Response, status: number, body: unknown, holdMs: number, head
  * save and the commit, so two concurrent requests with one key act once and get the same response, and
  * the change and its idempotency record reach the books file in one write.
  */
-export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl, slowAnswerMs, commit }: ApiDeps): Router {
+export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl, slowAnswerMs, commit, traces }: ApiDeps): Router {
   const router = Router();
   /** Keys whose one `tok_processing_error` 503 was served. Not an idempotency record: nothing was done. */
   const transientErrorServed = new Set<string>();
@@ -83,6 +86,7 @@ export function paymentRoutes({ ledger, idempotency, defaultWebhookUrl, slowAnsw
       webhookUrl,
       behaviour,
     });
+    traces?.remember(payment.id, (name) => req.header(name));
     respond(res, key, fingerprint, 201, payment, holdMs);
   });
 

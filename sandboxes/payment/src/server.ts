@@ -11,6 +11,7 @@ import { PaymentLedger } from './payments.js';
 import { testRoutes } from './test-routes.js';
 import { Timers } from './timers.js';
 import { WebhookDispatcher } from './webhooks.js';
+import { TraceEcho } from './trace-echo.js';
 
 export interface RunningSandbox {
   /** Where it listens, e.g. http://127.0.0.1:4020 (the payment service's `PSP_URL`). */
@@ -49,6 +50,7 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
   const timers = new Timers();
   let publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
   let accepting = true;
+  const traces = new TraceEcho();
   const webhooks = new WebhookDispatcher(
     {
       secret: config.PSP_WEBHOOK_SECRET,
@@ -56,6 +58,7 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
       retryMaxMs: config.SANDBOX_WEBHOOK_RETRY_MAX_MS,
       maxAttempts: config.SANDBOX_WEBHOOK_MAX_ATTEMPTS,
       timeoutMs: config.SANDBOX_WEBHOOK_TIMEOUT_MS,
+      traces,
     },
     timers,
     log,
@@ -94,6 +97,7 @@ export function buildSandbox(config: SandboxConfig, log: Logger): Sandbox {
       defaultWebhookUrl: config.PSP_WEBHOOK_URL,
       slowAnswerMs: config.SANDBOX_SLOW_ANSWER_MS,
       commit,
+      traces,
     }),
   );
   if (config.NODE_ENV !== 'production') app.use('/v1/test', testRoutes(ledger, webhooks));

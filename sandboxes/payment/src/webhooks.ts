@@ -10,6 +10,7 @@ import {
   type WebhookEventType,
 } from '@shop/payment/provider';
 import type { Timers } from './timers.js';
+import type { TraceEcho } from './trace-echo.js';
 
 export interface WebhookOptions {
   secret: string;
@@ -17,6 +18,8 @@ export interface WebhookOptions {
   retryMaxMs: number;
   maxAttempts: number;
   timeoutMs: number;
+  /** The trace headers to echo per payment (docs/design.md §11). */
+  traces?: TraceEcho;
 }
 
 /** The wait before retry number `attempt` (1-based): doubling from `base`, capped at `max`. */
@@ -130,6 +133,7 @@ export class WebhookDispatcher {
           [SIGNATURE_HEADER]: signWebhookPayload(this.opts.secret, stored.body),
           [EVENT_ID_HEADER]: stored.event.id,
           [DELIVERY_ATTEMPT_HEADER]: String(attempt),
+          ...this.opts.traces?.headersFor(stored.event.data.payment.id),
         },
         body: stored.body,
         redirect: 'manual',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userError, type Caller, type Logger, type UserError } from '@shop/kit';
+import { annotateSpan, inSpan, userError, type Caller, type Logger, type UserError } from '@shop/kit';
 import { mayUse, ownerOfOrder } from './access.js';
 import { checkContact, outOfStock, priceOrder, type ContactInput, type OrderState } from './domain.js';
 import { placedEvent } from './published-events.js';
@@ -54,7 +54,12 @@ export class Checkout {
     private readonly log: Logger,
   ) {}
 
-  async run(caller: Caller, input: CheckoutInput, requestId: string): Promise<OrderResult> {
+  /** One span per checkout; the order number on it is what `npm run trace -- <number>` searches for. */
+  run(caller: Caller, input: CheckoutInput, requestId: string): Promise<OrderResult> {
+    return inSpan('order checkout', { attributes: { 'shop.cart.id': input.cartId } }, () => this.place(caller, input, requestId));
+  }
+
+  private async place(caller: Caller, input: CheckoutInput, requestId: string): Promise<OrderResult> {
     const existing = await this.store.byIdempotencyKey(input.cartId, input.idempotencyKey);
     if (existing) return this.resume(caller, existing, requestId);
 
@@ -113,6 +118,7 @@ export class Checkout {
       await this.release(orderId, 'duplicate checkout', requestId);
       return this.resume(caller, placed.state, requestId);
     }
+    annotateSpan({ 'shop.order.id': orderId, 'shop.order.number': placed.state.order.number });
     this.log.info({ orderId, number: placed.state.order.number, total: priced.total }, 'order placed');
     return this.markCart(placed.state, requestId);
   }

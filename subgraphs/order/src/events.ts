@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '@shop/kit';
 import { jetstream } from '@nats-io/jetstream';
 import {
   adoptUnflagged,
@@ -35,24 +36,34 @@ export function orderOutbox(m: OrderModels): OutboxStore {
     async pending(limit) {
       const [orders, transitions] = await Promise.all([
         m.Order.collection
-          .find(pendingFilter(), { projection: { _id: 1, event: 1, createdAt: 1 } })
+          .find(pendingFilter(), { projection: { _id: 1, event: 1, createdAt: 1, trace: 1 } })
           .sort({ createdAt: 1, _id: 1 })
           .limit(limit)
           .toArray(),
         m.Transition.collection
-          .find(pendingFilter(), { projection: { _id: 1, event: 1, at: 1 } })
+          .find(pendingFilter(), { projection: { _id: 1, event: 1, at: 1, trace: 1 } })
           .sort({ at: 1, _id: 1 })
           .limit(limit)
           .toArray(),
       ]);
       const entries: (OutboxEntry & { time: number })[] = [
-        ...orders.map((d) => ({ id: `o:${String(d._id)}`, event: d.event as unknown, time: (d.createdAt as Date).getTime() })),
-        ...transitions.map((d) => ({ id: `t:${String(d._id)}`, event: d.event as unknown, time: (d.at as Date).getTime() })),
+        ...orders.map((d) => ({
+          id: `o:${String(d._id)}`,
+          event: d.event as unknown,
+          trace: d.trace as TraceCarrier,
+          time: (d.createdAt as Date).getTime(),
+        })),
+        ...transitions.map((d) => ({
+          id: `t:${String(d._id)}`,
+          event: d.event as unknown,
+          trace: d.trace as TraceCarrier,
+          time: (d.at as Date).getTime(),
+        })),
       ];
       return entries
         .sort((a, b) => a.time - b.time || a.id.localeCompare(b.id))
         .slice(0, limit)
-        .map(({ id, event }) => ({ id, event }));
+        .map(({ id, event, trace }) => ({ id, event, trace }));
     },
     async markPublished(id) {
       // The relay is the only writer of publishedAt (docs/design.md §6), so a plain update is safe.

@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '@shop/kit';
 import { jetstream } from '@nats-io/jetstream';
 import {
   mongoOutboxStore,
@@ -56,13 +57,13 @@ export function productOutbox(m: ProductModels): OutboxStore {
     async pending(limit) {
       const [r, o] = await Promise.all([
         m.Revision.collection
-          .find({ ...pendingFilter(), event: { $ne: null } }, { projection: { _id: 1, event: 1 } })
+          .find({ ...pendingFilter(), event: { $ne: null } }, { projection: { _id: 1, event: 1, trace: 1 } })
           .sort({ at: 1, _id: 1 })
           .limit(limit)
           .toArray(),
         outbox.pending(limit),
       ]);
-      const fromRevisions = r.map((d) => ({ id: `r:${String(d._id)}`, event: d.event as unknown }));
+      const fromRevisions = r.map((d) => ({ id: `r:${String(d._id)}`, event: d.event as unknown, trace: d.trace as TraceCarrier }));
       return [...fromRevisions, ...o.map((e) => ({ ...e, id: `o:${e.id}` }))].slice(0, limit);
     },
     markPublished: (id) => (id.startsWith('r:') ? revisions : outbox).markPublished(id.slice(2)),

@@ -1,3 +1,5 @@
+// First: the tracing bootstrap wraps http, undici and mongodb before anything loads them (no-op when off).
+import '@shop/kit/tracing';
 import { loadConfig } from './config.js';
 import { productSubgraph } from './server.js';
 

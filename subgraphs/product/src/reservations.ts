@@ -1,5 +1,5 @@
 import { type Types } from 'mongoose';
-import { findByIds, isDuplicateKey, type Logger } from '@shop/kit';
+import { findByIds, inSpan, isDuplicateKey, type Logger } from '@shop/kit';
 import type { ProductDoc, ProductModels, ReservationDoc } from './model.js';
 import { holdKey, releaseKey, type StockLedger } from './stock.js';
 
@@ -41,7 +41,13 @@ export class Reservations {
     private readonly log: Logger,
   ) {}
 
-  async reserve(orderId: string, requested: readonly ReservationLine[]): Promise<ReservationOutcome> {
+  reserve(orderId: string, requested: readonly ReservationLine[]): Promise<ReservationOutcome> {
+    return inSpan('product reservation', { attributes: { 'shop.order.id': orderId, 'shop.lines': requested.length } }, () =>
+      this.reserveLines(orderId, requested),
+    );
+  }
+
+  private async reserveLines(orderId: string, requested: readonly ReservationLine[]): Promise<ReservationOutcome> {
     const lines = [...requested].sort((a, b) => a.productId.toHexString().localeCompare(b.productId.toHexString()));
     const header = await this.m.Reservation.findById(orderId).lean();
     if (header) {

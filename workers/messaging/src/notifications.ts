@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { insertOnce } from '@shop/events';
-import type { Logger } from '@shop/kit';
+import { inSpan, SpanKind, type Logger } from '@shop/kit';
 import { emailMessageId, type Email, type Mailer } from './email.js';
 import type { Sms, SmsProvider } from './sms.js';
 
@@ -56,6 +56,15 @@ export type SendResult = 'sent' | 'resent' | 'already-sent';
  * finds `PENDING` (a crash or failure between send and mark) sends again with the same identity. The
  * worker is the only writer of these records, and one event's channel is handled by one handler at a time.
  */
+/** A send to make once: the event, the channel, the identity the receiver dedupes on, the recipient, the send. */
+type Delivery = [
+  event: { id: string; type: string },
+  channel: Channel,
+  identity: string,
+  recipient: string,
+  send: () => Promise<string | null>,
+];
+
 export class Notifier {
   constructor(
     private readonly model: Model<NotificationRecord>,
@@ -77,13 +86,19 @@ export class Notifier {
     return this.deliver(event, 'sms', clientReference, sms.to, async () => (await this.smsProvider.send({ ...sms, clientReference })).id);
   }
 
-  private async deliver(
-    event: { id: string; type: string },
-    channel: Channel,
-    identity: string,
-    recipient: string,
-    send: () => Promise<string | null>,
-  ): Promise<SendResult> {
+  /** One span per notification and channel, with the identity the receiver dedupes on (the Message-ID). */
+  private deliver(...args: Delivery): Promise<SendResult> {
+    const [event, channel, identity] = args;
+    const attributes = {
+      'shop.event.type': event.type,
+      'shop.event.id': event.id,
+      'messaging.channel': channel,
+      'shop.message_id': identity,
+    };
+    return inSpan(`send ${channel}`, { kind: SpanKind.CLIENT, attributes }, () => this.deliverOnce(...args));
+  }
+
+  private async deliverOnce(...[event, channel, identity, recipient, send]: Delivery): Promise<SendResult> {
     const _id = `${event.id}.${channel}`;
     const fresh = await insertOnce(this.model, {
       _id,

@@ -1,0 +1,61 @@
+/**
+ * The tracing bootstrap (docs/design.md §11): imported first by every process entry
+ * (`import '@shop/kit/tracing'`), before anything loads `http`, `mongodb` or `undici`, so the
+ * instrumentations can wrap them. It reads the standard OpenTelemetry variables and does nothing at all
+ * (no SDK, no hooks, no cost) unless an OTLP endpoint is set or `OTEL_TRACES_EXPORTER=otlp`:
+ *
+ * - `OTEL_EXPORTER_OTLP_ENDPOINT` / `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: where spans go (OTLP http/protobuf;
+ *   `OTEL_EXPORTER_OTLP_PROTOCOL=http/json` for JSON);
+ * - `OTEL_SERVICE_NAME`: default the process's package folder (`subgraphs/order/…` → `order`);
+ * - `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`: read by the SDK (default: parent-based, always on).
+ *
+ * Trace headers carry no authority: the signed caller context stays the only identity.
+ */
+import { createRequire } from 'node:module';
+import { basename, dirname } from 'node:path';
+import { NodeTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { Resource } from '@opentelemetry/resources';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { setTracingFlush, tracingWanted } from './tracing.js';
+
+/** `…/subgraphs/order/dist/index.js` or `…/src/index.ts` → `order`. */
+function defaultServiceName(entry: string | undefined): string {
+  if (!entry) return 'shop';
+  const dir = dirname(dirname(entry));
+  return basename(dir) || 'shop';
+}
+
+function startTracing(env: NodeJS.ProcessEnv): void {
+  const json = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL === 'http/json' || env.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/json';
+  // Both exporters read the OTEL_EXPORTER_OTLP_* endpoint, headers and timeout themselves.
+  const exporter = json ? new JsonExporter() : new ProtobufExporter();
+  const provider = new NodeTracerProvider({
+    resource: new Resource({ 'service.name': env.OTEL_SERVICE_NAME ?? defaultServiceName(process.argv[1]) }),
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1_000) })],
+  });
+  provider.register();
+  registerInstrumentations({
+    instrumentations: [
+      // Health probes would be most of the spans and none of the story.
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz)\b/.test(req.url ?? '') }),
+      new UndiciInstrumentation(),
+      new MongoDBInstrumentation(),
+    ],
+  });
+  // ESM imports of `node:http` do not pass through require hooks: requiring it once here lets the
+  // instrumentation patch the shared module object before any server or client is made.
+  const require = createRequire(import.meta.url);
+  require('node:http');
+  require('node:https');
+  // Spans still buffered go out before the process ends (onShutdown's last step before process.exit).
+  setTracingFlush(() => provider.shutdown());
+}
+
+// Synchronous on purpose: a top-level await here would let the entry's other imports (express, mongoose)
+// run before the instrumentations are in place.
+if (tracingWanted(process.env)) startTracing(process.env);

@@ -1,0 +1,102 @@
+/**
+ * What every module may use of tracing without loading the SDK (only `@opentelemetry/api`, a no-op until
+ * `@shop/kit/tracing` registers a provider): the trace context as a carrier for records and message
+ * headers, spans around work, and the ids for log lines. See docs/design.md §11.
+ */
+import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Link, type Span } from '@opentelemetry/api';
+
+export { SpanKind } from '@opentelemetry/api';
+export type { Span } from '@opentelemetry/api';
+
+/** W3C trace context as stored with an outbox record and sent as NATS headers. */
+export interface TraceCarrier {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** Whether the environment asks for traces (an OTLP endpoint, or the otlp exporter named explicitly). */
+export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_SDK_DISABLED === 'true' || env.OTEL_TRACES_EXPORTER === 'none') return false;
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_TRACES_EXPORTER === 'otlp');
+}
+
+/** The active trace context (null when there is none: tracing off, or no span around the caller). */
+export function currentTraceCarrier(ctx: Context = context.active()): TraceCarrier | null {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  if (!carrier.traceparent) return null;
+  return { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}) };
+}
+
+const W3C_TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+
+/** The context a carrier describes (the active one when the carrier is missing or malformed). */
+export function contextFrom(carrier: TraceCarrier | null | undefined): Context {
+  if (!carrier?.traceparent || !W3C_TRACEPARENT.test(carrier.traceparent)) return context.active();
+  return propagation.extract(context.active(), carrier);
+}
+
+const tracer = () => trace.getTracer('@shop/kit');
+
+export interface SpanOptions {
+  kind?: SpanKind;
+  attributes?: Record<string, string | number | boolean | undefined>;
+  /** Start as a child of this context (default: the active one). */
+  parent?: Context;
+  links?: Link[];
+}
+
+/**
+ * Runs `fn` inside a new span; an error thrown ends the span with an error status and is rethrown.
+ * With no provider registered the span is a no-op and this costs a function call.
+ */
+export async function inSpan<T>(name: string, opts: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  const attributes = Object.fromEntries(Object.entries(opts.attributes ?? {}).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | number | boolean
+  >;
+  const span = tracer().startSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes, links: opts.links ?? [] }, opts.parent);
+  try {
+    return await context.with(trace.setSpan(opts.parent ?? context.active(), span), () => fn(span));
+  } catch (err) {
+    span.recordException(err instanceof Error ? err : String(err));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/** A link to the span a carrier describes (for a redelivery, see docs/design.md §11). */
+export function linkTo(carrier: TraceCarrier | null | undefined): Link[] {
+  const spanContext = carrier ? trace.getSpanContext(contextFrom(carrier)) : undefined;
+  return spanContext ? [{ context: spanContext }] : [];
+}
+
+/** Sets an attribute on the active span, if any (e.g. the order number at checkout, for `npm run trace`). */
+export function annotateSpan(attributes: Record<string, string | number | boolean>): void {
+  trace.getActiveSpan()?.setAttributes(attributes);
+}
+
+/** Marks the active span as failed without an exception (a nak, a dead letter). */
+export function markSpanFailed(message: string): void {
+  trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
+/** The ids a log line carries so that it leads to its trace (the pino mixin). */
+export function traceLogFields(): { trace_id?: string; span_id?: string } {
+  const sc = trace.getActiveSpan()?.spanContext();
+  return sc && sc.traceId !== '00000000000000000000000000000000' ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
+}
+
+let flushHook: (() => Promise<void>) | undefined;
+
+/** Called by the tracing bootstrap: how to send spans still buffered. */
+export function setTracingFlush(fn: () => Promise<void>): void {
+  flushHook = fn;
+}
+
+/** Sends buffered spans (the last shutdown step); a no-op with tracing off. */
+export async function flushTracing(): Promise<void> {
+  await flushHook?.();
+}
