@@ -220,7 +220,12 @@ describe('query limits', () => {
     expect(new Set(served.map((r) => JSON.stringify(r.data.products.edges.map((e: any) => e.node.sku))))).toEqual(
       new Set([JSON.stringify(['TEA-1', 'TEA-2'])]),
     );
-    for (let i = 0; i < 100; i++) expect(stack.productCalls.calls(`flood-normal-${i}`).gateway).toBeGreaterThan(0);
+    // Answered by the product subgraph during the flood, not refused or cached. Identical concurrent guest
+    // queries share one execution (gateway README, "In-flight deduplication"), so the 100 make at least one
+    // product call between them, carrying one of their request ids.
+    const reached = served.reduce((sum, _, i) => sum + stack.productCalls.calls(`flood-normal-${i}`).gateway, 0);
+    expect(reached).toBeGreaterThan(0);
+    expect(reached).toBeLessThanOrEqual(100);
   });
 
   it('accept queries within the limits (9 levels, 15 aliases) and name the alias limit when it alone is exceeded', async () => {
