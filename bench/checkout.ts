@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Stack } from '../e2e/support/stack.js';
 import { storeOrderHistory } from './history.js';
 import { profiled } from './profile.js';
+import { BENCH_ADDRESS, percentile } from './lib.js';
 
 const MAX_RETRIES = 5;
 
@@ -41,8 +42,6 @@ async function gql(stack: Stack, query: string, variables: Record<string, unknow
 }
 
 const paidCount = (r: Run) => r.latencies.length;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const ADDRESS = { name: 'Bench Buyer', line1: '1 Loop Road', city: 'Localhost', postalCode: '12345', country: 'US' };
 
 /** Purchases and timings of one run. */
 interface Run {
@@ -68,7 +67,9 @@ async function buyOnce(stack: Stack, productId: string, retries: { count: number
   const checkout = await gql(
     stack,
     'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code message } } }',
-    { input: { cartId: cart.createCart.cart.id, email: 'bench@shop.example', shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+    {
+      input: { cartId: cart.createCart.cart.id, email: 'bench@shop.example', shippingAddress: BENCH_ADDRESS, idempotencyKey: randomUUID() },
+    },
     retries,
   );
   const orderId = checkout.checkout.order?.id as string | undefined;

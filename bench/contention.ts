@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Stack } from '../e2e/support/stack.js';
+import { BENCH_ADDRESS, percentile } from './lib.js';
 
 /**
  * Contention (issue 11 §4) through the gateway as a guest: 50 concurrent checkouts of the SAME product
@@ -39,14 +40,12 @@ async function must(stack: Stack, query: string, variables: Record<string, unkno
   }
 }
 
-const ADDRESS = { name: 'Bench Buyer', line1: '1 Loop Road', city: 'Localhost', postalCode: '12345', country: 'US' };
 const CREATE_PRODUCT = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code } } }';
 const CREATE_CART = 'mutation ($input: CreateCartInput) { createCart(input: $input) { cart { id } } }';
 const CHECKOUT = 'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }';
 const ADD =
   'mutation ($cartId: ID!, $lines: [CartLineInput!]!) { addCartLines(cartId: $cartId, lines: $lines) { cart { id } userErrors { code } } }';
 const AVAILABLE = 'query ($id: ID!) { product(id: $id) { availability { available } } }';
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function product(stack: Stack, admin: string, initialStock: number): Promise<string> {
   const input = {
@@ -70,7 +69,7 @@ let retries = 0;
 
 /** A checkout as a client sends it: a retryable answer is sent again with the same idempotency key, at most 5 times in all. */
 async function checkout(stack: Stack, cartId: string): Promise<Answer> {
-  const input = { cartId, email: 'bench@shop.example', shippingAddress: ADDRESS, idempotencyKey: randomUUID() };
+  const input = { cartId, email: 'bench@shop.example', shippingAddress: BENCH_ADDRESS, idempotencyKey: randomUUID() };
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const a = await send(stack, CHECKOUT, { input });
