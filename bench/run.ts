@@ -90,9 +90,10 @@ try {
     await seedCatalog(stack.gatewayUrl, JWT_SECRET, say);
   }
   /** The running stack; every section but db is only reached when one was started. */
+  const running = stack && db ? Object.assign(stack, { dbUrl: db.url }) : undefined;
   const live = () => {
-    if (!stack || !db) throw new Error('bench: this section needs the stack, which was not started');
-    return Object.assign(stack, { dbUrl: db.url });
+    if (!running) throw new Error('bench: this section needs the stack, which was not started');
+    return running;
   };
 
   if (want('catalog')) {
