@@ -1,10 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
-import { CheckoutDocument, CreateCartDocument, CreateProductDocument, PayOrderDocument } from './__generated__/operations.js';
 import { startOtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
-import { devBearer, gatewayOperation } from './support/client.js';
+import { tracedPurchase } from './support/traced-purchase.js';
 import { startSystem, type System } from './support/system.js';
 
 /**
@@ -37,10 +34,6 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const bearer = devBearer;
-const gql = <TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables: TVars, headers: Record<string, string>) =>
-  gatewayOperation(system.gatewayUrl, doc, variables, headers);
-
 /** The chain of names from a span up to the first span whose parent is not in the trace. */
 function ancestry(spans: ReceivedSpan[], span: ReceivedSpan): string[] {
   const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -52,27 +45,8 @@ function ancestry(spans: ReceivedSpan[], span: ReceivedSpan): string[] {
 describe('one purchase is one trace across the gateway, the subgraphs, NATS, the renderer and messaging', () => {
   it('links checkout, reservation, publish, order.paid in invoice, the render and the invoice email into one tree', async () => {
     try {
-      const admin = await bearer('trace-admin', 'admin');
-      const buyer = await bearer('trace-buyer', 'customer');
-      const sku = `TRC-${randomUUID().slice(0, 8).toUpperCase()}`;
-      const input = { sku, name: 'Trace mug', description: 'e2e tracing', price: 900, categorySlugs: [], initialStock: 5 };
-      const productId = (await gql(CreateProductDocument, { input }, admin)).createProduct.product!.id;
-      const cart = (await gql(CreateCartDocument, { input: { lines: [{ productId, quantity: 1 }] } }, buyer)).createCart.cart!;
-
-      // The client's own span of the purchase: both operations carry it, so the system continues one trace.
-      const traceId = randomBytes(16).toString('hex');
+      const { traceId, order } = await tracedPurchase(system, 'trace');
       traceIdOf = traceId;
-      const traced = { ...buyer, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
-      const address = { name: 'Tia', line1: '1 Span Street', city: 'Leeds', postalCode: 'LS1 4AP', country: 'GB' };
-      const email = `trace-${randomUUID().slice(0, 8)}@example.com`;
-      const checkoutInput = { cartId: cart.id, email, shippingAddress: address, idempotencyKey: randomUUID() };
-      const order = (await gql(CheckoutDocument, { input: checkoutInput }, traced)).checkout.order!;
-      const paid = await gql(
-        PayOrderDocument,
-        { input: { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
-        traced,
-      );
-      expect(paid.payOrder.userErrors).toEqual([]);
 
       const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
       const find = (service: string, name: string) => inTrace().find((s) => s.service === service && s.name === name);
@@ -120,6 +94,12 @@ describe('one purchase is one trace across the gateway, the subgraphs, NATS, the
         ]),
       );
       expect(render.parentSpanId).toBe(find('invoice-renderer', 'shop.invoice.issued.v1 process')!.spanId);
+
+      // Database commands of a sampled trace keep their statement, values scrubbed (only unsampled traces skip
+      // serializing it: docs/design.md §11, Cost).
+      const statements = spans.filter((s) => s.attributes['db.system.name'] === 'mongodb' && 'db.query.text' in s.attributes);
+      expect(statements.map((s) => s.service)).toEqual(expect.arrayContaining(['order', 'product']));
+      for (const s of statements) expect(String(s.attributes['db.query.text'])).toMatch(/^\{.*"\?"/);
     } catch (err) {
       failed = true;
       const seen = receiver.spans.map((s) => `${s.traceId.slice(0, 8)} ${s.spanId} ← ${s.parentSpanId || '-'} ${s.service}:${s.name}`);

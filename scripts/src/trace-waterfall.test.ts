@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jaegerTraces, waterfall } from './trace-waterfall.js';
+import { jaegerTraces, purchaseWaterfall, waterfall } from './trace-waterfall.js';
 
 const span = (
   spanID: string,
@@ -52,5 +52,33 @@ describe('the trace waterfall', () => {
       data: [{ traceID: 'abc', processes: { p: { serviceName: 'order' } }, spans: [span('x', 'orphan', 'p', 5, 1, 'gone')] }],
     }).data;
     expect(waterfall(trace!)).toBe('trace abc: 1 spans\norder: orphan  +0.0 ms  0.0 ms');
+  });
+
+  it('prints a purchase made of two traces as one waterfall, oldest first, offsets from the purchase start', () => {
+    const trace = (traceID: string, spans: ReturnType<typeof span>[]) => ({
+      traceID,
+      processes: { g: { serviceName: 'gateway' }, o: { serviceName: 'order' }, i: { serviceName: 'invoice' } },
+      spans: spans.map((s) => ({ ...s, traceID })),
+    });
+    const { data } = jaegerTraces.parse({
+      data: [
+        trace('pay', [
+          span('p1', 'gateway.request', 'g', 3_000_000, 50_000),
+          span('p2', 'shop.order.paid.v1 process', 'i', 3_020_000, 5_000, 'p1'),
+        ]),
+        trace('chk', [span('c1', 'gateway.request', 'g', 1_000_000, 40_000), span('c2', 'order checkout', 'o', 1_010_000, 20_000, 'c1')]),
+      ],
+    });
+    expect(purchaseWaterfall('SO-2026-000007', data).split('\n')).toEqual([
+      'order SO-2026-000007: 2 traces, 4 spans (its operations were sent without one traceparent; offsets count from the first)',
+      'trace chk: 2 spans',
+      'gateway: gateway.request  +0.0 ms  40.0 ms',
+      '  order: order checkout  +10.0 ms  20.0 ms',
+      'trace pay: 2 spans',
+      'gateway: gateway.request  +2000.0 ms  50.0 ms',
+      '  invoice: shop.order.paid.v1 process  +2020.0 ms  5.0 ms',
+    ]);
+    // One trace (the client sent one traceparent with both operations): just that trace.
+    expect(purchaseWaterfall('SO-2026-000007', data.slice(1))).toBe(waterfall(data[1]!));
   });
 });

@@ -16,12 +16,12 @@ import { basename, dirname } from 'node:path';
 import { NodeTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { Resource } from '@opentelemetry/resources';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { setTracingFlush, tracingWanted } from './tracing.js';
+import { mongoStatement, setTracingFlush, tracingWanted } from './tracing.js';
 
 /** `…/subgraphs/order/dist/index.js` or `…/src/index.ts` → `order`. */
 function defaultServiceName(entry: string | undefined): string {
@@ -35,7 +35,7 @@ function startTracing(env: NodeJS.ProcessEnv): void {
   // Both exporters read the OTEL_EXPORTER_OTLP_* endpoint, headers and timeout themselves.
   const exporter = json ? new JsonExporter() : new ProtobufExporter();
   const provider = new NodeTracerProvider({
-    resource: new Resource({ 'service.name': env.OTEL_SERVICE_NAME ?? defaultServiceName(process.argv[1]) }),
+    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? defaultServiceName(process.argv[1]) }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1_000) })],
   });
   provider.register();
@@ -44,7 +44,8 @@ function startTracing(env: NodeJS.ProcessEnv): void {
       // Health probes would be most of the spans and none of the story.
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz)\b/.test(req.url ?? '') }),
       new UndiciInstrumentation(),
-      new MongoDBInstrumentation(),
+      // The statement is serialized only for sampled spans (see mongoStatement).
+      new MongoDBInstrumentation({ dbStatementSerializer: mongoStatement }),
     ],
   });
   // ESM imports of `node:http` do not pass through require hooks: requiring it once here lets the

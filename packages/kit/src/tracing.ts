@@ -3,7 +3,7 @@
  * `@shop/kit/tracing` registers a provider): the trace context as a carrier for records and message
  * headers, spans around work, and the ids for log lines. See docs/design.md §11.
  */
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Link, type Span } from '@opentelemetry/api';
+import { context, propagation, trace, SpanKind, SpanStatusCode, TraceFlags, type Context, type Link, type Span } from '@opentelemetry/api';
 
 export { SpanKind } from '@opentelemetry/api';
 export type { Span } from '@opentelemetry/api';
@@ -83,10 +83,42 @@ export function markSpanFailed(message: string): void {
   trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
-/** The ids a log line carries so that it leads to its trace (the pino mixin). */
-export function traceLogFields(): { trace_id?: string; span_id?: string } {
+/**
+ * Whether the active span will be exported (its trace was sampled). Work that only feeds a span (a
+ * serialized statement, log fields) is skipped when it is not: with 10 % sampling, nine requests in ten
+ * run in spans that are never recorded (docs/design.md §11, "Cost").
+ */
+export function activeSpanSampled(): boolean {
   const sc = trace.getActiveSpan()?.spanContext();
-  return sc && sc.traceId !== '00000000000000000000000000000000' ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
+  return sc !== undefined && (sc.traceFlags & TraceFlags.SAMPLED) !== 0;
+}
+
+/**
+ * The ids a log line carries so that it leads to its trace (the pino mixin): only in a sampled trace,
+ * since the ids of a trace that is not exported lead nowhere.
+ */
+export function traceLogFields(): { trace_id?: string; span_id?: string } {
+  if (!activeSpanSampled()) return {};
+  const sc = trace.getActiveSpan()!.spanContext();
+  return { trace_id: sc.traceId, span_id: sc.spanId };
+}
+
+/**
+ * The MongoDB instrumentation's `db.query.text`: the command with every value replaced by `?` (as its
+ * default serializer), but only under a sampled span. The instrumentation computes it before the sampler
+ * runs, for every command, so by default each command of an unsampled trace would pay a JSON
+ * serialization of its whole document (an order with its lines, a reservation's bulk write) for a
+ * span that is dropped. A command's span is a child of the active one (parent-based sampling).
+ */
+export function mongoStatement(command: Record<string, unknown>): string {
+  if (!activeSpanSampled()) return '';
+  const seen = new WeakSet<object>();
+  return JSON.stringify(command, (_key, value: unknown) => {
+    if (typeof value !== 'object' || value === null) return '?';
+    if (seen.has(value)) return '[Circular]';
+    seen.add(value);
+    return value;
+  });
 }
 
 let flushHook: (() => Promise<void>) | undefined;

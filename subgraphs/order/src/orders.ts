@@ -1,5 +1,5 @@
 import { PermanentError, type EventEnvelope } from '@shop/events';
-import { isAdmin, userError, type Caller, type Logger, type UserError } from '@shop/kit';
+import { annotateSpan, isAdmin, userError, type Caller, type Logger, type UserError } from '@shop/kit';
 import { formatMoney } from '@shop/money';
 import { mayUse } from './access.js';
 import { isCancellable, type OrderState } from './domain.js';
@@ -97,6 +97,9 @@ export class Orders {
     const { orderId, paymentId, amount, currency } = event.data;
     const state = await this.store.get(orderId);
     if (!state) throw new PermanentError(`order ${orderId} does not exist`);
+    // The payment's trace carries the order number too, so `npm run trace -- <number>` finds it when the
+    // client sent checkout and payment without one traceparent (docs/design.md §11).
+    annotateSpan({ 'shop.order.id': orderId, 'shop.order.number': state.order.number });
     if (amount !== state.order.total || currency !== state.order.currency)
       throw new PermanentError(
         `payment ${paymentId} of ${amount} ${currency} does not match order total ${state.order.total} ${state.order.currency}`,

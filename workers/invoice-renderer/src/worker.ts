@@ -40,18 +40,22 @@ export async function startRenderer(
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   });
   const readiness: Readiness[] = [];
-  const consumer = await attachEvents(nc, readiness, () =>
-    startConsumer({
-      nc,
-      subject: 'shop.invoice.issued.v1',
-      durable: consumerName('invoice-renderer', 'shop.invoice.issued.v1'),
-      concurrency: config.RENDER_CONCURRENCY,
-      ackWaitMs: config.ACK_WAIT,
-      handlerTimeoutMs: config.HANDLER_TIMEOUT,
-      retry: retryPolicyFrom(config),
-      log,
-      handler: invoiceIssuedHandler({ pool, client, timeoutMs: config.RENDER_TIMEOUT, locale: config.RENDER_LOCALE, log }),
-    }),
+  const consumer = await attachEvents(
+    nc,
+    readiness,
+    () =>
+      startConsumer({
+        nc,
+        subject: 'shop.invoice.issued.v1',
+        durable: consumerName('invoice-renderer', 'shop.invoice.issued.v1'),
+        concurrency: config.RENDER_CONCURRENCY,
+        ackWaitMs: config.ACK_WAIT,
+        handlerTimeoutMs: config.HANDLER_TIMEOUT,
+        retry: retryPolicyFrom(config),
+        log,
+        handler: invoiceIssuedHandler({ pool, client, timeoutMs: config.RENDER_TIMEOUT, locale: config.RENDER_LOCALE, log }),
+      }),
+    { streamReplicas: config.NATS_STREAM_REPLICAS },
   );
   const app = express();
   app.disable('x-powered-by');

@@ -64,8 +64,12 @@ export async function startMessaging(
   const readiness: Readiness[] = [{ name: 'mongo', check: () => isConnected(conn) }];
   let consumers: RunningConsumer[];
   try {
-    consumers = await attachEvents(nc, readiness, () =>
-      startServiceConsumers('messaging', { nc, config, log, concurrency: config.CONCURRENCY, ackWaitMs: config.ACK_WAIT_MS }, handlers),
+    consumers = await attachEvents(
+      nc,
+      readiness,
+      () =>
+        startServiceConsumers('messaging', { nc, config, log, concurrency: config.CONCURRENCY, ackWaitMs: config.ACK_WAIT_MS }, handlers),
+      { streamReplicas: config.NATS_STREAM_REPLICAS },
     );
   } catch (err) {
     await conn.close();
