@@ -28,7 +28,7 @@ RUN pnpm install --frozen-lockfile --offline
 ARG SERVICES="gateway \
   subgraphs/product subgraphs/cart subgraphs/order subgraphs/payment subgraphs/invoice \
   workers/invoice-renderer workers/messaging \
-  sandboxes/payment sandboxes/sms"
+  sandboxes/payment sandboxes/sms sandboxes/identity"
 # Every service and, through project references, the packages it uses. Not the root `tsc -b`: that
 # also type-checks tests, e2e, bench and the test harness, none of which an image runs.
 RUN pnpm exec tsc -b ${SERVICES}
@@ -43,6 +43,10 @@ RUN find gateway subgraphs workers sandboxes packages -name node_modules -prune 
 RUN for dir in ${SERVICES}; do \
       pnpm --filter "./${dir}" deploy --legacy --prod --offline "/out/${dir}" || exit 1; \
     done
+# The storefront: its browser app (Vite) and its small static server, with the server's dependencies.
+RUN pnpm exec tsc -b storefront/server \
+  && pnpm --filter ./storefront run build \
+  && pnpm --filter ./storefront deploy --legacy --prod --offline /out/storefront
 
 # ---- base of every service image ------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS base
@@ -91,6 +95,14 @@ FROM base AS sms-sandbox
 COPY --from=build /out/sandboxes/sms sandboxes/sms
 CMD ["node", "sandboxes/sms/dist/index.js"]
 
+FROM base AS identity-sandbox
+COPY --from=build /out/sandboxes/identity sandboxes/identity
+# Its keys and accounts (SANDBOX_STATE_DIR in compose): a fresh named volume takes this directory's owner.
+USER root
+RUN mkdir /data && chown node:node /data
+USER node
+CMD ["node", "sandboxes/identity/dist/index.js"]
+
 # The invoice renderer: Debian's Chromium and fonts too, which only it needs.
 FROM base AS invoice-renderer
 USER root
@@ -101,3 +113,8 @@ USER node
 ENV CHROMIUM_PATH=/usr/bin/chromium
 COPY --from=build /out/workers/invoice-renderer workers/invoice-renderer
 CMD ["node", "workers/invoice-renderer/dist/index.js"]
+
+# The web shop's built files behind its static server (SPA fallback, /config.json from the environment).
+FROM base AS storefront
+COPY --from=build /out/storefront storefront
+CMD ["node", "storefront/dist/server/index.js"]

@@ -12,7 +12,9 @@ import globals from 'globals';
 const root = import.meta.dirname;
 
 /** Production source: what the services and packages run (unit tests beside it excluded). */
-const SOURCE = ['{packages,subgraphs,workers,sandboxes}/*/src/**/*.ts', 'gateway/src/**/*.ts'];
+const SOURCE = ['{packages,subgraphs,workers,sandboxes}/*/src/**/*.ts', 'gateway/src/**/*.ts', 'storefront/server/**/*.ts'];
+/** The storefront's browser app (React, .tsx): a client of the public API like any other. */
+const STOREFRONT = ['storefront/src/**/*.{ts,tsx}'];
 const TESTS = ['**/test/**', '**/*.test.ts', 'e2e/**', 'bench/**'];
 const sourceOf = (dir) => `${dir}/src/**/!(*.test).ts`;
 const dirsIn = (parent) =>
@@ -45,6 +47,11 @@ export const boundaries = [
       'A sandbox implements a provider contract (e.g. @shop/payment/provider) and uses @shop/sandbox-kit; nothing else of a service.',
   })),
   {
+    target: 'storefront/**',
+    from: [...SERVICES, ...SANDBOXES, 'packages'].map((d) => `${d}/**`),
+    message: 'The storefront is a client of the public API: it talks to the gateway over HTTP and imports no service, sandbox or package.',
+  },
+  {
     target: SOURCE.map((glob) => glob.replace('**/*.ts', '**/!(*.test).ts')),
     from: TESTS,
     message: 'Production code never imports test code (test/, *.test.ts, e2e/, bench/).',
@@ -56,13 +63,13 @@ export const boundaries = [
 export const importSettings = {
   'import-x/resolver-next': [
     createNodeResolver({
-      extensions: ['.ts', '.js', '.mjs', '.json', '.node'],
-      extensionAlias: { '.js': ['.ts', '.js'] },
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.json', '.node'],
+      extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
       conditionNames: ['shop-source', 'import', 'default'],
     }),
   ],
-  'import-x/extensions': ['.ts', '.js', '.mjs'],
-  'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+  'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+  'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
 };
 
 export default tseslint.config(
@@ -95,6 +102,12 @@ export default tseslint.config(
     files: SOURCE,
     ignores: TESTS,
     rules: { 'no-console': 'error' },
+  },
+  {
+    files: STOREFRONT,
+    ignores: TESTS,
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-console': 'error', 'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: false }] },
   },
   {
     // Source, not tests and not generated code: past 300 lines a file holds more than one responsibility.

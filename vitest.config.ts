@@ -21,6 +21,8 @@ const alias = [
   { find: /^@shop\/gateway$/, replacement: `${root}gateway/src/lib.ts` },
   { find: /^@shop\/payment-sandbox$/, replacement: `${root}sandboxes/payment/src/lib.ts` },
   { find: /^@shop\/sms-sandbox$/, replacement: `${root}sandboxes/sms/src/lib.ts` },
+  { find: /^@shop\/identity-sandbox$/, replacement: `${root}sandboxes/identity/src/lib.ts` },
+  { find: /^@shop\/identity-sandbox\/testing$/, replacement: `${root}sandboxes/identity/test/helpers.ts` },
   { find: /^@shop\/sandbox-kit$/, replacement: `${root}sandboxes/kit/src/index.ts` },
   { find: /^@shop\/messaging$/, replacement: `${root}workers/messaging/src/lib.ts` },
   { find: /^@shop\/messaging\/testing$/, replacement: `${root}workers/messaging/test/helpers.ts` },
@@ -38,7 +40,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{packages,subgraphs,gateway,workers,scripts,sandboxes}/**/src/**/*.test.ts'],
+          include: ['{packages,subgraphs,gateway,workers,scripts,sandboxes,storefront}/**/src/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
         },
       },
@@ -46,7 +48,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{packages,subgraphs,gateway,workers,sandboxes}/**/test/**/*.int.test.ts'],
+          include: ['{packages,subgraphs,gateway,workers,sandboxes,storefront,scripts}/**/test/**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['packages/harness/src/vitest-global-setup.ts'],
           testTimeout: 60_000,
@@ -75,6 +77,16 @@ export default defineConfig({
           include: ['scripts/chaos/*.chaos.ts'],
           testTimeout: 60_000,
           hookTimeout: 20 * 60_000,
+        },
+      },
+      {
+        // The bounded cluster run (`npm run cluster -- --bounded`): two replicas of everything, run alone.
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['scripts/cluster/*.cluster.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 15 * 60_000,
         },
       },
     ],

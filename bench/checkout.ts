@@ -24,7 +24,12 @@ class GaveUp extends Error {
  * that did not answer in time) is retried like a client would, with the same variables (the same
  * idempotency keys), at most MAX_RETRIES times (then GaveUp); `retries` counts them. Any other error throws.
  */
-async function gql(stack: Stack, query: string, variables: Record<string, unknown>, retries = { count: 0 }): Promise<any> {
+async function gql(
+  stack: Pick<Stack, 'gatewayUrl'>,
+  query: string,
+  variables: Record<string, unknown>,
+  retries = { count: 0 },
+): Promise<any> {
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(stack.gatewayUrl, {
       method: 'POST',
@@ -41,10 +46,10 @@ async function gql(stack: Stack, query: string, variables: Record<string, unknow
   }
 }
 
-const paidCount = (r: Run) => r.latencies.length;
+export const paidCount = (r: Run) => r.latencies.length;
 
 /** Purchases and timings of one run. */
-interface Run {
+export interface Run {
   purchases: number;
   seconds: number;
   latencies: number[];
@@ -57,7 +62,7 @@ interface Run {
 }
 
 /** One purchase: the ms from payOrder to PAID, or undefined when it was not PAID within PAID_WITHIN_MS. */
-async function buyOnce(stack: Stack, productId: string, retries: { count: number }): Promise<number | undefined> {
+async function buyOnce(stack: Pick<Stack, 'gatewayUrl'>, productId: string, retries: { count: number }): Promise<number | undefined> {
   const cart = await gql(
     stack,
     'mutation ($input: CreateCartInput) { createCart(input: $input) { cart { id } } }',
@@ -100,7 +105,12 @@ const PAID_WITHIN_MS = 60_000;
  * payment.succeeded, order consumes it). Each concurrent buyer buys its own product, so the run measures
  * purchases, not contention on one product's stock (the contention bench does that).
  */
-async function purchase(stack: Stack, say: (msg: string) => void, productIds: string[], flows: number): Promise<Run> {
+export async function purchase(
+  stack: Pick<Stack, 'gatewayUrl'>,
+  say: (msg: string) => void,
+  productIds: string[],
+  flows: number,
+): Promise<Run> {
   const latencies: number[] = [];
   const retries = { count: 0 };
   let unpaid = 0;

@@ -20,6 +20,8 @@ import { runInvoiceRenderBench } from './invoice.js';
 import { runListingBench } from './listing.js';
 import { PEERS_NOTE, runPeersBench } from './peers.js';
 import { runNumberingBench } from './numbering.js';
+import { storefrontBundleRows } from './storefront.js';
+import { runTracingBench } from './tracing.js';
 import { table } from './lib.js';
 import { profiled, startProfiling } from './profile.js';
 
@@ -54,6 +56,8 @@ const SECTIONS = [
   'peers',
   'numbering',
   'contention',
+  'storefront',
+  'tracing',
 ] as const;
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = picked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
@@ -70,9 +74,18 @@ if (want('db')) {
     body: `${table(await runDbBench(seconds, say))}\n\n${DB_NOTE}`,
   });
 }
-const onlyDb = picked.length > 0 && picked.every((s) => s === 'db');
+if (want('storefront')) {
+  // The built app (npm run bench builds it first): no stack needed, sizes are bytes, not timings.
+  say('storefront: the first page’s JavaScript, gzipped…');
+  sections.push({ title: 'Storefront: JavaScript of the first page (gzip -9)', body: table(storefrontBundleRows()) });
+}
+/** Sections that need no stack of their own. */
+const STANDALONE = new Set<string>(['db', 'storefront']);
+const onlyDb = picked.length > 0 && picked.every((s) => STANDALONE.has(s));
+// The tracing section starts systems of its own (processes); it needs only the database server.
+const noStack = picked.length > 0 && picked.every((s) => STANDALONE.has(s) || s === 'tracing');
 const db = onlyDb ? undefined : await startDatabase('test');
-const broker = onlyDb ? undefined : await startBroker('test');
+const broker = noStack ? undefined : await startBroker('test');
 const stack = db && broker ? await startStack(db.url, broker.url) : undefined;
 const profileDir = join(ROOT, '.cache', 'bench', 'profiles');
 const profiler = profiling ? await startProfiling(profileDir) : undefined;
@@ -197,6 +210,17 @@ try {
     sections.push({
       title: 'Contention through the gateway: 50 concurrent requests per case',
       body: table(await enter('contention', () => runContentionBench(live(), 50), true)),
+    });
+  }
+
+  if (want('tracing')) {
+    if (!db) throw new Error('bench: the tracing section needs the database server, which was not started');
+    const opts = { seconds, purchases: Math.max(20, Math.round(purchases / 5)), concurrency: 20 };
+    say(`tracing: off vs on (100 %) vs on (10 %), three systems of processes, ${seconds} s per case in slices…`);
+    const { rows, note } = await enter('tracing', () => runTracingBench(db.url, say, opts), true);
+    sections.push({
+      title: 'Tracing: off vs on with 100 % and 10 % sampling (OTLP to a receiver process)',
+      body: `${table(rows)}\n\n${note}`,
     });
   }
 

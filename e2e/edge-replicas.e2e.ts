@@ -234,6 +234,13 @@ describe('production mode', () => {
     expect(await page.text()).not.toContain('sandbox');
   });
 
+  it('serves no GraphiQL: /graphiql and its assets are 404', async () => {
+    const origin = url.replace(/\/graphql$/, '');
+    for (const path of ['/graphiql', '/graphiql/assets/graphiql.js']) {
+      expect((await fetch(`${origin}${path}`)).status, path).toBe(404);
+    }
+  });
+
   it('does not suggest field names', async () => {
     const res = await call(url, '{ products { edgez { cursor } } }');
     expect(res.status).toBe(400);

@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
@@ -19,6 +15,7 @@ import {
   PayOrderDocument,
 } from './__generated__/operations.js';
 import { startSmtp, type SmtpCatcher } from '@shop/messaging/testing';
+import { pdfText } from './support/pdf.js';
 import { bearer, startStack, type Stack, type TypedCall } from './support/stack.js';
 
 /**
@@ -97,18 +94,6 @@ afterAll(async () => {
 });
 
 const newProduct = (name: string, price: number) => stack.createProduct({ name, price, initialStock: 50 });
-
-/** The PDF's text through poppler's pdftotext. */
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-invoice-'));
-  try {
-    const file = join(dir, 'invoice.pdf');
-    writeFileSync(file, pdf);
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** "$49.50" for 4950 cents in USD, as the renderer formats amounts (en-US). */
 const money = (cents: number, currency: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);

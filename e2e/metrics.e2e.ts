@@ -10,7 +10,7 @@ import {
   InvoicesDocument,
   PayOrderDocument,
 } from './__generated__/operations.js';
-import { devBearer as bearer, gatewayOperation } from './support/client.js';
+import { gatewayOperation } from './support/client.js';
 import { startSystem, type System } from './support/system.js';
 
 /**
@@ -24,6 +24,7 @@ type Scraped = (typeof SCRAPED)[number];
 
 let nats: NatsInstance;
 let system: System;
+const bearer = (sub: string, role: 'customer' | 'admin') => system.bearer(sub, role);
 let failed = false;
 /** Operations this test sent through the gateway. */
 let sent = 0;

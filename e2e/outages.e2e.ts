@@ -17,7 +17,7 @@ import {
   OrdersDocument,
   PayOrderDocument,
 } from './__generated__/operations.js';
-import { devBearer as bearer, gatewayOperation } from './support/client.js';
+import { gatewayOperation } from './support/client.js';
 import { startSystem, type System } from './support/system.js';
 
 /**
@@ -44,6 +44,7 @@ let nats: NatsInstance;
 let nc: NatsConnection;
 let jsm: JetStreamManager;
 let system: System;
+const bearer = (sub: string, role: 'customer' | 'admin') => system.bearer(sub, role);
 let admin: Record<string, string>;
 let failed = false;
 

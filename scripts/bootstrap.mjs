@@ -104,7 +104,11 @@ function tsx(file, extra = []) {
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
-const build = () => must('pnpm', ['exec', 'tsc', '-b']);
+// TypeScript projects (services, packages, the storefront's server), then the storefront's browser app (Vite).
+const build = () => {
+  must('pnpm', ['exec', 'tsc', '-b']);
+  must('pnpm', ['--filter', '@shop/storefront', 'run', 'build']);
+};
 
 const tasks = {
   start: () => (build(), tsx('scripts/src/start.ts', args)),
@@ -121,6 +125,9 @@ const tasks = {
   seed: () => tsx('scripts/src/seed.ts', args),
   bench: () => (build(), tsx('bench/run.ts', args)),
   chaos: () => (build(), tsx('scripts/src/chaos/index.ts', args)),
+  cluster: () => (build(), tsx('scripts/src/cluster/index.ts', args)),
+  // CPU and memory of each process under a purchase load (deploy/README.md "Resources").
+  usage: () => (build(), tsx('scripts/src/usage.ts', args)),
   infra: () => tsx('scripts/src/start.ts', ['--infra-only', ...args]),
   dlq: () => tsx('packages/events/src/dlq-cli.ts', args),
   outbox: () => tsx('packages/events/src/outbox-cli.ts', args),

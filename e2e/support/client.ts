@@ -1,12 +1,5 @@
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
-
-/** A development token as `npm run token` prints it (the gateway's development JWT_SECRET). */
-export async function devBearer(sub: string, role: 'customer' | 'admin'): Promise<Record<string, string>> {
-  const secret = gatewayConfig({ NODE_ENV: 'development', APOLLO_TELEMETRY_DISABLED: '1' }).JWT_SECRET;
-  return { authorization: `Bearer ${await signDevToken(secret, sub, [role])}` };
-}
 
 /** A typed operation sent to `url` (the gateway) as a client sends it; throws on GraphQL errors. */
 export async function gatewayOperation<TData, TVars>(

@@ -13,7 +13,7 @@ import {
   type Signer,
   type SignerKeys,
 } from '@shop/kit';
-import { testDbName } from '@shop/harness';
+import { testDbName, UNLIMITED_GATEWAY_RATES } from '@shop/harness';
 import * as product from '@shop/product';
 import * as cart from '@shop/cart';
 import * as order from '@shop/order';
@@ -108,7 +108,7 @@ export interface StackOptions {
  * The gateway's test settings: limits far above what one test sends from 127.0.0.1 (tests that are
  * about rate limits set their own), and no partner-key cache so a revocation is seen at once.
  */
-const GATEWAY_TEST_ENV = { RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_KEY: '1000000', PARTNER_CACHE_TTL: '0' };
+const GATEWAY_TEST_ENV = { ...UNLIMITED_GATEWAY_RATES, PARTNER_CACHE_TTL: '0' };
 
 export async function startStack(mongoUrl: string, natsUrl?: string, opts: StackOptions = {}): Promise<Stack> {
   const productionGatewaySigner = generateSigner('gateway');
@@ -202,6 +202,8 @@ export async function startStack(mongoUrl: string, natsUrl?: string, opts: Stack
     MONGODB_URL: mongoUrl,
     MONGODB_DB: gatewayDb,
     ...GATEWAY_TEST_ENV,
+    // The live order feed (GET /orders/{id}/events) follows the stack's NATS when it has one.
+    ...(natsUrl ? { NATS_URL: natsUrl } : {}),
     ...opts.gateway,
   };
   const gw = await gateway.buildGateway(gateway.loadConfig(gatewayEnv), log('gateway'), { limits: opts.gatewayLimits });

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { ensureChromium, freePortBlock, testDbName, testTmpDir, waitFor, type ManagedProcess } from '@shop/harness';
+import { mintDevToken } from '@shop/identity-sandbox';
 import { mailDirIn, serviceReady, serviceSpecs, spawnService, type ServiceSpec } from '../../scripts/src/services.js';
 
 /**
- * Every process `npm start` runs (scripts/src/services.ts: payment sandbox, the five subgraphs, the
+ * Every process `npm start` runs (scripts/src/services.ts: payment and identity sandboxes, the five subgraphs, the
  * invoice renderer, the SMTP mail catcher, the SMS sandbox, messaging, the gateway), each its own Node
  * process with `npm start`'s settings (`NODE_ENV=development`, every other setting at its default), on a
  * free block of ports. Unlike `npm start`, each service runs from its sources (tsx, so no build is
@@ -30,6 +31,8 @@ export interface System {
   logs: string;
   /** Stops every process; deletes the logs and mails unless `keep`. */
   stop: (keep?: boolean) => Promise<void>;
+  /** An Authorization header as `npm run token` makes it: minted by this system's identity sandbox, verified by the gateway through its JWKS. */
+  bearer: (sub: string, role: 'customer' | 'admin') => Promise<Record<string, string>>;
 }
 
 const STARTUP_MS = 90_000;
@@ -42,8 +45,24 @@ function fromSources(spec: ServiceSpec): ServiceSpec {
   return { ...spec, args: ['--import', 'tsx', `${built[1]}/src/index.ts`] };
 }
 
-export async function startSystem(opts: { mongoUrl: string; natsUrl: string; env?: Record<string, string> }): Promise<System> {
-  await ensureChromium();
+export interface SystemOptions {
+  mongoUrl: string;
+  natsUrl: string;
+  /** Added to every process's environment (after npm start's). */
+  env?: Record<string, string>;
+  /** Start only these of npm start's processes (the gateway and the identity sandbox its tokens come from always); default all. */
+  only?: string[];
+  /** Run the built output, as `npm start` does (the caller built it: `npm run bench` does), not the sources. */
+  built?: boolean;
+  /** How long each process may take to be ready (default 90 s). */
+  startupMs?: number;
+}
+
+/** What `only` keeps whatever it names: the gateway, and the identity sandbox whose JWKS it verifies tokens with. */
+const ALWAYS = new Set(['gateway', 'identity-sandbox']);
+
+export async function startSystem(opts: SystemOptions): Promise<System> {
+  if (!opts.only || opts.only.includes('invoice-renderer')) await ensureChromium();
   const stateDir = testTmpDir('shop-system-');
   const logs = join(stateDir, 'logs');
   // The specs put the mail catcher's files and the sandboxes' books under the state directory.
@@ -52,11 +71,17 @@ export async function startSystem(opts: { mongoUrl: string; natsUrl: string; env
   const basePort = await freePortBlock(25);
   const common = { MONGODB_URL: opts.mongoUrl, NATS_URL: opts.natsUrl, NODE_ENV: 'development', LOG_LEVEL: 'info', ...opts.env };
   const databases: Record<string, string> = {};
+  const all = serviceSpecs({ basePort, mailPort: basePort + 24 }, common, stateDir);
+  const unknown = opts.only?.filter((name) => !all.some((spec) => spec.name === name));
+  if (unknown?.length) throw new Error(`startSystem: no process named ${unknown.join(', ')}`);
   const specs = new Map(
-    serviceSpecs({ basePort, mailPort: basePort + 24 }, common, stateDir).map((spec) => {
-      const db = (databases[spec.name] = testDbName(`sys_${spec.name.replace(/-/g, '_')}`));
-      return [spec.name, fromSources({ ...spec, env: { ...spec.env, MONGODB_DB: db } })];
-    }),
+    all
+      .filter((spec) => !opts.only || ALWAYS.has(spec.name) || opts.only.includes(spec.name))
+      .map((spec) => {
+        const db = (databases[spec.name] = testDbName(`sys_${spec.name.replace(/-/g, '_')}`));
+        const withDb = { ...spec, env: { ...spec.env, MONGODB_DB: db } };
+        return [spec.name, opts.built ? withDb : fromSources(withDb)];
+      }),
   );
   const procs = new Map<string, ManagedProcess>();
   const killed = new Set<string>();
@@ -65,7 +90,7 @@ export async function startSystem(opts: { mongoUrl: string; natsUrl: string; env
     const proc = spawnService(spec, logs);
     procs.set(spec.name, proc);
     await waitFor(`${spec.name} on port ${spec.port}`, () => serviceReady(spec).catch(() => false), {
-      timeoutMs: STARTUP_MS,
+      timeoutMs: opts.startupMs ?? STARTUP_MS,
       intervalMs: 200,
       failFast: () => proc.deathNotice(),
     });
@@ -92,6 +117,9 @@ export async function startSystem(opts: { mongoUrl: string; natsUrl: string; env
       return undefined;
     },
     logs,
+    bearer: async (sub, role) => ({
+      authorization: `Bearer ${await mintDevToken(`http://127.0.0.1:${specs.get('identity-sandbox')!.port}`, { sub, roles: [role] })}`,
+    }),
     stop: async (keep = false) => {
       for (const proc of [...procs.values()].reverse()) await proc.stop();
       if (!keep) rmSync(stateDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { commonConfig, duration, durationMs, httpUrl, mongoConfig, parseConfig, secret, signingKey } from '@shop/kit';
+import { eventsConfig } from '@shop/events';
+import { commaList, commonConfig, duration, durationMs, httpUrl, mongoConfig, parseConfig, secret, signingKey } from '@shop/kit';
 
 const url = z.url({ protocol: /^https?$/ }).optional();
 
@@ -24,6 +25,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       JWKS_CACHE_MAX_AGE: duration('10m'),
       /** While the identity provider cannot be reached, how much longer the last fetched key set is used (0 = not at all). */
       JWKS_STALE_IF_ERROR: duration('1h'),
+      /** After a key-set fetch, how long a token with an unknown `kid` is refused without fetching again (a rotation's new key is seen after this). */
+      JWKS_REFETCH_COOLDOWN: duration('30s'),
       /** Partner registry and usage counts (database `shop_gateway`). */
       ...mongoConfig('shop_gateway', 'mongodb://127.0.0.1:27017'),
       /** APQ store and rate-limit counters shared by all gateway replicas; in memory per replica when unset. */
@@ -75,18 +78,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Shared with the invoice service, which signs `pdfUrl` with it (docs/design.md §7). */
       PDF_LINK_SECRET: secret('dev-only-pdf-link-secret-change-me', env),
       SUPERGRAPH_PATH: z.string().optional(),
-      CORS_ORIGINS: z
-        .string()
-        .default('')
-        .transform((v) =>
-          v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        ),
+      CORS_ORIGINS: commaList,
       MAX_SUBGRAPH_SOCKETS: z.coerce.number().int().min(1).max(1_000).default(50),
       SUBGRAPH_TIMEOUT_MS: durationMs(10_000),
       MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(1_000_000),
+      /**
+       * Where the live order feed (GET /orders/{id}/events) reads the order's events; without it that route
+       * answers 503 and everything else works. `npm start` and compose set it.
+       */
+      NATS_URL: eventsConfig.NATS_URL.unwrap().optional(),
+      /** Live order streams open at once on this gateway, and per caller (signed-in subject, or address for guests). */
+      SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+      SSE_MAX_STREAMS_PER_CALLER: z.coerce.number().int().min(1).max(10_000).default(10),
+      /** Interval of the comment line that keeps idle live streams open through proxies. */
+      SSE_HEARTBEAT: duration('15s'),
+      /** Most events per stream read back for one resume (Last-Event-ID); a longer gap is reported instead. */
+      SSE_MAX_REPLAY: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
       APOLLO_TELEMETRY_DISABLED: z.literal('1', { message: 'must be 1: the gateway never reports telemetry' }),
     },
     env,

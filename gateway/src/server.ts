@@ -38,6 +38,9 @@ import { partnerModels } from './partners/registry.js';
 import { RateLimiter } from './rate-limit.js';
 import { sharedFetcher, sharingGateway, type Fetcher, type SharingStats } from './sharing.js';
 import { closeRedis, connectRedis } from './redis.js';
+import { OrderEventFeed } from './live/feed.js';
+import { liveOrderRoute } from './live/route.js';
+import { graphiqlRouter, withGraphiqlLink } from './graphiql.js';
 
 export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
 
@@ -62,6 +65,7 @@ export interface GatewayOptions {
 export async function buildGateway(config: GatewayConfig, log: Logger, opts: GatewayOptions = {}): Promise<Gateway> {
   const production = config.NODE_ENV === 'production';
   const auth = createAuthenticator(config, {
+    cooldownDuration: config.JWKS_REFETCH_COOLDOWN,
     onKeysUnavailable: (err, fallback) =>
       fallback === 'stale'
         ? log.warn({ err }, 'identity provider keys unavailable; verifying tokens with the last key set fetched')
@@ -123,11 +127,13 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
         ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({
-            embed: { runTelemetry: false, endpointIsEditable: false, initialState: { pollForSchemaUpdates: true } },
-            footer: false,
-            includeCookies: false,
-          }),
+        : withGraphiqlLink(
+            ApolloServerPluginLandingPageLocalDefault({
+              embed: { runTelemetry: false, endpointIsEditable: false, initialState: { pollForSchemaUpdates: true } },
+              footer: false,
+              includeCookies: false,
+            }),
+          ),
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
       partnerPlugin(usage),
       safelistCheck.plugin,
@@ -165,9 +171,10 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     // get 503, APQ hashes miss, rate limits count per replica) but still serves everyone else, which
     // is better than a load balancer taking every replica out of rotation at once.
   ]);
+  const corsPolicy = cors(config.CORS_ORIGINS.length ? { origin: config.CORS_ORIGINS } : { origin: !production });
   app.use(
     '/graphql',
-    cors(config.CORS_ORIGINS.length ? { origin: config.CORS_ORIGINS } : { origin: !production }),
+    corsPolicy,
     admission({ directory, limiter, log }),
     express.json({ limit: config.MAX_BODY_BYTES }),
     partnerSafelist(safelist),
@@ -187,6 +194,20 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     }),
   );
   app.get('/invoices/:file', ipLimit(limiter), invoicePdfRoute({ config, log, invoiceUrl: () => subgraphs.invoice ?? overrides.invoice }));
+  // Live order events (docs/design.md "Live order events"): one NATS fan-out per gateway, 503 without NATS_URL.
+  const feed = config.NATS_URL ? new OrderEventFeed(config.NATS_URL, log, { maxReplay: config.SSE_MAX_REPLAY }) : undefined;
+  const live = liveOrderRoute({
+    feed,
+    server,
+    authenticate: (header) => auth.authenticate(header),
+    log,
+    maxStreams: config.SSE_MAX_STREAMS,
+    maxStreamsPerCaller: config.SSE_MAX_STREAMS_PER_CALLER,
+    heartbeatMs: config.SSE_HEARTBEAT,
+  });
+  app.use('/orders/:orderId/events', corsPolicy);
+  app.get('/orders/:orderId/events', ipLimit(limiter), live.handler);
+  if (!production) app.use('/graphiql', graphiqlRouter());
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.use(bodyErrors(config.MAX_BODY_BYTES, log));
 
@@ -197,6 +218,9 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     sharing: () => ({ operationsJoined: 'joined' in gateway ? gateway.joined() : 0, fetchesJoined: fetches.joined() }),
     listen: (port, host = '127.0.0.1') =>
       listen(httpServer, port, host, async () => {
+        // Open event streams never finish by themselves: end them before draining the HTTP server.
+        live.closeAll();
+        await feed?.stop();
         await server.stop();
         await stopUsage();
         await conn.close();

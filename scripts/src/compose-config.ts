@@ -6,14 +6,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { CACHE_DIR, ROOT, run, which } from '@shop/harness';
+import { CACHE_DIR, ROOT, run } from '@shop/harness';
 
 const TOOL = join(ROOT, 'tools', 'compose-config');
 
-/** The Go toolchain, if the machine has one. */
-export function goBinary(): string | undefined {
-  return which('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-}
+export { goBinary } from '@shop/harness';
 
 function binaryPath(): string {
   const digest = createHash('sha256');

@@ -265,6 +265,7 @@ describe('docker-compose.yml', () => {
     // Production verifies tokens through the identity provider's key set, never with JWT_SECRET.
     expect(gateway.settings.get('JWT_SECRET')).toEqual({ required: false });
     expect(gateway.settings.get('JWKS_URL')).toEqual({ required: true });
+    expect(dirs.find((d) => d.name === 'identity-sandbox')?.dir).toBe('sandboxes/identity');
     expect(gateway.settings.get('PRODUCT_URL')).toEqual({ required: false });
     expect(gateway.settings.get('PORT')).toEqual({ required: false });
     expect(gateway.defaultPort).toBe(4000);
@@ -406,6 +407,23 @@ describe('docker-compose.yml', () => {
       }
     });
 
+    it('needs no outside identity provider: verifies tokens through the identity sandbox unless JWKS_URL, JWT_ISSUER and JWT_AUDIENCE are set', () => {
+      const raw = rawEnv(services.gateway!);
+      expect(raw.JWKS_URL).toMatch(/^\$\{JWKS_URL:-[^}]+\}$/);
+      expect(raw.JWT_ISSUER).toMatch(/^\$\{JWT_ISSUER:-[^}]+\}$/);
+      expect(raw.JWT_AUDIENCE).toMatch(/^\$\{JWT_AUDIENCE:-[^}]+\}$/);
+      const jwks = new URL(env().JWKS_URL!);
+      expect(jwks.hostname).toBe('identity-sandbox');
+      expect(jwks.pathname).toBe('/jwks');
+      expect(Number(jwks.port)).toBe(Number(envOf('identity-sandbox').PORT));
+      // The issuer is the address browsers use (the published port); the audience what the sandbox puts in `aud`.
+      expect(env().JWT_ISSUER).toBe(envOf('identity-sandbox').ISSUER);
+      expect(env().JWT_AUDIENCE).toBe('shop');
+      expect(services['identity-sandbox']!.ports).toEqual([`${jwks.port}:${jwks.port}`]);
+      const dependsOn = services.gateway!.depends_on as Record<string, unknown>;
+      expect(dependsOn['identity-sandbox']).toEqual({ condition: 'service_healthy' });
+    });
+
     it('knows every subgraph and waits for it to be healthy', () => {
       const dependsOn = services.gateway!.depends_on ?? {};
       for (const subgraph of subgraphs) {
@@ -535,10 +553,10 @@ describe('docker-compose.yml', () => {
         rmSync(dir, { recursive: true, force: true });
         expect(unknownKey.status).toBe(1);
         expect(unknownKey.stderr).toContain('no_such_key');
-        const { JWKS_URL: _unset, ...withoutJwks } = freshEnv();
-        const unset = load(COMPOSE_FILE, withoutJwks);
+        const { GATEWAY_SIGNING_KEY: _unset, ...withoutKey } = freshEnv();
+        const unset = load(COMPOSE_FILE, withoutKey);
         expect(unset.status).toBe(1);
-        expect(unset.stderr).toContain('JWKS_URL');
+        expect(unset.stderr).toContain('GATEWAY_SIGNING_KEY');
       },
     );
 

@@ -84,6 +84,13 @@ export function firstPartyOperations(root = ROOT): OperationFile[] {
   return readOperationFiles(join(root, 'schema', 'operations'), root);
 }
 
+/** Where the storefront (storefront/) keeps the operations it sends the gateway; one codegen document set. */
+export const storefrontOperationsDir = (root = ROOT) => join(root, 'storefront', 'src', 'graphql');
+
+export function storefrontOperations(root = ROOT): OperationFile[] {
+  return readOperationFiles(storefrontOperationsDir(root), root);
+}
+
 /** The operations and fragments of a set of files, which share one namespace as they do for codegen. */
 export interface Definitions {
   operations: { name: string; file: string; node: OperationDefinitionNode }[];

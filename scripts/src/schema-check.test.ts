@@ -125,7 +125,7 @@ describe('npm run schema:check', () => {
       mkdirSync(dirname(join(dir, sdl)), { recursive: true });
       cpSync(join(ROOT, sdl), join(dir, sdl));
     }
-    for (const part of ['schema/operations', 'schema/persisted-queries', 'schema/codegen']) {
+    for (const part of ['schema/operations', 'schema/persisted-queries', 'schema/codegen', 'storefront/src/graphql']) {
       cpSync(join(ROOT, part), join(dir, part), { recursive: true });
     }
     for (const group of ['subgraphs', 'workers']) {
@@ -157,6 +157,8 @@ describe('npm run schema:check', () => {
     const { status, output } = schemaCheck(copyOfRepo());
     expect(output).toContain('✓ PartnerProducts\n');
     expect(output).toContain('✓ Products (schema/operations/product.graphql)');
+    expect(output).toContain('✓ Catalog (storefront/src/graphql/catalog.graphql)');
+    expect(output).toContain('✓ PayOrder (storefront/src/graphql/order.graphql)');
     // An internal (@inaccessible) field: valid against the product subgraph, not the composed API.
     expect(output).toContain('✓ OrderProductSnapshots (subgraphs/order/src/operations/product.graphql → product)');
     expect(output).toContain('✓ MessagingOrderContact (workers/messaging/src/operations/order.graphql → order)');
@@ -177,6 +179,9 @@ describe('npm run schema:check', () => {
     }
     expect(output).toContain('✓ PartnerCategories\n');
     expect(output).toMatch(/✗ Products \(schema\/operations\/product\.graphql\): Cannot query field "sku" on type "Product"/);
+    // The storefront's product page reads sku too: the web shop would break with the partners.
+    expect(output).toMatch(/✗ ProductPage \(storefront\/src\/graphql\/catalog\.graphql\): Cannot query field "sku" on type "Product"/);
+    expect(output).toContain('✓ Catalog (storefront/src/graphql/catalog.graphql)');
     expect(output).not.toContain('composition failed');
     expect(output).toMatch(/schema check failed: \d+ client operations valid, [1-9]\d* invalid/);
     expect(status).toBe(1);

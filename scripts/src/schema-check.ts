@@ -36,7 +36,9 @@ import {
   readManifest,
   readOperationFiles,
   serializeManifest,
+  storefrontOperations,
   type Manifest,
+  type OperationFile,
 } from './persisted-queries.js';
 import { SUBGRAPHS } from './subgraphs.js';
 
@@ -106,12 +108,16 @@ function checkManifest(schema: GraphQLSchema): Manifest | undefined {
   return manifest;
 }
 
-/** (2) The operations of the first-party apps and tests, each with the fragments it uses. */
-function checkFirstParty(schema: GraphQLSchema): void {
-  out('first-party operations schema/operations/*.graphql:');
+/**
+ * (2) The operations of the first-party apps and tests, each with the fragments it uses: the tests'
+ * schema/operations and the storefront's storefront/src/graphql (each its own namespace, as codegen
+ * types them), with the gateway's limits like the partner bodies.
+ */
+function checkFirstParty(schema: GraphQLSchema, title: string, files: () => OperationFile[]): void {
+  out(`${title}:`);
   let definitions: ReturnType<typeof collectDefinitions>;
   try {
-    definitions = collectDefinitions(firstPartyOperations(root));
+    definitions = collectDefinitions(files());
   } catch (err) {
     problems.push(err instanceof Error ? err.message : String(err));
     return;
@@ -221,7 +227,8 @@ try {
   process.exit(1);
 }
 const committed = checkManifest(schema);
-checkFirstParty(schema);
+checkFirstParty(schema, 'first-party operations schema/operations/*.graphql', () => firstPartyOperations(root));
+checkFirstParty(schema, 'storefront operations storefront/src/graphql/*.graphql', () => storefrontOperations(root));
 checkServiceOperations();
 const current = checkManifestIsCurrent(committed);
 

@@ -1,9 +1,10 @@
 /**
  * Loads the demo catalog through the gateway as an admin, once: it does nothing when products exist.
- * `npm run seed -- --url http://127.0.0.1:4000/graphql` (default) seeds a running supergraph.
+ * `npm run seed -- --url http://127.0.0.1:4000/graphql --identity http://127.0.0.1:4022` (the defaults)
+ * seeds a running supergraph, as an admin whose token the identity sandbox mints.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, signDevToken } from '@shop/gateway';
+import { DEFAULT_IDENTITY_URL, mintDevToken } from '@shop/identity-sandbox';
 import { CATEGORIES, demoProducts } from './seed-data.js';
 
 async function gql(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
@@ -21,8 +22,7 @@ async function gql(url: string, token: string, query: string, variables: Record<
  * Seeds the demo catalog unless its last product is already there; an interrupted seed resumes
  * (existing SKUs and slugs are skipped). Returns how many products it created.
  */
-export async function seedCatalog(url: string, jwtSecret: string | undefined, progress: (msg: string) => void = () => {}): Promise<number> {
-  const token = await signDevToken(jwtSecret, 'seed', ['admin'], 3_600);
+export async function seedCatalog(url: string, token: string, progress: (msg: string) => void = () => {}): Promise<number> {
   const products = demoProducts();
   const last = await gql(url, token, 'query ($slug: String) { product(slug: $slug) { id } }', { slug: products.at(-1)!.slug });
   if (last.product) {
@@ -57,13 +57,19 @@ export async function seedCatalog(url: string, jwtSecret: string | undefined, pr
 
 const invokedDirectly = process.argv[1]?.endsWith('seed.ts');
 if (invokedDirectly) {
-  const { values } = parseArgs({ options: { url: { type: 'string', default: 'http://127.0.0.1:4000/graphql' } } });
-  const config = loadConfig({ ...process.env, APOLLO_TELEMETRY_DISABLED: '1' });
-  seedCatalog(values.url, config.JWT_SECRET, (m) => process.stderr.write(`» ${m}\n`)).then(
-    (n) => process.stdout.write(`seeded ${n} products\n`),
-    (err: unknown) => {
-      process.stderr.write(`seed failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string', default: 'http://127.0.0.1:4000/graphql' },
+      identity: { type: 'string', default: DEFAULT_IDENTITY_URL },
     },
-  );
+  });
+  mintDevToken(values.identity, { sub: 'seed', roles: ['admin'], ttlSeconds: 3_600 })
+    .then((token) => seedCatalog(values.url, token, (m) => process.stderr.write(`» ${m}\n`)))
+    .then(
+      (n) => process.stdout.write(`seeded ${n} products\n`),
+      (err: unknown) => {
+        process.stderr.write(`seed failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
 }

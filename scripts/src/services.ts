@@ -28,8 +28,8 @@ export interface SystemPorts {
  * The saga's lifetimes (RESERVATION_TTL, ORDER_PAYMENT_TIMEOUT, RESERVATION_TTL_MARGIN), read once and
  * checked before anything starts, then passed to product and order alike.
  */
-function sagaTimingEnv(): Record<string, string> {
-  const timing = requireReservationOutlivesPayment('start', parseConfig('start', reservationTimingConfig, process.env));
+function sagaTimingEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const timing = requireReservationOutlivesPayment('start', parseConfig('start', reservationTimingConfig, env));
   return Object.fromEntries(Object.entries(timing).map(([k, ms]) => [k, `${ms}ms`]));
 }
 
@@ -37,18 +37,51 @@ export const portFrom = (basePort: number) => (defaultPort: number) => basePort 
 
 const built = (entry: string) => [join(ROOT, entry)];
 
+/**
+ * The web shop (`npm start` runs it after the gateway): its built files and the /config.json that points
+ * it at this system's gateway and the identity sandbox beside it (4022). Not part of serviceSpecs: tests
+ * and chaos runs start the API without it; a browser test starts it on a port of its own.
+ */
+export function storefrontSpec(port: number, basePort: number, common: Record<string, string> = {}): ServiceSpec {
+  return {
+    name: 'storefront',
+    args: [join(ROOT, 'storefront/dist/server/index.js')],
+    port,
+    env: {
+      ...common,
+      STOREFRONT_GRAPHQL_URL: `http://localhost:${basePort}/graphql`,
+      OIDC_AUTHORITY: `http://localhost:${portFrom(basePort)(4022)}`,
+      OIDC_CLIENT_ID: 'storefront',
+    },
+    probe: 'http',
+  };
+}
+
 /** Where the mail catcher writes its `.eml` files, in the state directory. */
 export const mailDirIn = (stateDir: string) => join(stateDir, 'mail');
 
+/** The identity sandbox of a system on `basePort`: where scripts reach it, and the issuer its tokens name (browsers use localhost). */
+export function identityOf(basePort: number): { url: string; issuer: string } {
+  const port = portFrom(basePort)(4022);
+  return { url: `http://127.0.0.1:${port}`, issuer: `http://localhost:${port}` };
+}
+
 /**
  * `common`: MONGODB_URL, NATS_URL, NODE_ENV. `stateDir`: the system's state directory; the mail catcher
- * writes to `mail/`, the sandboxes keep their books in `payment-sandbox/` and `sms-sandbox/` (so a
- * restart, even a SIGKILL, keeps them, like a real provider).
+ * writes to `mail/`, the sandboxes keep their books in `payment-sandbox/` and `sms-sandbox/`, the identity
+ * sandbox its signing keys and accounts in `identity-sandbox/` (so a restart, even a SIGKILL, keeps them,
+ * like a real provider). `timingEnv`: where the saga's lifetimes are read (default this process's environment).
  */
-export function serviceSpecs(ports: SystemPorts, common: Record<string, string>, stateDir: string): ServiceSpec[] {
+export function serviceSpecs(
+  ports: SystemPorts,
+  common: Record<string, string>,
+  stateDir: string,
+  timingEnv: NodeJS.ProcessEnv = process.env,
+): ServiceSpec[] {
   const portOf = portFrom(ports.basePort);
   const url = (port: number, path = '') => `http://127.0.0.1:${portOf(port)}${path}`;
-  const timing = sagaTimingEnv();
+  const timing = sagaTimingEnv(timingEnv);
+  const identity = identityOf(ports.basePort);
   const urls = Object.fromEntries(SUBGRAPHS.map((s) => [`${s.name.toUpperCase()}_URL`, url(s.port, '/graphql')]));
   const http = (name: string, entry: string, port: number, env: Record<string, string> = {}): ServiceSpec => ({
     name,
@@ -60,6 +93,11 @@ export function serviceSpecs(ports: SystemPorts, common: Record<string, string>,
   return [
     // The payment provider's stand-in runs as its own process, like the third party it imitates.
     http('payment-sandbox', 'sandboxes/payment/dist/index.js', 4020, { SANDBOX_STATE_DIR: join(stateDir, 'payment-sandbox') }),
+    // Sign-in: a development OpenID Connect provider; the gateway verifies its tokens through its JWKS, as in production.
+    http('identity-sandbox', 'sandboxes/identity/dist/index.js', 4022, {
+      SANDBOX_STATE_DIR: join(stateDir, 'identity-sandbox'),
+      ISSUER: identity.issuer,
+    }),
     // PUBLIC_BASE_URL: invoice's signed pdfUrl points at the gateway; PSP_URL: payment's provider.
     ...SUBGRAPHS.map((s) =>
       http(s.name, `subgraphs/${s.name}/dist/index.js`, s.port, {
@@ -87,7 +125,12 @@ export function serviceSpecs(ports: SystemPorts, common: Record<string, string>,
       ORDER_URL: urls.ORDER_URL ?? url(4003, '/graphql'),
       INVOICE_URL: url(4005),
     }),
-    http('gateway', 'gateway/dist/index.js', 4000, urls),
+    http('gateway', 'gateway/dist/index.js', 4000, {
+      ...urls,
+      JWKS_URL: `${identity.url}/jwks`,
+      JWT_ISSUER: identity.issuer,
+      JWT_AUDIENCE: 'shop',
+    }),
   ];
 }
 

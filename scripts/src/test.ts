@@ -1,14 +1,15 @@
 /**
- * `npm test`: installs what the suite needs (Debian packages, the FerretDB build), runs every vitest
+ * `npm test`: installs what the suite needs (Debian packages, the FerretDB build; Jaeger's build in the
+ * background), runs every vitest
  * project (unit, integration, e2e) under strace, then audits that log for connections beyond loopback,
- * then (on a full run, without arguments) builds and runs the bounded chaos run alone, and ends with
- * the line `N passed, M failed` over all of them.
+ * then (on a full run, without arguments) builds and runs the bounded chaos run and the bounded cluster
+ * run, each alone, and ends with the line `N passed, M failed` over all of them.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDebianPackages, ROOT, testTmpDir, which } from '@shop/harness';
-import { prepareSuite } from './suite-needs.js';
+import { buildJaegerInBackground, prepareSuite } from './suite-needs.js';
 import { counts, summaryLine, tally } from './vitest-results.js';
 
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
@@ -32,6 +33,7 @@ function vitest(projects: string[], jsonFile: string, wrap: string[] = [], env: 
 say('checking what the suite needs (first run installs packages and builds FerretDB)…');
 await ensureDebianPackages(['strace'], 'the network audit of the test run');
 const out = await prepareSuite();
+const stopJaegerBuild = buildJaegerInBackground(out);
 const traceDir = testTmpDir('shop-trace-');
 const trace = join(traceDir, 'connect.log');
 const strace = which('strace')!;
@@ -50,6 +52,7 @@ const suiteCode = vitest(['unit', 'integration', 'e2e'], join(out, 'suite.json')
   trace,
   '--',
 ]);
+stopJaegerBuild();
 say('auditing the trace for connections beyond loopback…');
 const auditCode = vitest(['audit'], join(out, 'audit.json'), [], { ...process.env, NET_AUDIT_LOG: trace });
 rmSync(traceDir, { recursive: true, force: true });
@@ -57,16 +60,24 @@ rmSync(traceDir, { recursive: true, force: true });
 // The chaos run starts the built services and needs the machine to itself: after the rest, not traced.
 const fullRun = process.argv.length <= 2;
 let chaosCode = 0;
+let clusterCode = 0;
 if (fullRun) {
   say('building the services for the bounded chaos run…');
   const build = spawnSync('pnpm', ['exec', 'tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
   say('running the bounded chaos run (kills every process under load, then reconciles; ~8 min)…');
   rmSync(join(out, 'chaos.json'), { force: true });
   chaosCode = build.status === 0 ? vitest(['chaos'], join(out, 'chaos.json')) : 1;
+  say('running the bounded cluster run (two replicas of everything, a NATS node and a replica of each killed; ~5 min)…');
+  rmSync(join(out, 'cluster.json'), { force: true });
+  clusterCode = build.status === 0 ? vitest(['cluster'], join(out, 'cluster.json')) : 1;
 }
 
-const results = [counts(join(out, 'suite.json')), counts(join(out, 'audit.json')), ...(fullRun ? [counts(join(out, 'chaos.json'))] : [])];
+const results = [
+  counts(join(out, 'suite.json')),
+  counts(join(out, 'audit.json')),
+  ...(fullRun ? [counts(join(out, 'chaos.json')), counts(join(out, 'cluster.json'))] : []),
+];
 const total = tally(results);
-const ok = suiteCode === 0 && auditCode === 0 && chaosCode === 0 && total.failed === 0;
+const ok = suiteCode === 0 && auditCode === 0 && chaosCode === 0 && clusterCode === 0 && total.failed === 0;
 process.stdout.write(`\n${summaryLine(total)}\n`);
 process.exit(ok ? (total.passed > 0 ? 0 : 1) : 1);

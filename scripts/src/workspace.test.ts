@@ -22,4 +22,11 @@ describe('the workspace', () => {
     expect(readdirSync(join(ROOT, 'tools', 'ferretdb')).sort()).toEqual(['go.mod', 'go.sum', 'main.go']);
     expect(readFileSync(join(ROOT, 'tools', 'ferretdb', 'go.mod'), 'utf8')).toContain('github.com/FerretDB/FerretDB v1.24.2');
   });
+
+  it('commits only go.mod and go.sum of the Jaeger wrapper, which records Jaeger v1.75.0 as its tool', () => {
+    expect(readdirSync(join(ROOT, 'tools', 'jaeger')).sort()).toEqual(['go.mod', 'go.sum']);
+    const gomod = readFileSync(join(ROOT, 'tools', 'jaeger', 'go.mod'), 'utf8');
+    expect(gomod).toContain('github.com/jaegertracing/jaeger v1.75.0');
+    expect(gomod).toMatch(/^tool github\.com\/jaegertracing\/jaeger\/cmd\/jaeger$/m);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { developmentSigner, exportPrivateKey, parseConfig, type ConfigError } from '@shop/kit';
 import { subgraphConfig } from './config.js';
+import { natsServers } from './nats.js';
 
 const PRODUCTION = { NODE_ENV: 'production' };
 
@@ -29,5 +30,35 @@ describe('subgraphConfig', () => {
       problems = (err as ConfigError).problems;
     }
     expect(problems.map((p) => p.split(':')[0])).toEqual(['SIGNING_KEY', 'SIGNER_KEYS', 'MONGODB_URL', 'MONGODB_DB']);
+  });
+});
+
+describe('NATS cluster settings (eventsConfig)', () => {
+  const parse = (env: Record<string, string>) => parseConfig('order', subgraphConfig('order', 4003, env), env);
+
+  it('takes every server of a cluster in NATS_URL and splits them for the client', () => {
+    const c = parse({ NATS_URL: 'nats://127.0.0.1:4222, nats://127.0.0.1:4223,nats://127.0.0.1:4224', NATS_STREAM_REPLICAS: '3' });
+    expect(natsServers(c.NATS_URL)).toEqual(['nats://127.0.0.1:4222', 'nats://127.0.0.1:4223', 'nats://127.0.0.1:4224']);
+    expect(c.NATS_STREAM_REPLICAS).toBe(3);
+  });
+
+  it('keeps one copy of each stream by default', () => {
+    expect(parse({}).NATS_STREAM_REPLICAS).toBe(1);
+  });
+
+  it.each([
+    [{ NATS_URL: 'nats://a:4222,http://b:4222' }, 'NATS_URL'],
+    [{ NATS_URL: 'nats://a:4222,' }, 'NATS_URL'],
+    [{ NATS_STREAM_REPLICAS: '0' }, 'NATS_STREAM_REPLICAS'],
+    [{ NATS_STREAM_REPLICAS: '6' }, 'NATS_STREAM_REPLICAS'],
+    [{ NATS_STREAM_REPLICAS: 'three' }, 'NATS_STREAM_REPLICAS'],
+  ])('refuses %o', (env, name) => {
+    let problems: readonly string[] = [];
+    try {
+      parse(env);
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems.map((p) => p.split(':')[0])).toEqual([name]);
   });
 });

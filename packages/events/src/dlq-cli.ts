@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { ConfigError, parseConfig } from '@shop/kit';
 import { DLQ_USAGE, parseDlqArgs, runDlqCommand, UsageError, type DlqCommand } from './dlq-command.js';
-import { eventsConfig } from './nats.js';
+import { eventsConfig, natsServers } from './nats.js';
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   }
   let nc;
   try {
-    nc = await connect({ servers: url, name: 'dlq-cli', timeout: 5_000, maxReconnectAttempts: 0 });
+    nc = await connect({ servers: natsServers(url), name: 'dlq-cli', timeout: 5_000, maxReconnectAttempts: 0 });
   } catch (e) {
     err(`dlq: cannot reach NATS at ${url}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;

@@ -35,6 +35,8 @@ export interface ProcessSettings {
   NODE_ENV: string;
   LOG_LEVEL: string;
   NATS_URL: string;
+  /** Copies of each stream in a JetStream cluster (eventsConfig); 1 when absent. */
+  NATS_STREAM_REPLICAS?: number;
 }
 
 /** What a started service hands back to the runner. */
@@ -83,11 +85,16 @@ export function runService<C extends ProcessSettings>(def: ServiceProcess<C>): v
 
 /**
  * The NATS step of a service: provisions the streams (idempotent; every service does it, so none depends
- * on another having started first), starts the service's relay and consumers, and adds the broker
- * connection to its /readyz checks.
+ * on another having started first) with `streamReplicas` copies each (NATS_STREAM_REPLICAS), starts the
+ * service's relay and consumers, and adds the broker connection to its /readyz checks.
  */
-export async function attachEvents<E>(nc: NatsConnection, readiness: Readiness[], start: () => Promise<E>): Promise<E> {
-  await ensureStreams(await jetstreamManager(nc));
+export async function attachEvents<E>(
+  nc: NatsConnection,
+  readiness: Readiness[],
+  start: () => Promise<E>,
+  opts: { streamReplicas?: number } = {},
+): Promise<E> {
+  await ensureStreams(await jetstreamManager(nc), { replicas: opts.streamReplicas });
   const events = await start();
   readiness.push(natsReadiness(nc));
   return events;
@@ -160,7 +167,7 @@ export interface Subgraph<C, S, EC, E> {
   /** Connects, creates indexes and listens (see `startSubgraph`). */
   start: (config: C, log: Logger) => Promise<Started<S>>;
   /** The NATS step (`attachEvents`), separate so the GraphQL side runs, and is tested, without a broker. */
-  attach: (service: S, nc: NatsConnection, config: EC, log: Logger, opts?: { concurrency?: number }) => Promise<E>;
+  attach: (service: S, nc: NatsConnection, config: EC, log: Logger, opts?: { concurrency?: number; streamReplicas?: number }) => Promise<E>;
   /** The process `main` (`runService`): listen, NATS, events, timers; `index.ts` is this one call. */
   run: (loadConfig: () => C) => void;
 }
@@ -205,8 +212,8 @@ export function defineSubgraph<
     return started;
   }
 
-  const attach: Subgraph<C, S, EC, E>['attach'] = (service, nc, config, log, opts = {}) =>
-    attachEvents(nc, service.readiness, () => def.events(service, { nc, config, log, ...opts }));
+  const attach: Subgraph<C, S, EC, E>['attach'] = (service, nc, config, log, { streamReplicas, ...opts } = {}) =>
+    attachEvents(nc, service.readiness, () => def.events(service, { nc, config, log, ...opts }), { streamReplicas });
 
   const run = (loadConfig: () => C) =>
     runService({
@@ -215,7 +222,7 @@ export function defineSubgraph<
       loadConfig,
       start: async ({ config, log, nats }) => {
         const service = await start(config, log);
-        const events = await attach(service, await nats(), config, log);
+        const events = await attach(service, await nats(), config, log, { streamReplicas: config.NATS_STREAM_REPLICAS });
         const timers = def.background?.(service, config, log) ?? [];
         return {
           consumers: events.consumers,

@@ -41,6 +41,12 @@ describe('stream and consumer configuration', () => {
     }
   });
 
+  it('keeps one copy of every stream unless told how many (NATS_STREAM_REPLICAS)', () => {
+    expect(streamConfigs().map((c) => c.num_replicas)).toEqual([1, 1, 1, 1, 1]);
+    expect(streamConfigs({ replicas: 3 }).map((c) => c.num_replicas)).toEqual([3, 3, 3, 3, 3]);
+    for (const bad of [0, 6, 2.5]) expect(() => streamConfigs({ replicas: bad })).toThrow(/replicas must be an integer from 1 to 5/);
+  });
+
   it('refuses a dedupe window under 2 minutes', () => {
     expect(() => streamConfigs({ duplicateWindowMs: 60_000 })).toThrow(/2 minutes/);
   });

@@ -66,6 +66,8 @@ export interface StreamOptions {
   dlqMaxAgeMs?: number;
   /** DLQ dedupe window (default 1 day), so the safety net never copies a dead letter twice. */
   dlqDuplicateWindowMs?: number;
+  /** Copies of each stream in a JetStream cluster (`NATS_STREAM_REPLICAS`, default 1; 1..5). */
+  replicas?: number;
 }
 
 const DAY = 86_400_000;
@@ -74,6 +76,9 @@ const MIN_DUPLICATE_WINDOW_MS = 120_000;
 export function streamConfigs(opts: StreamOptions = {}): StreamConfig[] {
   const dupe = opts.duplicateWindowMs ?? 10 * 60_000;
   const dlqDupe = opts.dlqDuplicateWindowMs ?? DAY;
+  const replicas = opts.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5)
+    throw new Error(`stream replicas must be an integer from 1 to 5, got ${replicas}`);
   if (dupe < MIN_DUPLICATE_WINDOW_MS || dlqDupe < MIN_DUPLICATE_WINDOW_MS) {
     throw new Error('duplicate window must be at least 2 minutes (docs/design.md §5)');
   }
@@ -89,13 +94,14 @@ export function streamConfigs(opts: StreamOptions = {}): StreamConfig[] {
       discard: DiscardPolicy.Old,
       max_age: nanos(dlq ? (opts.dlqMaxAgeMs ?? 30 * DAY) : (opts.maxAgeMs ?? 7 * DAY)),
       duplicate_window: nanos(dlq ? dlqDupe : dupe),
-      num_replicas: 1,
+      // Consumers inherit it (num_replicas 0 = the stream's), so a durable survives the loss of a node too.
+      num_replicas: replicas,
     } as StreamConfig;
   });
 }
 
 /** The settings we manage, to decide whether an existing stream needs an update. */
-const STREAM_KEYS = ['subjects', 'retention', 'storage', 'discard', 'max_age', 'duplicate_window'] as const;
+const STREAM_KEYS = ['subjects', 'retention', 'storage', 'discard', 'max_age', 'duplicate_window', 'num_replicas'] as const;
 const CONSUMER_KEYS = ['filter_subject', 'ack_policy', 'ack_wait', 'max_deliver', 'max_ack_pending'] as const;
 
 function differs<T extends object>(current: T, wanted: Partial<T>, keys: readonly (keyof T)[]): boolean {

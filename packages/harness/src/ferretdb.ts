@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CACHE_DIR, ROOT } from './paths.js';
-import { which } from './apt.js';
-import { ManagedProcess, run } from './process.js';
+import { ROOT } from './paths.js';
+import { ensureGoTool, type GoTool } from './go-build.js';
+import { ManagedProcess } from './process.js';
 import { freePort, waitFor } from './wait.js';
 import { pingMongo } from './mongo-ping.js';
 import { startPostgres, type PostgresInstance } from './postgres.js';
@@ -31,42 +30,30 @@ export function dbBackend(env: NodeJS.ProcessEnv = process.env): DbBackend {
   return value as DbBackend;
 }
 
-/** Build flags: both backends compiled in (no `ferretdb_no_postgresql` tag); part of the cache key. */
-const BUILD_ARGS = ['build', '-trimpath'];
-
-/** Cache key: the version, the build flags and the wrapper's own files, so the binary is rebuilt only when those change. */
-function binaryPath(): string {
-  const h = createHash('sha256');
-  h.update(BUILD_ARGS.join(' '));
-  for (const f of ['go.mod', 'go.sum', 'main.go']) h.update(readFileSync(join(WRAPPER, f)));
-  return join(CACHE_DIR, 'bin', `ferretdb-${ferretDbVersion()}-${h.digest('hex').slice(0, 12)}`);
-}
+/**
+ * The wrapper module's build: both backends compiled in (no `ferretdb_no_postgresql` tag). The cache key
+ * covers the version, the build flags and the wrapper's own files, so the binary is rebuilt only when
+ * those change.
+ */
+const ferretDbTool = (): GoTool => ({
+  label: `FerretDB ${ferretDbVersion()}`,
+  name: `ferretdb-${ferretDbVersion()}`,
+  dir: WRAPPER,
+  files: ['go.mod', 'go.sum', 'main.go'],
+  args: ['build', '-trimpath'],
+  target: '.',
+  expected: '~1–2 min',
+  missingGo:
+    'No database available: MONGODB_URL is not set, there is no mongod on PATH, and Go (>= 1.24) is missing to build FerretDB. ' +
+    'Install Go, or install MongoDB, or set MONGODB_URL.',
+});
 
 /**
  * Returns a FerretDB binary, building it from the Go module proxy through the committed wrapper
  * module the first time (about a minute on two cores; later starts reuse the cached binary).
  */
-export async function ensureFerretDbBinary(): Promise<string> {
-  const bin = binaryPath();
-  if (existsSync(bin)) return bin;
-  const go = which('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) {
-    throw new Error(
-      'No database available: MONGODB_URL is not set, there is no mongod on PATH, and Go (>= 1.24) is missing to build FerretDB. ' +
-        'Install Go, or install MongoDB, or set MONGODB_URL.',
-    );
-  }
-  mkdirSync(join(CACHE_DIR, 'bin'), { recursive: true });
-  const tmp = `${bin}.tmp-${process.pid}`;
-  process.stderr.write(`» building FerretDB ${ferretDbVersion()} from the Go module proxy (first time only, ~1–2 min)…\n`);
-  const started = Date.now();
-  await run(go, [...BUILD_ARGS, '-o', tmp, '.'], {
-    cwd: WRAPPER,
-    prefix: '  go: ',
-  });
-  renameSync(tmp, bin);
-  process.stderr.write(`» FerretDB built in ${Math.round((Date.now() - started) / 1000)} s → ${bin}\n`);
-  return bin;
+export function ensureFerretDbBinary(): Promise<string> {
+  return ensureGoTool(ferretDbTool());
 }
 
 export interface DatabaseInstance {

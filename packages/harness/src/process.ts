@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { ROOT } from './paths.js';
 import { waitFor } from './wait.js';
 
 const running = new Set<ChildProcess>();
@@ -116,14 +117,30 @@ export async function waitUntilReady(proc: ManagedProcess, url: string, timeoutM
   }
 }
 
-/** Runs a command to completion, streaming its output with a prefix; rejects on failure. */
+/**
+ * Runs a command to completion, streaming its output with a prefix; rejects on failure. With `signal`
+ * the command runs in a process group of its own, which an abort kills whole (SIGKILL), children included.
+ */
 export function run(
   command: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string; quiet?: boolean; user?: RunAs } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string; quiet?: boolean; user?: RunAs; signal?: AbortSignal } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, ...opts.user, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { signal } = opts;
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      ...opts.user,
+      detached: signal !== undefined,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const abort = () => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    };
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    child.once('exit', () => signal?.removeEventListener('abort', abort));
     let output = '';
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -137,7 +154,34 @@ export function run(
     child.once('error', (err) => reject(new Error(`${command}: ${err.message}`)));
     child.once('exit', (code) => {
       if (code === 0) resolve(output);
+      else if (signal?.aborted) reject(new Error(`${command} ${args.join(' ')} stopped: ${String(signal.reason)}`));
       else reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.split('\n').slice(-20).join('\n')}`));
     });
   });
+}
+
+/**
+ * Starts sandboxes/<dir> from its sources as its own process, as a sandbox's process tests do: each start
+ * logs to `<logs()>/<dir>-<n>.log`, gets only PATH, HOME and `env(overrides)` (PORT and LOG_LEVEL=info
+ * among the overrides), and is ready when `/readyz` answers.
+ */
+export function sandboxStarter(
+  dir: string,
+  logs: () => string,
+  env: (overrides: Record<string, string>) => Record<string, string>,
+): (port: number, extra?: Record<string, string>, readyMs?: number) => Promise<{ proc: ManagedProcess; url: string }> {
+  let starts = 0;
+  return async (port, extra = {}, readyMs) => {
+    const proc = new ManagedProcess(
+      `${dir}-sandbox`,
+      process.execPath,
+      ['--conditions=shop-source', '--import', 'tsx', `sandboxes/${dir}/src/index.ts`],
+      join(logs(), `${dir}-${++starts}.log`),
+      { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env({ PORT: String(port), LOG_LEVEL: 'info', ...extra }) },
+      ROOT,
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilReady(proc, url, readyMs);
+    return { proc, url };
+  };
 }

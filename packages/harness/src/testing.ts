@@ -22,6 +22,13 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * Gateway settings for whatever drives load from one loopback client (tests, benches, the usage run):
+ * per-IP and per-key limits far above it, where the defaults (600 and 1,200 a minute) would answer 429.
+ * Tests about rate limits set their own.
+ */
+export const UNLIMITED_GATEWAY_RATES = { RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_KEY: '1000000' } as const;
+
 /** A database name of its own for each test file (and each call), so files never see each other's data. */
 export const testDbName = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 

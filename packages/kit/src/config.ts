@@ -76,6 +76,17 @@ export const durationMs = (fallback: number) => z.coerce.number().int().positive
 
 export const httpUrl = z.url({ protocol: /^https?$/ });
 
+/** A comma-separated list (`a, b,,c` → `['a', 'b', 'c']`), empty by default. */
+export const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
 export const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL');
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedProcess, ROOT, freePort, run, waitUntilReady } from '@shop/harness';
+import { ROOT, freePort, run, sandboxStarter } from '@shop/harness';
 import { apiClient, testEnv } from './helpers.js';
 
 const NODE_ARGS = ['--conditions=shop-source', '--import', 'tsx', 'sandboxes/sms/src/index.ts'];
@@ -13,26 +13,16 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(logs, { recursive: true, force: true }));
 
+const startSandbox = sandboxStarter('sms', () => logs, testEnv);
 const childEnv = (overrides: Record<string, string>) => ({
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '',
   ...testEnv(overrides),
 });
 
-let starts = 0;
-
 /** Starts the sandbox as its own process on `port` and waits until it is ready. */
 async function spawnSandbox(port: number, env: Record<string, string> = {}) {
-  const proc = new ManagedProcess(
-    'sms-sandbox',
-    process.execPath,
-    NODE_ARGS,
-    join(logs, `sms-${++starts}.log`),
-    childEnv({ PORT: String(port), LOG_LEVEL: 'info', ...env }),
-    ROOT,
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(proc, url);
+  const { proc, url } = await startSandbox(port, env);
   return { proc, call: apiClient(url) };
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import mongoose from 'mongoose';
-import { listDeadLetters, type DeadLetter } from '@shop/events';
+import { listDeadLetters, natsServers, type DeadLetter } from '@shop/events';
 
 export interface OrderFact {
   id: string;
@@ -17,6 +17,8 @@ export interface OrderFact {
   lines: { productId: string; quantity: number }[];
   status: string;
   everPaid: boolean;
+  /** CANCELLED transitions in its timeline: 1 at most, however many cancellers (sweepers, replicas) tried. */
+  cancellations: number;
 }
 
 export interface PaymentFact {
@@ -52,6 +54,8 @@ export interface Facts {
   movements: Movement[];
   mails: MailFact[];
   deadLetters: DeadLetter[];
+  /** cartId → how many times the cart's log records it EXPIRED (the cart sweeper's effect: 1 at most). */
+  cartExpiries: Map<string, number>;
 }
 
 type Doc = Record<string, any>;
@@ -62,7 +66,7 @@ export async function readFacts(dbUrl: string, natsUrl: string, mailDir: string)
     await client.connect();
     const all = (db: string, coll: string, projection: Doc = {}) =>
       client.db(db).collection(coll).find({}, { projection, maxTimeMS: 60_000 }).toArray() as Promise<Doc[]>;
-    const [orders, transitions, payments, records, invoices, pdfs, movements] = await Promise.all([
+    const [orders, transitions, payments, records, invoices, pdfs, movements, expiries] = await Promise.all([
       all('shop_order', 'orders', { event: 0 }),
       all('shop_order', 'order_transitions', { event: 0 }),
       all('shop_payment', 'payments'),
@@ -70,7 +74,14 @@ export async function readFacts(dbUrl: string, natsUrl: string, mailDir: string)
       all('shop_invoice', 'invoices', { orderId: 1 }),
       all('shop_invoice', 'invoice_pdfs', { _id: 1 }),
       all('shop_product', 'stock_movements'),
+      client
+        .db('shop_cart')
+        .collection('cart_changes')
+        .find({ kind: 'STATUS', status: 'EXPIRED' }, { projection: { cartId: 1 }, maxTimeMS: 60_000 })
+        .toArray() as Promise<Doc[]>,
     ]);
+    const cartExpiries = new Map<string, number>();
+    for (const e of expiries) cartExpiries.set(String(e.cartId), (cartExpiries.get(String(e.cartId)) ?? 0) + 1);
     return {
       orders: orderFacts(orders, transitions),
       payments: paymentFacts(payments, records),
@@ -88,6 +99,7 @@ export async function readFacts(dbUrl: string, natsUrl: string, mailDir: string)
         })),
       mails: readMails(mailDir),
       deadLetters: await readDeadLetters(natsUrl),
+      cartExpiries,
     };
   } finally {
     await client.close();
@@ -107,6 +119,7 @@ function orderFacts(orders: Doc[], transitions: Doc[]): Map<string, OrderFact> {
         lines: (o.lines as Doc[]).map((l) => ({ productId: String(l.productId), quantity: l.quantity })),
         status: log.at(-1)?.status ?? 'PENDING_PAYMENT',
         everPaid: log.some((t) => t.status === 'PAID'),
+        cancellations: log.filter((t) => t.status === 'CANCELLED').length,
       };
       return [fact.id, fact];
     }),
@@ -144,7 +157,7 @@ export function readMails(dir: string): MailFact[] {
 }
 
 async function readDeadLetters(natsUrl: string): Promise<DeadLetter[]> {
-  const nc = await connect({ servers: natsUrl, name: 'chaos-reconcile', timeout: 10_000, maxReconnectAttempts: 5 });
+  const nc = await connect({ servers: natsServers(natsUrl), name: 'chaos-reconcile', timeout: 10_000, maxReconnectAttempts: 5 });
   try {
     return await listDeadLetters(await jetstreamManager(nc));
   } finally {

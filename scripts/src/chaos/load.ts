@@ -2,17 +2,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ShopClient } from './client.js';
 import { purchase, type PurchaseKind, type PurchasePlan, type PurchaseResult, type PurchaseTiming } from './purchase.js';
 
+/** Purchase kinds and their shares (summing to 1). */
+export type PurchaseMix = readonly (readonly [PurchaseKind, number])[];
+
 /** The purchase mix: mostly plain card payments, then 3-D Secure, a declined card first, a cancellation. */
-const MIX: [PurchaseKind, number][] = [
+export const MIX: PurchaseMix = [
   ['visa', 0.45],
   ['3ds', 0.2],
   ['declined-then-visa', 0.2],
   ['cancel-after-paid', 0.15],
 ];
 
-function pick(random: () => number): PurchaseKind {
+function pick(random: () => number, mix: PurchaseMix): PurchaseKind {
   let r = random();
-  for (const [kind, share] of MIX) {
+  for (const [kind, share] of mix) {
     if (r < share) return kind;
     r -= share;
   }
@@ -20,13 +23,13 @@ function pick(random: () => number): PurchaseKind {
 }
 
 /** `count` purchases over the products, each one or two lines of one or two units; every other one with a phone. */
-export function planPurchases(count: number, productIds: readonly string[], random: () => number): PurchasePlan[] {
+export function planPurchases(count: number, productIds: readonly string[], random: () => number, mix: PurchaseMix = MIX): PurchasePlan[] {
   return Array.from({ length: count }, (_, index) => {
     const first = Math.floor(random() * productIds.length);
     const ids = random() < 0.3 ? [productIds[first]!, productIds[(first + 1) % productIds.length]!] : [productIds[first]!];
     return {
       index,
-      kind: pick(random),
+      kind: pick(random, mix),
       lines: ids.map((productId) => ({ productId, quantity: 1 + Math.floor(random() * 2) })),
       phone: index % 2 === 0 ? `+4915112${String(index).padStart(5, '0')}` : null,
     };

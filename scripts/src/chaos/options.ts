@@ -35,8 +35,14 @@ function positive(name: string, raw: string | undefined, fallback: number, max: 
   return n;
 }
 
-/** Parses the command line; `undefined` means --help was asked for. */
-export function parseChaosArgs(argv: readonly string[]): ChaosOptions | undefined {
+/** The purchases and concurrency of a run, full and bounded. */
+export interface RunDefaults {
+  full: { purchases: number; concurrency: number };
+  bounded: { purchases: number; concurrency: number };
+}
+
+/** Parses the command line of a run (chaos, cluster); `undefined` means --help was asked for. */
+export function parseRunArgs(argv: readonly string[], defaults: RunDefaults): ChaosOptions | undefined {
   let values;
   try {
     ({ values } = parseArgs({
@@ -57,14 +63,19 @@ export function parseChaosArgs(argv: readonly string[]): ChaosOptions | undefine
   }
   if (values.help) return undefined;
   const bounded = values.bounded;
+  const d = bounded ? defaults.bounded : defaults.full;
   return {
     bounded,
-    purchases: positive('purchases', values.purchases, bounded ? 30 : 100, 1_000),
-    concurrency: positive('concurrency', values.concurrency, bounded ? 3 : 4, 32),
+    purchases: positive('purchases', values.purchases, d.purchases, 1_000),
+    concurrency: positive('concurrency', values.concurrency, d.concurrency, 32),
     seed: positive('seed', values.seed, 1 + Math.floor(Math.random() * 2_147_483_646), 2_147_483_647),
     keep: values.keep,
   };
 }
+
+/** Parses `npm run chaos`'s command line; `undefined` means --help was asked for. */
+export const parseChaosArgs = (argv: readonly string[]): ChaosOptions | undefined =>
+  parseRunArgs(argv, { full: { purchases: 100, concurrency: 4 }, bounded: { purchases: 30, concurrency: 3 } });
 
 /** A small seeded generator (mulberry32): the same seed gives the same schedule and purchase mix. */
 export function seededRandom(seed: number): () => number {

@@ -5,9 +5,12 @@ import type { ShopClient } from './client.js';
 /**
  * One purchase as a customer makes it: cart → checkout → pay (→ cancel), through the gateway.
  * `webhook-delayed` (the provider holds the webhook back for SANDBOX_WEBHOOK_DELAY_MS) is the purchase
- * in flight when the payment sandbox is killed.
+ * in flight when the payment sandbox is killed. The cluster run adds customers who walk away: after
+ * checkout (`abandoned-order`, cancelled by the payment-timeout sweeper) or after filling a cart
+ * (`abandoned-cart`, expired by the cart sweeper).
  */
-export type PurchaseKind = 'visa' | '3ds' | 'declined-then-visa' | 'cancel-after-paid' | 'webhook-delayed';
+export type PurchaseKind =
+  'visa' | '3ds' | 'declined-then-visa' | 'cancel-after-paid' | 'webhook-delayed' | 'abandoned-order' | 'abandoned-cart';
 
 const TOKENS: Record<PurchaseKind, string> = {
   visa: 'tok_visa',
@@ -15,6 +18,8 @@ const TOKENS: Record<PurchaseKind, string> = {
   'declined-then-visa': 'tok_visa',
   'cancel-after-paid': 'tok_visa',
   'webhook-delayed': 'tok_webhook_delayed',
+  'abandoned-order': 'none',
+  'abandoned-cart': 'none',
 };
 
 export interface PurchasePlan {
@@ -27,13 +32,15 @@ export interface PurchasePlan {
 
 export interface PurchaseResult {
   plan: PurchasePlan;
+  cartId?: string;
   orderId?: string;
   paymentIds: string[];
   /**
    * `pending`: the provider accepted the payment but the order was not PAID within the customer's
    * patience; the shop owes them either the order or their money back (the money rows check which).
+   * `abandoned`: the customer walked away as planned (an abandoned kind); the sweepers finish it.
    */
-  outcome: 'paid' | 'cancelled' | 'pending' | 'failed';
+  outcome: 'paid' | 'cancelled' | 'pending' | 'failed' | 'abandoned';
   /** What the client saw when it gave up. */
   error?: string;
 }
@@ -72,6 +79,8 @@ export async function purchase(client: ShopClient, plan: PurchasePlan, timing: P
       input: { lines: plan.lines },
     });
     const cartId = cart.data?.createCart.cart?.id ?? fail('createCart', cart.data?.createCart.userErrors, cart.errors);
+    result.cartId = cartId;
+    if (plan.kind === 'abandoned-cart') return { ...result, outcome: 'abandoned' };
     const placed = await client.call<{ checkout: { order: { id: string } | null; userErrors: UserError[] } }>('checkout', CHECKOUT, {
       input: {
         cartId,
@@ -83,6 +92,7 @@ export async function purchase(client: ShopClient, plan: PurchasePlan, timing: P
     });
     const orderId = placed.data?.checkout.order?.id ?? fail('checkout', placed.data?.checkout.userErrors, placed.errors);
     result.orderId = orderId;
+    if (plan.kind === 'abandoned-order') return { ...result, outcome: 'abandoned' };
     if (plan.kind === 'declined-then-visa') {
       const declined = await pay(client, orderId, 'tok_declined', result);
       if (declined.status !== 'FAILED') throw new PurchaseFailed(`tok_declined gave payment status ${declined.status}, not FAILED`);

@@ -12,6 +12,7 @@ const order = (id: string, over: Partial<OrderFact> = {}): OrderFact => ({
   lines: [{ productId: P, quantity: 1 }],
   status: 'PAID',
   everPaid: true,
+  cancellations: 0,
   ...over,
 });
 
@@ -28,6 +29,7 @@ function consistent() {
     ],
     mails: [{ messageId: '<e1.email@shop>', to: 'o1@example.com', subject: 'Invoice', hasPdf: true }],
     deadLetters: [],
+    cartExpiries: new Map(),
   };
   const books: ProviderBooks = {
     payments: new Map([['psp1', { id: 'psp1', reference: 'pay1', status: 'succeeded', amount: 500, amountRefunded: 0 }]]),
@@ -93,5 +95,19 @@ describe('chaos reconciliation', () => {
     input.results[0]!.outcome = 'pending';
     input.results[0]!.error = 'order still PENDING_PAYMENT (payment PENDING) after 240 s';
     expect(failing(input)).toEqual(['charges']);
+  });
+
+  it('accepts an abandoned order the timeout cancelled, and flags one left payable', () => {
+    const input = consistent();
+    input.results.push({
+      plan: { index: 1, kind: 'abandoned-order', lines: [], phone: null },
+      orderId: 'o2',
+      paymentIds: [],
+      outcome: 'abandoned',
+    });
+    input.facts.orders.set('o2', order('o2', { status: 'CANCELLED', everPaid: false, cancellations: 1, lines: [] }));
+    expect(failing(input)).toEqual([]);
+    input.facts.orders.set('o2', order('o2', { status: 'PENDING_PAYMENT', everPaid: false, lines: [] }));
+    expect(failing(input)).toEqual(['client-failures']);
   });
 });

@@ -2,8 +2,8 @@ import type { ProviderBooks } from './books.js';
 import type { Facts, OrderFact } from './facts.js';
 import type { PurchaseResult } from './purchase.js';
 
-export interface Row {
-  id: RowId;
+export interface Row<Id extends string = RowId> {
+  id: Id;
   check: string;
   expected: number | string;
   actual: number | string;
@@ -36,10 +36,17 @@ export interface ReconcileInput {
 }
 
 const SETTLED_PAYMENT = new Set(['SUCCEEDED', 'PARTIALLY_REFUNDED', 'REFUNDED']);
-const few = (items: readonly string[]) =>
+export const few = (items: readonly string[]) =>
   items.length ? `${items.slice(0, 4).join('; ')}${items.length > 4 ? ` (+${items.length - 4})` : ''}` : undefined;
 
-function row(id: RowId, check: string, expected: number | string, actual: number | string, problems: string[] = []): Row {
+/** A row that holds when `actual` is `expected` and nothing is listed in `problems` (a few are shown). */
+export function row<Id extends string = RowId>(
+  id: Id,
+  check: string,
+  expected: number | string,
+  actual: number | string,
+  problems: string[] = [],
+): Row<Id> {
   return { id, check, expected, actual, ok: expected === actual && problems.length === 0, detail: few(problems) };
 }
 
@@ -180,10 +187,12 @@ function clientRow(results: readonly PurchaseResult[], facts: Facts): Row {
       problems.push(`#${r.plan.index}: client saw PAID, order is ${order?.status}`);
     if (r.outcome === 'cancelled' && order?.status !== 'CANCELLED')
       problems.push(`#${r.plan.index}: client saw CANCELLED, order is ${order?.status}`);
+    if (r.outcome === 'abandoned' && order && (order.status !== 'CANCELLED' || order.everPaid))
+      problems.push(`#${r.plan.index}: order ${order.id} abandoned unpaid, but ${order.status}${order.everPaid ? ' (paid)' : ''}`);
   }
   for (const o of facts.orders.values()) if (!known.has(o.id) && o.everPaid) problems.push(`${o.id}: paid, but no client saw this order`);
   // A purchase left `pending` may end either way; the money rows say whether it ended right.
-  const settled = results.filter((r) => r.outcome !== 'pending');
+  const settled = results.filter((r) => r.outcome !== 'pending' && r.outcome !== 'abandoned');
   const failedSeen = settled.filter((r) => r.outcome === 'failed').length;
   const failedInBooks = settled.filter((r) => {
     const order = r.orderId ? facts.orders.get(r.orderId) : undefined;

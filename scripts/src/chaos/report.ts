@@ -22,7 +22,7 @@ export function formatSchedule(faults: readonly FaultRecord[]): string {
   );
 }
 
-export function formatRows(rows: readonly Row[]): string {
+export function formatRows(rows: readonly Row<string>[]): string {
   const body = table(
     ['check', 'expected', 'actual', 'result'],
     rows.map((r) => [r.check, String(r.expected), String(r.actual), r.ok ? 'ok' : 'MISMATCH']),

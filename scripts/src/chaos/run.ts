@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testTmpDir, waitFor } from '@shop/harness';
-import { loadConfig as gatewayConfig, signDevToken } from '@shop/gateway';
+import { mintDevToken } from '@shop/identity-sandbox';
 import { pendingWebhooks, readProviderBooks } from './books.js';
 import { ShopClient } from './client.js';
 import { paymentIds, readFacts } from './facts.js';
@@ -38,10 +38,13 @@ export interface ChaosResult {
 const PRODUCTS = 6;
 const INITIAL_STOCK = 80;
 
-async function createProducts(l: SystemLayout, count: number): Promise<Map<string, number>> {
-  const token = await signDevToken(gatewayConfig({ NODE_ENV: 'development', APOLLO_TELEMETRY_DISABLED: '1' }).JWT_SECRET, 'chaos-admin', [
-    'admin',
-  ]);
+/** `count` products with INITIAL_STOCK each, created through the gateway as an admin; id → initial stock. */
+export async function createProducts(
+  l: Pick<SystemLayout, 'gatewayUrl' | 'identityUrl'>,
+  count: number,
+  prefix = 'CHAOS',
+): Promise<Map<string, number>> {
+  const token = await mintDevToken(l.identityUrl, { sub: 'chaos-admin', roles: ['admin'] });
   const admin = new ShopClient({
     url: l.gatewayUrl,
     requestTimeoutMs: 10_000,
@@ -52,8 +55,8 @@ async function createProducts(l: SystemLayout, count: number): Promise<Map<strin
   const products = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const input = {
-      sku: `CHAOS-${i}`,
-      name: `Chaos item ${i}`,
+      sku: `${prefix}-${i}`,
+      name: `${prefix} item ${i}`,
       description: 'chaos run',
       price: 1_000 + 250 * i,
       categorySlugs: [],
@@ -77,18 +80,24 @@ async function createProducts(l: SystemLayout, count: number): Promise<Map<strin
  */
 const RECONCILER_HORIZON_MS = 3 * 60_000 + 30_000;
 
-async function settle(timeoutMs: number, check: () => Promise<Row[]>, log: (s: string) => void) {
+/** Re-reads the system every `pollMs` until every row of `rowsToWait` holds or `timeoutMs` passes, printing progress. */
+export async function settle(
+  timeoutMs: number,
+  check: () => Promise<readonly Row<string>[]>,
+  log: (s: string) => void,
+  { rowsToWait = SETTLE_ROWS, pollMs = 15_000 }: { rowsToWait?: readonly string[]; pollMs?: number } = {},
+) {
   const deadline = Date.now() + timeoutMs;
   let said = '';
   let saidAt = 0;
   for (;;) {
-    let rows: Row[] | undefined;
+    let rows: readonly Row<string>[] | undefined;
     try {
       rows = await check();
     } catch (err) {
       log(`settling: cannot read the system yet (${err instanceof Error ? err.message : String(err)})`);
     }
-    const waiting = rows?.filter((r) => SETTLE_ROWS.includes(r.id) && !r.ok) ?? [];
+    const waiting = rows?.filter((r) => rowsToWait.includes(r.id) && !r.ok) ?? [];
     const progress = waiting.map((r) => `${r.check} ${r.actual}/${r.expected}`).join(', ') || 'all settled';
     // Progress when it changes, and once a minute while it does not.
     if (rows && (progress !== said || Date.now() - saidAt > 60_000)) {
@@ -100,7 +109,7 @@ async function settle(timeoutMs: number, check: () => Promise<Row[]>, log: (s: s
       log(`settling: gave up after ${seconds(timeoutMs)}`);
       return;
     }
-    await sleep(15_000);
+    await sleep(pollMs);
   }
 }
 

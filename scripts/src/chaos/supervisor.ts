@@ -24,12 +24,23 @@ export class Supervisor {
 
   constructor(private readonly log: (line: string) => void) {}
 
-  /** Starts the units one after another, in order; a unit that cannot start stops everything. */
-  async startAll(units: readonly Unit[]): Promise<void> {
-    for (const unit of units) {
-      this.units.set(unit.name, unit);
-      this.adopt(unit, await unit.start());
-      this.log(`${unit.name} ready (pid ${this.pid(unit.name)})`);
+  /**
+   * Starts the units one after another, in order; a group (an array) starts at once, e.g. the replicas
+   * of one service. A unit that cannot start stops everything.
+   */
+  async startAll(units: readonly (Unit | readonly Unit[])[]): Promise<void> {
+    for (const step of units) {
+      const group = Array.isArray(step) ? (step as readonly Unit[]) : [step as Unit];
+      const started = await Promise.allSettled(group.map(async (unit) => [unit, await unit.start()] as const));
+      for (const s of started) {
+        if (s.status !== 'fulfilled') continue;
+        const [unit, proc] = s.value;
+        this.units.set(unit.name, unit);
+        this.adopt(unit, proc);
+        this.log(`${unit.name} ready (pid ${proc.pid})`);
+      }
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   }
 
@@ -37,6 +48,12 @@ export class Supervisor {
     const pid = this.procs.get(name)?.pid;
     if (pid === undefined) throw new Error(`${name} is not running`);
     return pid;
+  }
+
+  /** The pid while the unit runs, else undefined (down, or restarting). */
+  runningPid(name: string): number | undefined {
+    const proc = this.procs.get(name);
+    return proc?.alive ? proc.pid : undefined;
   }
 
   names(): string[] {

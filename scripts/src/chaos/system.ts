@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { ensureChromium, freePortBlock, startFerretDb, startMongod, startNats, waitFor, which, type ManagedProcess } from '@shop/harness';
-import { mailDirIn, serviceReady, serviceSpecs, spawnService, type ServiceSpec } from '../services.js';
+import { identityOf, mailDirIn, serviceReady, serviceSpecs, spawnService, type ServiceSpec } from '../services.js';
 import type { Unit } from './supervisor.js';
 
 export interface SystemLayout {
@@ -21,14 +21,16 @@ export interface SystemLayout {
   gatewayUrl: string;
   paymentSandboxUrl: string;
   smsSandboxUrl: string;
+  /** The identity sandbox (+22): chaos's admin token comes from its development mint route. */
+  identityUrl: string;
 }
 
-/** Ports: gateway + offsets (+0…+21, as `npm start`), then the database, NATS and SMTP right after. */
+/** Ports: gateway + offsets (+0…+22, as `npm start`), then the database, NATS and SMTP right after. */
 export async function layout(stateDir: string): Promise<SystemLayout> {
-  const basePort = await freePortBlock(25);
-  const dbPort = basePort + 22;
-  const natsPort = basePort + 23;
-  const mailPort = basePort + 24;
+  const basePort = await freePortBlock(26);
+  const dbPort = basePort + 23;
+  const natsPort = basePort + 24;
+  const mailPort = basePort + 25;
   return {
     stateDir,
     logs: join(stateDir, 'logs'),
@@ -42,19 +44,21 @@ export async function layout(stateDir: string): Promise<SystemLayout> {
     gatewayUrl: `http://127.0.0.1:${basePort}/graphql`,
     paymentSandboxUrl: `http://127.0.0.1:${basePort + 20}`,
     smsSandboxUrl: `http://127.0.0.1:${basePort + 21}`,
+    identityUrl: identityOf(basePort).url,
   };
 }
 
 const STARTUP_MS = 60_000;
 
-function serviceUnit(spec: ServiceSpec, logs: string): Unit {
+/** A service as a supervised unit: spawned, then ready once `/readyz` answers (or its port accepts). */
+export function serviceUnit(spec: ServiceSpec, logs: string, startupMs = STARTUP_MS): Unit {
   return {
     name: spec.name,
     start: async () => {
       const proc = spawnService(spec, logs);
       try {
         await waitFor(`${spec.name} on port ${spec.port}`, () => serviceReady(spec), {
-          timeoutMs: STARTUP_MS,
+          timeoutMs: startupMs,
           intervalMs: 200,
           failFast: () => proc.deathNotice(),
         });
@@ -67,7 +71,8 @@ function serviceUnit(spec: ServiceSpec, logs: string): Unit {
   };
 }
 
-function databaseUnit(l: SystemLayout): Unit {
+/** FerretDB (or mongod when installed) on the layout's port, keeping its data across restarts. */
+export function databaseUnit(l: Pick<SystemLayout, 'logs' | 'dbPort' | 'stateDir'>): Unit {
   const opts = { logFile: join(l.logs, 'database.log'), port: l.dbPort };
   const mongod = which('mongod') !== undefined;
   return {
