@@ -13,7 +13,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { CACHE_DIR, ROOT, run } from '@shop/harness';
 import { prepareSuite } from './suite-needs.js';
 import { NODE_RELEASES } from './node-releases.js';
-import { counts, summaryLine, tally, type RunCounts } from './vitest-results.js';
+import { counts, failures, summaryLine, tally, type RunCounts } from './vitest-results.js';
 
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 
@@ -55,6 +55,7 @@ for (const major of majors) {
 
 const out = await prepareSuite();
 const results: RunCounts[] = [];
+const failedLines: string[] = [];
 let allOk = true;
 for (const major of majors.length ? majors : Object.keys(NODE_RELEASES)) {
   const version = NODE_RELEASES[major]!;
@@ -89,8 +90,10 @@ for (const major of majors.length ? majors : Object.keys(NODE_RELEASES)) {
   results.push(result);
   allOk &&= r.status === 0 && result.numFailedTests === 0;
   say(`Node ${version} (unit, integration) in ${seconds} s — ${summaryLine(tally([result]))}`);
+  failedLines.push(...failures(json, ROOT).map((line) => `failed: (Node ${major}) ${line}`));
 }
 
 const total = tally(results);
+for (const line of failedLines) process.stdout.write(`${line}\n`);
 process.stdout.write(`\n${summaryLine(total)}\n`);
 process.exit(allOk && total.passed > 0 ? 0 : 1);

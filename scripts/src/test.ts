@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDebianPackages, ROOT, testTmpDir, which } from '@shop/harness';
 import { buildJaegerInBackground, prepareSuite } from './suite-needs.js';
-import { counts, summaryLine, tally } from './vitest-results.js';
+import { counts, failures, summaryLine, tally } from './vitest-results.js';
 
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 
@@ -72,12 +72,10 @@ if (fullRun) {
   clusterCode = build.status === 0 ? vitest(['cluster'], join(out, 'cluster.json')) : 1;
 }
 
-const results = [
-  counts(join(out, 'suite.json')),
-  counts(join(out, 'audit.json')),
-  ...(fullRun ? [counts(join(out, 'chaos.json')), counts(join(out, 'cluster.json'))] : []),
-];
-const total = tally(results);
+const reports = ['suite.json', 'audit.json', ...(fullRun ? ['chaos.json', 'cluster.json'] : [])].map((f) => join(out, f));
+const total = tally(reports.map(counts));
+// .ci/run repeats these lines above its summary: the tail of a long log then names what failed.
+for (const line of reports.flatMap((r) => failures(r, ROOT))) process.stdout.write(`failed: ${line}\n`);
 const ok = suiteCode === 0 && auditCode === 0 && chaosCode === 0 && clusterCode === 0 && total.failed === 0;
 process.stdout.write(`\n${summaryLine(total)}\n`);
 process.exit(ok ? (total.passed > 0 ? 0 : 1) : 1);

@@ -3,6 +3,7 @@
  * line `N passed, M failed[, K skipped]` that `npm test`, `npm run test:node` and .ci/run end with.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 export interface RunCounts {
   numPassedTests: number;
@@ -12,7 +13,7 @@ export interface RunCounts {
 }
 
 interface VitestJson extends RunCounts {
-  testResults: { status: string; assertionResults: { status: string }[] }[];
+  testResults: { name: string; status: string; message?: string; assertionResults: { status: string; fullName: string }[] }[];
 }
 
 /**
@@ -30,6 +31,21 @@ export function counts(file: string): RunCounts {
     numPendingTests: json.numPendingTests,
     numTodoTests: json.numTodoTests,
   };
+}
+
+/**
+ * One line per failed test (`file › full name`) and per file that failed before its tests ran
+ * (`file: message`), so the tail of a long log names what failed; a missing report is one such line.
+ */
+export function failures(file: string, root: string): string[] {
+  if (!existsSync(file)) return [`${file}: no report (the run did not finish)`];
+  const json = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
+  return json.testResults.flatMap((f) => {
+    const name = relative(root, f.name);
+    const failed = f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${name} › ${a.fullName}`);
+    if (failed.length || f.status !== 'failed') return failed;
+    return [`${name}: ${(f.message ?? 'failed before any test ran').split('\n')[0]}`];
+  });
 }
 
 export interface Tally {
