@@ -85,3 +85,35 @@ describe('errors from a subgraph', () => {
     expect(warned.mock.calls.map((c) => c[1])).toContain('a subgraph did not answer');
   });
 });
+
+describe('a request whose operation cannot be picked', () => {
+  /** As GraphiQL 4 sends it after a named query was replaced by an anonymous one: the old name stays. */
+  const post = async (body: Record<string, unknown>) => {
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { ...((await res.json()) as Omit<Result<unknown>, 'status'>), status: res.status };
+  };
+
+  it('an operationName the document does not define is a 400 OPERATION_RESOLUTION_FAILURE naming it, not an internal error', async () => {
+    const res = await post({ query: '{ __typename }', operationName: 'Catalog' });
+    expect(res.status).toBe(400);
+    expect(res.errors).toEqual([{ message: 'Unknown operation named "Catalog".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }]);
+  });
+
+  it('two operations and no operationName: the same refusal, saying a name is needed', async () => {
+    const res = await post({ query: 'query A { __typename } query B { __typename }' });
+    expect(res.status).toBe(400);
+    expect(res.errors?.map((e) => e.extensions)).toEqual([{ code: 'OPERATION_RESOLUTION_FAILURE' }]);
+    expect(res.errors![0]!.message).toBe('Must provide operation name if query contains multiple operations.');
+  });
+
+  it('the name of one of them picks it', async () => {
+    const res = await post({ query: 'query A { __typename } query B { __typename }', operationName: 'B' });
+    expect(res.status).toBe(200);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ __typename: 'Query' });
+  });
+});

@@ -60,7 +60,8 @@ describe('GraphiQL at /graphiql', () => {
     await page.click('.graphiql-execute-button');
     await waitFor('the products in the result pane', async () => (await result(page)).includes(product.name));
 
-    // A signed-in query: the token goes into the Headers editor, as a developer would paste it.
+    // A signed-in query: the token goes into the Headers editor, as a developer would paste it. The query is
+    // anonymous after the named default one: GraphiQL still holds the name "Catalog", which the page drops.
     const token = await stack.token(`graphiql-${randomUUID()}`, 'customer');
     await replaceEditor(page, '.graphiql-query-editor .CodeMirror', '{ myOrders(first: 1) { totalCount } }');
     await showHeadersEditor(page);

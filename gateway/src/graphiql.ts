@@ -32,8 +32,17 @@ query Catalog {
 `;
 
 // The page's own script lives in a file of its own, so the policy needs no 'unsafe-inline' for scripts.
+// GraphiQL 4 keeps the last operation name it parsed: after the named default query is replaced by an
+// anonymous one, it still sends operationName "Catalog", which the gateway refuses (OPERATION_RESOLUTION_FAILURE).
+// The fetcher drops a name the query does not define (no keyword followed by it), as the developer meant.
 const INIT = `'use strict';
-const fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).href });
+const send = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).href });
+const defines = (query, name) => {
+  const words = query.split(/[^_0-9A-Za-z]+/);
+  return words.some((word, i) => ['query', 'mutation', 'subscription'].includes(word) && words[i + 1] === name);
+};
+const fetcher = (params, options) =>
+  send(params.operationName && !defines(params.query, params.operationName) ? { ...params, operationName: undefined } : params, options);
 ReactDOM.createRoot(document.getElementById('graphiql')).render(
   React.createElement(GraphiQL, {
     fetcher,

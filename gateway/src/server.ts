@@ -41,6 +41,7 @@ import { closeRedis, connectRedis } from './redis.js';
 import { OrderEventFeed } from './live/feed.js';
 import { liveOrderRoute } from './live/route.js';
 import { graphiqlRouter, withGraphiqlLink } from './graphiql.js';
+import { operationResolutionPlugin } from './operation-resolution.js';
 
 export const DEFAULT_SUPERGRAPH = new URL('../../schema/supergraph.graphql', import.meta.url);
 
@@ -135,6 +136,7 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
             }),
           ),
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+      operationResolutionPlugin<GatewayContext>(),
       partnerPlugin(usage),
       safelistCheck.plugin,
       // Operation names become labels only from the safelist; any other operation is labelled by its root field.
