@@ -138,7 +138,7 @@ export function serviceSpecs(
  * Starts one service as a child process logging to `<logs>/<name>.log`. Services run their built output,
  * so the parent's `--conditions=shop-source` is not passed on; the mail catcher runs from source with tsx.
  */
-export function spawnService(spec: ServiceSpec, logs: string): ManagedProcess {
+export function spawnService(spec: ServiceSpec, logs: string, node: string = process.execPath, nodeArgs: string[] = []): ManagedProcess {
   const { NODE_OPTIONS: _sourceConditions, ...inherited } = process.env;
   const env = {
     ...inherited,
@@ -149,7 +149,7 @@ export function spawnService(spec: ServiceSpec, logs: string): ManagedProcess {
     OTEL_SERVICE_NAME: spec.name,
     ...(spec.args[0] === '--import' ? { NODE_OPTIONS: '--conditions=shop-source' } : {}),
   };
-  return new ManagedProcess(spec.name, process.execPath, spec.args, join(logs, `${spec.name}.log`), env, ROOT);
+  return new ManagedProcess(spec.name, node, [...nodeArgs, ...spec.args], join(logs, `${spec.name}.log`), env, ROOT);
 }
 
 /** Whether the service answers: `/readyz` is 200, or (the mail catcher) its port accepts connections. */
