@@ -40,7 +40,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{packages,subgraphs,gateway,workers,scripts,sandboxes,storefront}/**/src/**/*.test.ts'],
+          include: ['{packages,subgraphs,gateway,workers,scripts,sandboxes,storefront}/**/src/**/*.test.ts', 'bench/*.test.ts'],
           exclude: ['**/node_modules/**'],
         },
       },

@@ -115,3 +115,36 @@ export function timeByComponent(p: CpuProfile, root: string): Map<string, number
   });
   return out;
 }
+
+/**
+ * Sampled time (ms, idle left out) in all, and the part spent in code whose source matches `matches`
+ * (given the short URL: `@opentelemetry/sdk-trace-base/build/…`, `node:internal/async_hooks`): each
+ * sample goes to the nearest frame on its stack that has a source (a builtin such as `Map.get` counts for
+ * the script that called it). Not inclusive time: tracing wraps every request in `context.with`, so
+ * OpenTelemetry's frames sit under all of a request's work without costing it.
+ */
+export function codeShare(p: CpuProfile, root: string, matches: (url: string) => boolean): { total: number; matched: number } {
+  const parent = new Map<number, number>();
+  for (const node of p.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(p.nodes.map((node) => [node.id, node]));
+  const hit = new Map<number, boolean>();
+  const nearest = (id: number): boolean => {
+    const known = hit.get(id);
+    if (known !== undefined) return known;
+    const frame = byId.get(id)?.callFrame;
+    const up = parent.get(id);
+    const special = frame?.functionName.startsWith('(') ?? true; // (garbage collector), (program), (root)
+    const result = special ? false : frame!.url ? matches(shortUrl(root, frame!.url)) : up !== undefined && nearest(up);
+    hit.set(id, result);
+    return result;
+  };
+  const durations = sampleDurations(p);
+  let total = 0;
+  let matched = 0;
+  p.samples.forEach((id, i) => {
+    if (byId.get(id)?.callFrame.functionName === '(idle)') return;
+    total += durations[i]!;
+    if (nearest(id)) matched += durations[i]!;
+  });
+  return { total, matched };
+}

@@ -38,6 +38,11 @@ function readProc(pid: number): Proc | undefined {
   }
 }
 
+/** CPU time (ms, user + system) process `pid` has used so far; undefined once it has ended. */
+export function cpuMsOf(pid: number): number | undefined {
+  return readProc(pid)?.cpuMs;
+}
+
 /** This process and every process it started (directly or not), with their CPU time so far. */
 function descendants(): Proc[] {
   const all = readdirSync('/proc')

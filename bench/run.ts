@@ -4,6 +4,7 @@
  * section of bench/README.md. Numbers are ratios within one run on one machine, not promises.
  */
 import { cpus, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dbBackend, ROOT, startBroker, startDatabase } from '@shop/harness';
@@ -21,7 +22,8 @@ import { runListingBench } from './listing.js';
 import { PEERS_NOTE, runPeersBench } from './peers.js';
 import { runNumberingBench } from './numbering.js';
 import { storefrontBundleRows } from './storefront.js';
-import { runTracingBench } from './tracing.js';
+import { runTracingBench, TRACING_CASES, type TracingCase } from './tracing.js';
+import { ensureNodeMajor, NODE_RELEASES } from '../scripts/src/node-releases.js';
 import { table } from './lib.js';
 import { profiled, startProfiling } from './profile.js';
 
@@ -42,6 +44,17 @@ const profiling = process.argv.includes('--profile');
 // A profiled run pays for the profilers: its numbers are not the ones to record.
 if (profiling && record) throw new Error('--profile and --record do not go together: record from a run without profilers');
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
+/** `--node=24`: the tracing section's services run under that Node major (from the npm registry, cached). */
+const nodeMajor = process.argv.find((a) => a.startsWith('--node='))?.slice('--node='.length);
+if (nodeMajor !== undefined && !NODE_RELEASES[nodeMajor])
+  throw new Error(`--node=${nodeMajor}: one of ${Object.keys(NODE_RELEASES).join(', ')} (scripts/src/node-releases.ts)`);
+/** `BENCH_TRACING_CASES=product` runs only those of the tracing section's cases (comma-separated). */
+const tracingCases = (process.env.BENCH_TRACING_CASES ?? TRACING_CASES.join(',')).split(',').map((c) => {
+  const name = c.trim();
+  if (!(TRACING_CASES as readonly string[]).includes(name))
+    throw new Error(`BENCH_TRACING_CASES: ${c} is not one of ${TRACING_CASES.join(', ')}`);
+  return name as TracingCase;
+});
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
 const SECTIONS = [
   'db',
@@ -215,11 +228,22 @@ try {
 
   if (want('tracing')) {
     if (!db) throw new Error('bench: the tracing section needs the database server, which was not started');
-    const opts = { seconds, purchases: Math.max(20, Math.round(purchases / 5)), concurrency: 20 };
-    say(`tracing: off vs on (100 %) vs on (10 %), three systems of processes, ${seconds} s per case in slices…`);
-    const { rows, note } = await enter('tracing', () => runTracingBench(db.url, say, opts), true);
+    const node = nodeMajor ? await ensureNodeMajor(nodeMajor) : undefined;
+    const nodeVersion = node ? spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim() : `v${process.versions.node}`;
+    const opts = {
+      seconds,
+      purchases: Math.max(20, Math.round(purchases / 5)),
+      concurrency: 20,
+      cases: tracingCases,
+      node,
+      // The services are processes of their own: each is profiled with --cpu-prof (the bench's own profiler sees only itself).
+      profileDir: profiling ? join(profileDir, 'tracing') : undefined,
+    };
+    say(`tracing: off vs on (100 %) vs on (10 %), three systems of processes on Node ${nodeVersion}, ${seconds} s per case in slices…`);
+    const { rows, note } = await enter('tracing', () => runTracingBench(db.url, say, opts), !profiling);
     sections.push({
-      title: 'Tracing: off vs on with 100 % and 10 % sampling (OTLP to a receiver process)',
+      // The services' Node is in the title when it is not the bench's, so that both can be recorded side by side.
+      title: `Tracing: off vs on with 100 % and 10 % sampling (OTLP to a receiver process)${node ? `, services on Node ${nodeVersion}` : ''}`,
       body: `${table(rows)}\n\n${note}`,
     });
   }

@@ -1,3 +1,4 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { print } from 'graphql';
 import {
@@ -17,6 +18,8 @@ import { startSystem, type System } from '../e2e/support/system.js';
 import { paidCount, purchase } from './checkout.js';
 import { percentile } from './lib.js';
 import { Samples, slice, type Measured } from './slices.js';
+import { cpuMsOf } from './profile.js';
+import { codeShare, topSelfTime, type CpuProfile } from './cpuprofile.js';
 
 /** Slices per case and mode, in alternating order (A B C C B A …). */
 const ROUNDS = 4;
@@ -47,6 +50,58 @@ interface Running {
   slug: string;
   cartId: string;
   productIds: string[];
+  /** Service name by process id, for the CPU profiles (`--cpu-prof` names its files by pid). */
+  names: Map<number, string>;
+}
+
+/** The cases of the section; `BENCH_TRACING_CASES=product` (comma-separated) runs only some, e.g. to profile one. */
+export const TRACING_CASES = ['product', 'cart', 'purchases'] as const;
+export type TracingCase = (typeof TRACING_CASES)[number];
+
+export interface TracingOptions {
+  seconds: number;
+  purchases: number;
+  concurrency: number;
+  cases: readonly TracingCase[];
+  /** The Node binary the services run under (`--node=24`; default the bench's own). */
+  node?: string;
+  /** `--profile`: every service runs with `--cpu-prof` into `<profileDir>/<mode>/`, summarized after the run. */
+  profileDir?: string;
+}
+
+/** The gateway and the other processes of a system, as they appear in the CPU columns. */
+const CPU_GROUPS = { gateway: ['gateway'], subgraphs: PROCESSES } as const;
+
+/** CPU time so far of each group's processes. */
+function cpuNow(system: System): Record<keyof typeof CPU_GROUPS, number> {
+  const sum = (names: readonly string[]) =>
+    names.reduce((total, name) => {
+      const pid = system.pid(name);
+      const ms = pid === undefined ? undefined : cpuMsOf(pid);
+      if (ms === undefined) throw new Error(`tracing bench: ${name} is not running`);
+      return total + ms;
+    }, 0);
+  return { gateway: sum(CPU_GROUPS.gateway), subgraphs: sum(CPU_GROUPS.subgraphs) };
+}
+
+/** CPU ms and requests a mode's slices have used and served. */
+class CpuPerRequest {
+  gateway = 0;
+  subgraphs = 0;
+  requests = 0;
+  async around<T extends { sent: number }>(system: System, run: () => Promise<T>): Promise<T> {
+    const before = cpuNow(system);
+    const result = await run();
+    const after = cpuNow(system);
+    this.gateway += after.gateway - before.gateway;
+    this.subgraphs += after.subgraphs - before.subgraphs;
+    this.requests += result.sent;
+    return result;
+  }
+  columns(): Record<string, string> {
+    const per = (ms: number) => (this.requests ? (ms / this.requests).toFixed(2) : '—');
+    return { 'gateway CPU ms/req': per(this.gateway), 'subgraphs CPU ms/req': per(this.subgraphs) };
+  }
 }
 
 /** The receiver process and how many spans it has counted per endpoint. */
@@ -89,12 +144,18 @@ async function setupCall<TData, TVars extends Record<string, unknown>>(
   }
 }
 
-/** One system of processes for `mode`, with a NATS of its own, 10 products and a 10-line cart, and `buyers` products to buy. */
-async function startMode(mode: Mode, mongoUrl: string, receiverUrl: string, buyers: number): Promise<Running> {
+/** One system of processes for `mode`, with a NATS of its own, 10 products and a 10-line cart, and a product to buy per concurrent buyer. */
+async function startMode(mode: Mode, mongoUrl: string, receiverUrl: string, opts: TracingOptions): Promise<Running> {
   const nats = await startBroker('test');
   const traced: Record<string, string> = mode.endpoint
     ? { OTEL_EXPORTER_OTLP_ENDPOINT: `${receiverUrl}/${mode.endpoint}`, OTEL_BSP_SCHEDULE_DELAY: '1000', ...mode.env }
     : { OTEL_SDK_DISABLED: 'true' };
+  const profileDir = opts.profileDir && join(opts.profileDir, modeDir(mode));
+  if (profileDir) {
+    // A profile of an earlier run would be summarized as this one's.
+    rmSync(profileDir, { recursive: true, force: true });
+    mkdirSync(profileDir, { recursive: true });
+  }
   // Fast settlement and relay so that a purchase waits on work, not on timers (as the in-process stack);
   // the load generator is one loopback client, which the gateway's default limits would refuse.
   const env = {
@@ -104,12 +165,20 @@ async function startMode(mode: Mode, mongoUrl: string, receiverUrl: string, buye
     SANDBOX_WEBHOOK_DELAY_MS: '200',
     OUTBOX_INTERVAL: '200ms',
   };
-  const system = await startSystem({ mongoUrl, natsUrl: nats.url, env, only: PROCESSES, built: true, startupMs: 300_000 }).catch(
-    async (err: unknown) => {
-      await nats.stop();
-      throw err;
-    },
-  );
+  const system = await startSystem({
+    mongoUrl,
+    natsUrl: nats.url,
+    env,
+    only: PROCESSES,
+    built: true,
+    startupMs: 300_000,
+    node: opts.node,
+    // Written when the process exits (the system's stop): V8's sampling profiler over the whole run.
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  }).catch(async (err: unknown) => {
+    await nats.stop();
+    throw err;
+  });
   const admin = await system.bearer('bench-tracing', 'admin');
   const create = async (i: number, stock: number) => {
     const input = {
@@ -131,8 +200,9 @@ async function startMode(mode: Mode, mongoUrl: string, receiverUrl: string, buye
     {},
   );
   const productIds = [];
-  for (let i = 0; i < buyers; i++) productIds.push((await create(100 + i, 100_000)).id);
-  return { mode, nats, system, slug: lines[0]!.product.slug, cartId: cart.createCart.cart!.id, productIds };
+  for (let i = 0; i < opts.concurrency; i++) productIds.push((await create(100 + i, 100_000)).id);
+  const names = new Map(['gateway', ...PROCESSES].map((name) => [system.pid(name)!, name]));
+  return { mode, nats, system, slug: lines[0]!.product.slug, cartId: cart.createCart.cart!.id, productIds, names };
 }
 
 /**
@@ -145,49 +215,63 @@ async function startMode(mode: Mode, mongoUrl: string, receiverUrl: string, buye
 export async function runTracingBench(
   mongoUrl: string,
   say: (msg: string) => void,
-  opts: { seconds: number; purchases: number; concurrency: number },
+  opts: TracingOptions,
 ): Promise<{ rows: Record<string, string | number>[]; note: string }> {
   const receiver = await startReceiver();
   const running: Running[] = [];
+  let finished = false;
   try {
     for (const mode of MODES) {
       say(`tracing: starting the system with tracing ${mode.name}…`);
-      running.push(await startMode(mode, mongoUrl, receiver.url, opts.concurrency));
+      running.push(await startMode(mode, mongoUrl, receiver.url, opts));
     }
     const order = (round: number) => (round % 2 ? [...running].reverse() : running);
     const rows: Record<string, string | number>[] = [];
     const cases = [
       {
+        key: 'product',
         name: 'product(slug)',
         load: (r: Running) => ({ body: { query: print(ProductDocument), variables: { slug: r.slug } }, rampMs: 500 }),
       },
       {
+        key: 'cart',
         name: 'guest cart of 10 lines',
         load: (r: Running) => ({ body: { query: print(CartDocument), variables: { id: r.cartId } }, rampMs: 1_500 }),
       },
     ];
-    for (const c of cases) {
+    for (const c of cases.filter((c) => opts.cases.includes(c.key as TracingCase))) {
       say(`tracing: ${c.name} through the gateway, ${ROUNDS} slices per mode…`);
       const samples = new Map(running.map((r) => [r, new Samples()]));
+      const cpu = new Map(running.map((r) => [r, new CpuPerRequest()]));
       const spansBefore = await receiver.counts();
       for (let round = 0; round < ROUNDS; round++)
         for (const r of order(round)) {
-          const res = await slice(r.system.gatewayUrl, c.load(r), Math.max(opts.seconds / ROUNDS, MIN_SLICE_S), samples.get(r));
+          const seconds = Math.max(opts.seconds / ROUNDS, MIN_SLICE_S);
+          const res = await cpu.get(r)!.around(r.system, () => slice(r.system.gatewayUrl, c.load(r), seconds, samples.get(r)));
           if (res.errors || res.non2xx) throw new Error(`${c.name}, tracing ${r.mode.name}: ${res.errors} errors, ${res.non2xx} non-2xx`);
         }
       const spans = await settledSpans(receiver.counts, spansBefore);
       const results = new Map(running.map((r) => [r, samples.get(r)!.result()]));
-      for (const r of running) rows.push(row(c.name, r.mode, results.get(r)!, results.get(running[0]!)!, spans));
+      for (const r of running)
+        rows.push({ ...row(c.name, r.mode, results.get(r)!, results.get(running[0]!)!, spans), ...cpu.get(r)!.columns() });
+    }
+    if (!opts.cases.includes('purchases')) {
+      finished = true;
+      return { rows, note: TRACING_NOTE };
     }
 
     say(`tracing: ${opts.purchases} purchases per slice, ${opts.concurrency} at a time, ${ROUNDS} slices per mode…`);
     const rates = new Map(running.map((r) => [r, [] as number[]]));
     const latencies = new Map(running.map((r) => [r, [] as number[]]));
     const failures = new Map(running.map((r) => [r, 0]));
+    const cpu = new Map(running.map((r) => [r, new CpuPerRequest()]));
     const spansBefore = await receiver.counts();
     for (let round = 0; round < ROUNDS; round++)
       for (const r of order(round)) {
-        const run = await purchase(r.system, say, r.productIds, opts.purchases);
+        const run = await cpu.get(r)!.around(r.system, async () => {
+          const run = await purchase(r.system, say, r.productIds, opts.purchases);
+          return { ...run, sent: paidCount(run) };
+        });
         rates.get(r)!.push(paidCount(run) / run.seconds);
         latencies.get(r)!.push(...run.latencies);
         failures.set(r, failures.get(r)! + run.unpaid + [...run.failed.values()].reduce((a, b) => a + b, 0));
@@ -206,8 +290,10 @@ export async function runTracingBench(
       rows.push({
         ...row(`purchases (cart → PAID), ${failures.get(r)} failed`, r.mode, m, base, spans),
         'req/s': `${m.requestsPerSec.toFixed(1)} purchases/s`,
+        ...cpu.get(r)!.columns(),
       });
     }
+    finished = true;
     return { rows, note: TRACING_NOTE };
   } finally {
     for (const r of running) {
@@ -215,7 +301,47 @@ export async function runTracingBench(
       await r.nats.stop();
     }
     await receiver.stop();
+    if (finished && opts.profileDir) say(summarizeProfiles(opts.profileDir, running));
   }
+}
+
+const modeDir = (mode: Mode) => mode.name.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '');
+
+/** Tracing's own code (the SDK and instrumentations), and the async context it needs (AsyncLocalStorage on Node 20's async hooks). */
+const TRACING_CODE = /^@opentelemetry\//;
+const ASYNC_CONTEXT = /^node:(internal\/async_hooks|internal\/async_local_storage|async_hooks)/;
+
+/**
+ * Per mode and process, from the `--cpu-prof` files the services wrote when they stopped (the whole run,
+ * start-up included): the share of sampled time in OpenTelemetry's code, the share in Node's async hooks
+ * (AsyncLocalStorage on Node 20), and the top self-time functions. Written to `<profileDir>/summary.md` too.
+ */
+function summarizeProfiles(profileDir: string, running: Running[]): string {
+  const lines = ['#### tracing: where each process spends its CPU (V8 sampling profiler, whole run)', ''];
+  for (const r of running) {
+    const dir = join(profileDir, modeDir(r.mode));
+    lines.push(`tracing ${r.mode.name} (${dir}):`, '');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+      // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
+      const pid = Number(file.split('.')[3]);
+      const name = r.names.get(pid);
+      if (!name) continue;
+      const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+      const otel = codeShare(profile, ROOT, (url) => TRACING_CODE.test(url));
+      const hooks = codeShare(profile, ROOT, (url) => ASYNC_CONTEXT.test(url));
+      const pct = (ms: number) => `${((100 * ms) / (otel.total || 1)).toFixed(1)} %`;
+      const { top } = topSelfTime(profile, ROOT, 5);
+      lines.push(
+        `- ${name}: ${Math.round(otel.total)} ms sampled; in @opentelemetry ${pct(otel.matched)}, in async hooks ${pct(hooks.matched)}; top self: ${top
+          .map((t) => `${t.frame} ${pct(t.ms)}`)
+          .join('; ')}`,
+      );
+    }
+    lines.push('');
+  }
+  const text = lines.join('\n');
+  writeFileSync(join(profileDir, 'summary.md'), `${text}\n`);
+  return text;
 }
 
 function row(name: string, mode: Mode, m: Measured, off: Measured, spans: Record<string, number>): Record<string, string | number> {
