@@ -11,18 +11,19 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
  */
 export function operationResolutionPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, request }) {
-          if (operation) return;
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ operation, request }) => {
+          if (operation) return Promise.resolve();
           const message = request.operationName
             ? `Unknown operation named "${request.operationName}".`
             : 'Must provide operation name if query contains multiple operations.';
-          throw new GraphQLError(message, {
-            extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } },
-          });
+          return Promise.reject(
+            new GraphQLError(message, {
+              extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } },
+            }),
+          );
         },
-      };
-    },
+      }),
   };
 }
