@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, ManagedProcess, ROOT, testTmpDir, waitFor, waitUntilReady } from '@shop/harness';
+import { freePort, sandboxStarter, testTmpDir, waitFor, type ManagedProcess } from '@shop/harness';
 import { mintDevToken } from '@shop/identity-sandbox';
 import { signIn } from '@shop/identity-sandbox/testing';
 import { CreateCartDocument, CreateProductDocument, MyCartDocument } from './__generated__/operations.js';
@@ -18,32 +18,25 @@ let stack: Stack;
 let idp: { proc: ManagedProcess; url: string; issuer: string };
 const stateDir = testTmpDir('identity-e2e-');
 
+const startSandbox = sandboxStarter(
+  'identity',
+  () => stateDir,
+  (env) => ({
+    NODE_ENV: 'development',
+    SANDBOX_STATE_DIR: join(stateDir, 'state'),
+    ...env,
+  }),
+);
+
 beforeAll(async () => {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const issuer = `http://localhost:${port}`;
-  const proc = new ManagedProcess(
-    'identity-sandbox',
-    process.execPath,
-    ['--conditions=shop-source', '--import', 'tsx', 'sandboxes/identity/src/index.ts'],
-    join(stateDir, 'identity.log'),
-    {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      SANDBOX_STATE_DIR: join(stateDir, 'state'),
-    },
-    ROOT,
-  );
-  idp = { proc, url, issuer };
   // tsx compiles the sources on start: slow on a loaded machine.
-  await waitUntilReady(proc, url, 120_000);
+  const { proc, url } = await startSandbox(port, {}, 120_000);
+  idp = { proc, url, issuer: `http://localhost:${port}` };
   stack = await startStack(inject('mongoUrl'), undefined, {
     gateway: {
-      JWKS_URL: `${url}/jwks`,
-      JWT_ISSUER: issuer,
+      JWKS_URL: `${idp.url}/jwks`,
+      JWT_ISSUER: idp.issuer,
       JWT_AUDIENCE: 'shop',
       // A rotation's new kid is fetched at once; a retired key leaves the cached set within a second.
       JWKS_REFETCH_COOLDOWN: '0',
