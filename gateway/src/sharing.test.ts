@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InFlight } from './in-flight.js';
-import { callerKey, operationKey, SHARE_KEY_HEADER, sharedFetcher, type Fetcher } from './sharing.js';
+import { callerKey, SHARE_KEY_HEADER, sharedFetcher, type Fetcher } from './sharing.js';
 
 /** A promise settled from outside, so a test decides when the shared work ends. */
 function gate<T>() {
@@ -148,12 +148,5 @@ describe('sharedFetcher', () => {
     expect(f.sent).toHaveLength(2);
     f.pending[1]!.reject(new Error('ECONNREFUSED'));
     for (const r of failed) await expect(r).rejects.toThrow('ECONNREFUSED');
-  });
-});
-
-describe('operationKey', () => {
-  it('shares nothing when the request names no operation the document has (GraphiQL kept an old operationName)', () => {
-    const ctx = { operation: undefined, request: { operationName: 'Gone' }, context: { caller: {} }, queryHash: 'h' };
-    expect(operationKey(ctx as unknown as Parameters<typeof operationKey>[0])).toBeUndefined();
   });
 });

@@ -51,10 +51,9 @@ export interface SharingStats {
 
 /** The key of an operation that may be shared, or undefined when it must run on its own. */
 export function operationKey(ctx: RequestContext): string | undefined {
-  // No operation: the document has none the request names (a client kept an old operationName). The
-  // gateway answers that with its own error; there is nothing to share.
-  const operation = ctx.operation as RequestContext['operation'] | undefined;
-  if (operation?.operation !== OperationTypeNode.QUERY) return undefined;
+  // The operation is always resolved here: a request naming none of its document's operations is refused
+  // before execution (operation-resolution.ts).
+  if (ctx.operation.operation !== OperationTypeNode.QUERY) return undefined;
   const context = ctx.context as Partial<GatewayContext>;
   if (!context.caller) return undefined;
   // The query hash and the operation name pick the plan; the variables and the caller are everything
