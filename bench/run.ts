@@ -4,7 +4,6 @@
  * section of bench/README.md. Numbers are ratios within one run on one machine, not promises.
  */
 import { cpus, totalmem } from 'node:os';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dbBackend, ROOT, startBroker, startDatabase } from '@shop/harness';
@@ -23,7 +22,7 @@ import { PEERS_NOTE, runPeersBench } from './peers.js';
 import { runNumberingBench } from './numbering.js';
 import { storefrontBundleRows } from './storefront.js';
 import { runTracingBench, TRACING_CASES, type TracingCase } from './tracing.js';
-import { ensureNodeMajor, NODE_RELEASES } from '../scripts/src/node-releases.js';
+import { ensureNode, NODE_RELEASES } from '../scripts/src/node-releases.js';
 import { table } from './lib.js';
 import { profiled, startProfiling } from './profile.js';
 
@@ -46,7 +45,9 @@ if (profiling && record) throw new Error('--profile and --record do not go toget
 const say = (msg: string) => process.stderr.write(`» ${msg}\n`);
 /** `--node=24`: the tracing section's services run under that Node major (from the npm registry, cached). */
 const nodeMajor = process.argv.find((a) => a.startsWith('--node='))?.slice('--node='.length);
-if (nodeMajor !== undefined && !NODE_RELEASES[nodeMajor])
+/** That major's release (ensureNode checks the binary reports it). */
+const servicesNode = nodeMajor === undefined ? undefined : NODE_RELEASES[nodeMajor];
+if (nodeMajor !== undefined && !servicesNode)
   throw new Error(`--node=${nodeMajor}: one of ${Object.keys(NODE_RELEASES).join(', ')} (scripts/src/node-releases.ts)`);
 /** `BENCH_TRACING_CASES=product` runs only those of the tracing section's cases (comma-separated). */
 const tracingCases = (process.env.BENCH_TRACING_CASES ?? TRACING_CASES.join(',')).split(',').map((c) => {
@@ -228,8 +229,8 @@ try {
 
   if (want('tracing')) {
     if (!db) throw new Error('bench: the tracing section needs the database server, which was not started');
-    const node = nodeMajor ? await ensureNodeMajor(nodeMajor) : undefined;
-    const nodeVersion = node ? spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim() : `v${process.versions.node}`;
+    const node = servicesNode ? await ensureNode(servicesNode) : undefined;
+    const nodeVersion = `v${servicesNode ?? process.versions.node}`;
     const opts = {
       seconds,
       purchases: Math.max(20, Math.round(purchases / 5)),

@@ -1,7 +1,7 @@
 /**
  * The Node releases CI tests besides the machine's own (`npm run test:node`), by major: the supported
  * majors other than the oldest. A new patch release is a one-line change here. `ensureNode` brings one
- * (for the test matrix, and for `npm run bench -- tracing --node 24`).
+ * (for the test matrix, and for `npm run bench -- tracing --node=24`).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,11 +35,4 @@ export async function ensureNode(version: string): Promise<string> {
     rmSync(tmp, { recursive: true, force: true });
   }
   return bin;
-}
-
-/** The Node binary of a major in NODE_RELEASES; a clear error for any other. */
-export async function ensureNodeMajor(major: string): Promise<string> {
-  const version = NODE_RELEASES[major];
-  if (!version) throw new Error(`Node ${major} is not one of the releases kept here (${Object.keys(NODE_RELEASES).join(', ')})`);
-  return ensureNode(version);
 }
