@@ -165,20 +165,36 @@ async function startMode(mode: Mode, mongoUrl: string, receiverUrl: string, opts
     SANDBOX_WEBHOOK_DELAY_MS: '200',
     OUTBOX_INTERVAL: '200ms',
   };
-  const system = await startSystem({
-    mongoUrl,
-    natsUrl: nats.url,
-    env,
-    only: PROCESSES,
-    built: true,
-    startupMs: 300_000,
-    node: opts.node,
-    // Written when the process exits (the system's stop): V8's sampling profiler over the whole run.
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  }).catch(async (err: unknown) => {
+  let system: System | undefined;
+  try {
+    system = await startSystem({
+      mongoUrl,
+      natsUrl: nats.url,
+      env,
+      only: PROCESSES,
+      built: true,
+      startupMs: 300_000,
+      node: opts.node,
+      // Written when the process exits (the system's stop): V8's sampling profiler over the whole run.
+      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    return {
+      mode,
+      nats,
+      system,
+      names: new Map(['gateway', ...PROCESSES].map((name) => [system!.pid(name)!, name])),
+      ...(await seed(system, opts.concurrency)),
+    };
+  } catch (err) {
+    // Not yet in the caller's list of running systems: nothing else would stop these.
+    await system?.stop();
     await nats.stop();
     throw err;
-  });
+  }
+}
+
+/** Through the gateway: 10 products in a 10-line cart, and one product per concurrent buyer. */
+async function seed(system: System, buyers: number): Promise<Pick<Running, 'slug' | 'cartId' | 'productIds'>> {
   const admin = await system.bearer('bench-tracing', 'admin');
   const create = async (i: number, stock: number) => {
     const input = {
@@ -200,9 +216,8 @@ async function startMode(mode: Mode, mongoUrl: string, receiverUrl: string, opts
     {},
   );
   const productIds = [];
-  for (let i = 0; i < opts.concurrency; i++) productIds.push((await create(100 + i, 100_000)).id);
-  const names = new Map(['gateway', ...PROCESSES].map((name) => [system.pid(name)!, name]));
-  return { mode, nats, system, slug: lines[0]!.product.slug, cartId: cart.createCart.cart!.id, productIds, names };
+  for (let i = 0; i < buyers; i++) productIds.push((await create(100 + i, 100_000)).id);
+  return { slug: lines[0]!.product.slug, cartId: cart.createCart.cart!.id, productIds };
 }
 
 /**
