@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedProcess, ROOT, testTmpDir, waitFor, type NatsInstance } from '@shop/harness';
+import { consumerPulling, ManagedProcess, ROOT, testTmpDir, waitFor, type NatsInstance } from '@shop/harness';
 import { consumerName } from '../src/index.js';
 import { connectBroker, privateNats, type Broker } from './helpers.js';
 
@@ -48,6 +48,7 @@ describe('runService', () => {
   it('exits 1 when a consumer loop ends on its own, naming the consumer', async () => {
     const proc = await startService('consumer-lost');
     try {
+      await consumerPulling(broker.jsm, 'ORDERS', DURABLE, { failFast: () => proc.deathNotice() });
       await broker.jsm.consumers.delete('ORDERS', DURABLE);
       await waitFor('the process to exit', () => (proc.alive ? undefined : true), { timeoutMs: 30_000 });
       expect(proc.exitCode).toBe(1);

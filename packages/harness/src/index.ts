@@ -14,5 +14,5 @@ export * from './redis.js';
 export * from './wait.js';
 export * from './testing.js';
 export * from './prometheus.js';
-export * from './go-build.js';
 export * from './jaeger.js';
+export * from './jetstream.js';

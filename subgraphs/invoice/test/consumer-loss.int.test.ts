@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
-import { freePort, ManagedProcess, ROOT, startBroker, testDbName, testTmpDir, waitFor, type NatsInstance } from '@shop/harness';
+import { consumerPulling, freePort, ManagedProcess, ROOT, startBroker, testDbName, testTmpDir, waitFor, type NatsInstance } from '@shop/harness';
 import { FakeOrders } from './fake-orders.js';
 import { log } from './helpers.js';
 
@@ -57,10 +57,9 @@ describe('the invoice subgraph process', () => {
         failFast: () => proc.deathNotice(),
       });
       const jsm = await jetstreamManager(nc);
-      // /readyz answers before the NATS step has run: wait for the consumer the process provisions.
-      await waitFor('the order.paid consumer', () => jsm.consumers.info('ORDERS', 'invoice--order-paid').catch(() => undefined), {
-        failFast: () => proc.deathNotice(),
-      });
+      // /readyz answers before the NATS step has run: wait until the process is pulling from the
+      // consumer it provisions, so the delete below is the one the server reports to it.
+      await consumerPulling(jsm, 'ORDERS', 'invoice--order-paid', { failFast: () => proc.deathNotice() });
       await jsm.consumers.delete('ORDERS', 'invoice--order-paid');
       await waitFor('the process to exit', () => (proc.alive ? undefined : true), { timeoutMs: 30_000 });
       expect(proc.exitCode).toBe(1);

@@ -6,10 +6,10 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
 import { connectMongo, createLogger } from '@shop/kit';
-import { ManagedProcess, ROOT, freePort, startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
+import { ManagedProcess, ROOT, consumerDrained, consumerPulling, freePort, startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
 import { createNotificationModel, emailMessageId } from '@shop/messaging';
 import type { Connection } from 'mongoose';
-import { consumerDrained, placedData, publisher, startSmtp, type SmtpCatcher } from './helpers.js';
+import { placedData, publisher, startSmtp, type SmtpCatcher } from './helpers.js';
 
 const NODE_ARGS = ['--conditions=shop-source', '--import', 'tsx', 'workers/messaging/src/index.ts'];
 const CONCURRENCY = 4;
@@ -103,7 +103,9 @@ describe('the messaging worker as its own process', () => {
   it('exits non-zero when one of its durable consumers is deleted, so a supervisor restarts it', async () => {
     const proc = await startWorker();
     try {
-      await (await jetstreamManager(nc)).consumers.delete('ORDERS', 'messaging--order-shipped');
+      const jsm = await jetstreamManager(nc);
+      await consumerPulling(jsm, 'ORDERS', 'messaging--order-shipped', { failFast: () => proc.deathNotice() });
+      await jsm.consumers.delete('ORDERS', 'messaging--order-shipped');
       await waitFor('the worker to exit', () => (proc.alive ? undefined : true), { timeoutMs: 30_000 });
       expect(proc.exitCode).toBe(1);
       expect(proc.tail(30)).toMatch(/messaging--order-shipped/);

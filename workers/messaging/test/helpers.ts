@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { jetstream, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createEvent, type EventData, type EventEnvelope, type EventSubject } from '@shop/events';
 import { CONTEXT_HEADER, verifyContext } from '@shop/kit';
@@ -201,17 +201,3 @@ export function publisher(nc: NatsConnection) {
   };
 }
 
-/**
- * Waits until a durable consumer has nothing left to deliver and nothing awaiting an ack: after that
- * the worker sends nothing more for what was published, so "exactly once" can be asserted.
- */
-export function consumerDrained(jsm: JetStreamManager, stream: string, durable: string, timeoutMs?: number): Promise<true> {
-  return waitFor(
-    `${durable} to have handled everything`,
-    async () => {
-      const info = await jsm.consumers.info(stream, durable);
-      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-    },
-    { timeoutMs },
-  );
-}

@@ -4,11 +4,10 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, createEvent, derivedEventId, listDeadLetters } from '@shop/events';
 import { createLogger } from '@shop/kit';
-import { startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
+import { consumerDrained, startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
 import { TEST_NUMBERS, loadConfig as loadSmsConfig, startSandbox as startSmsSandbox, type RunningSandbox } from '@shop/sms-sandbox';
 import { emailMessageId, loadConfig, startMessaging, type RunningMessaging } from '@shop/messaging';
 import {
-  consumerDrained,
   orderNumber,
   placedData,
   publisher,
