@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dbBackend, ROOT, startBroker, startDatabase } from '@shop/harness';
 import { seedCatalog } from '../scripts/src/seed.js';
-import { JWT_SECRET, startStack } from '../e2e/support/stack.js';
+import { startStack } from '../e2e/support/stack.js';
 import { runCartBench } from './cart.js';
 import { DB_NOTE, runDbBench } from './db.js';
 import { runCheckoutBench } from './checkout.js';
@@ -114,7 +114,7 @@ try {
   say(`machine: ${machine}`);
   if (stack) {
     say('seeding the demo catalog…');
-    await seedCatalog(stack.gatewayUrl, JWT_SECRET, say);
+    await seedCatalog(stack.gatewayUrl, await stack.token('bench-seed', 'admin'), say);
   }
   /** The running stack; every section but db is only reached when one was started. */
   const running = stack && db ? Object.assign(stack, { dbUrl: db.url }) : undefined;
