@@ -20,6 +20,10 @@ export interface MongoTimeouts {
  */
 export async function connectMongo(url: string, dbName: string, opts: MongoTimeouts = {}): Promise<Connection> {
   mongoose.set('strictQuery', true);
+  // Mongoose otherwise records `new Error().stack` on every query it executes, only to decorate a
+  // "Query was already executed" error; that capture (and, under tsx, its source-map lookup) was ≈ 3 %
+  // of the CPU of a purchase in `npm run bench -- checkout --profile` (bench/README.md).
+  mongoose.set('skipOriginalStackTraces', true);
   const conn = mongoose.createConnection(url, {
     dbName,
     autoIndex: false,
