@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import cors from 'cors';
@@ -76,7 +77,15 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
   const overrides = subgraphUrlOverrides(config);
   const subgraphs: Record<string, string> = {};
   // One keep-alive pool with bounded sockets for all subgraph calls (Apollo's gateway-performance advice).
-  const pooled = fetcher.defaults({ maxSockets: config.MAX_SUBGRAPH_SOCKETS, retry: false, timeout: config.SUBGRAPH_TIMEOUT_MS });
+  // Node's own agents, not make-fetch-happen's default (@npmcli/agent on agent-base): that one answers
+  // Node's `agent.protocol` read by capturing and scanning a stack trace, once or twice per subgraph call.
+  const agentOptions = { keepAlive: true, maxSockets: config.MAX_SUBGRAPH_SOCKETS };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  const pooled = fetcher.defaults({
+    agent: (url: URL) => (url.protocol === 'https:' ? agents.https : agents.http),
+    retry: false,
+    timeout: config.SUBGRAPH_TIMEOUT_MS,
+  });
   const share = opts.share !== false;
   const fetches = sharedFetcher(pooled as unknown as Fetcher);
   const apollo = new ApolloGateway({
@@ -224,6 +233,8 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
         live.closeAll();
         await feed?.stop();
         await server.stop();
+        agents.http.destroy();
+        agents.https.destroy();
         await stopUsage();
         await conn.close();
         if (redis) await closeRedis(redis);

@@ -1,6 +1,8 @@
 // make-fetch-happen ships no types; this is the part the gateway uses.
 declare module 'make-fetch-happen' {
   interface Defaults {
+    /** An agent, or one per URL (minipass-fetch calls it with the parsed URL); replaces @npmcli/agent's. */
+    agent?: import('node:http').Agent | ((url: URL) => import('node:http').Agent);
     maxSockets?: number;
     retry?: boolean | { retries?: number };
     timeout?: number;
