@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBroker, waitFor, type NatsInstance } from '@shop/harness';
+import { readMails } from '../scripts/src/chaos/facts.js';
 import { startOtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { tracedPurchase } from './support/traced-purchase.js';
 import { startSystem, type System } from './support/system.js';
@@ -106,5 +107,26 @@ describe('one purchase is one trace across the gateway, the subgraphs, NATS, the
       process.stderr.write(`spans received (client trace ${traceIdOf}):\n${seen.join('\n')}\n`);
       throw err;
     }
+  }, 180_000);
+
+  it('a purchase whose client says "not sampled" exports no span from any process: every hop hands the decision on', async () => {
+    // The processes sample every new trace here (parentbased_always_on): a hop that lost the decision
+    // (a call or an event without the unsampled traceparent) would start a recorded trace of its own.
+    const strays = () => receiver.spans.filter((s) => s.traceId !== traceIdOf);
+    const before = new Set(strays().map((s) => s.spanId));
+    const { email } = await tracedPurchase(system, 'quiet', { sampled: false });
+    await waitFor(
+      'the invoice email (with its PDF), the last hop',
+      () => readMails(system.mailDir).some((m) => m.to === email && m.hasPdf),
+      {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        failFast: () => system.unexpectedExit(),
+      },
+    );
+    // Spans are exported in batches every 200 ms here: give the last ones time to arrive.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const leaked = strays().filter((s) => !before.has(s.spanId));
+    expect(leaked.map((s) => `${s.service}:${s.name}`)).toEqual([]);
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
-import { backoffDelay, contextFrom, inSpan, markSpanFailed, secondsSince, SpanKind, type Logger } from '@shop/kit';
+import { backoffDelay, inSpanFrom, markSpanFailed, secondsSince, SpanKind, type Logger } from '@shop/kit';
 import { decodeEvent, EventValidationError, type EventEnvelope, type EventSubject } from './contracts.js';
 import { publishDeadLetter } from './dlq.js';
 import { HEADERS, type DeadLetterKind } from './headers.js';
@@ -236,12 +236,13 @@ export async function startConsumer<S extends EventSubject>(opts: StartConsumerO
 
   // Every delivery's span is a child of the publish that the message's `traceparent` names, redeliveries
   // included (docs/design.md §11): the attempts of one purchase stay in its one trace.
+  // An unsampled trace's delivery is handled untraced, and says so to whatever the handler calls.
   const traced = (m: JsMsg) =>
-    inSpan(
+    inSpanFrom(
+      { traceparent: m.headers?.get('traceparent'), tracestate: m.headers?.get('tracestate') },
       `${subject} process`,
       {
         kind: SpanKind.CONSUMER,
-        parent: contextFrom({ traceparent: m.headers?.get('traceparent'), tracestate: m.headers?.get('tracestate') }),
         attributes: {
           'messaging.system': 'nats',
           'messaging.consumer.group.name': durable,

@@ -1,6 +1,6 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { contextFrom, currentTraceCarrier, inSpan, SpanKind, type Logger } from '@shop/kit';
+import { currentTraceCarrier, detachedFromTrace, inSpanFrom, SpanKind, type Logger } from '@shop/kit';
 import { parseAnyEvent, type AnyEvent } from './contracts.js';
 import { HEADERS } from './headers.js';
 import { outboxMetrics } from './metrics.js';
@@ -73,12 +73,13 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     const h = natsHeaders();
     h.set(HEADERS.correlationId, event.correlationId);
     h.set('Content-Type', 'application/json');
-    // The publish continues the writer's trace and hands its own context on to the consumers.
-    const ack = await inSpan(
+    // The publish continues the writer's trace and hands its own context on to the consumers (a record
+    // of an unsampled trace is published untraced, and hands "not sampled" on).
+    const ack = await inSpanFrom(
+      entry.trace,
       `${event.type} publish`,
       {
         kind: SpanKind.PRODUCER,
-        parent: contextFrom(entry.trace),
         attributes: { 'messaging.system': 'nats', 'messaging.message.id': event.id },
       },
       () => {
@@ -121,7 +122,9 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       again = true;
       return running;
     }
-    running = (async () => {
+    // Detached: a kick comes from a request, whose trace neither this pass nor its timers belong to (each
+    // record's publish continues the trace stored with it).
+    running = detachedFromTrace(async () => {
       let drained = false;
       try {
         do {
@@ -136,7 +139,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         schedule();
       }
       return drained;
-    })();
+    });
     return running;
   }
 

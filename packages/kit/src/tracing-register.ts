@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
-import { NodeTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -21,7 +21,8 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { mongoStatement, setTracingFlush, tracingWanted } from './tracing.js';
+import { mongoStatement, setTracingFlush, tracingSuppressed, tracingWanted, unsampledTraceparent } from './tracing.js';
+import { DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
 
 /** `…/subgraphs/order/dist/index.js` or `…/src/index.ts` → `order`. */
 function defaultServiceName(entry: string | undefined): string {
@@ -34,16 +35,34 @@ function startTracing(env: NodeJS.ProcessEnv): void {
   const json = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL === 'http/json' || env.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/json';
   // Both exporters read the OTEL_EXPORTER_OTLP_* endpoint, headers and timeout themselves.
   const exporter = json ? new JsonExporter() : new ProtobufExporter();
+  const ratio = rootSamplingRatio(env);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? defaultServiceName(process.argv[1]) }),
+    // Without a sampler here the SDK reads OTEL_TRACES_SAMPLER itself (samplers we do not decide early).
+    ...(ratio === undefined ? {} : { sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(ratio) }) }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1_000) })],
   });
   provider.register();
   registerInstrumentations({
     instrumentations: [
-      // Health probes would be most of the spans and none of the story.
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz)\b/.test(req.url ?? '') }),
-      new UndiciInstrumentation(),
+      // Health probes and scrapes would be most of the spans and none of the story; an unsampled request runs
+      // suppressed, and its outgoing calls skip the instrumentation but say "not sampled" downstream.
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => untracedIncoming(req, ratio),
+        ignoreOutgoingRequestHook: (opts) => {
+          if (!tracingSuppressed()) return false;
+          const headers = (opts.headers ??= {}) as Record<string, unknown>;
+          if (!Array.isArray(headers) && headers.traceparent === undefined) headers.traceparent = unsampledTraceparent();
+          return true;
+        },
+      }),
+      new UndiciInstrumentation({
+        ignoreRequestHook: (request) => {
+          if (!tracingSuppressed()) return false;
+          if (!hasHeader(request.headers, 'traceparent')) request.addHeader('traceparent', unsampledTraceparent());
+          return true;
+        },
+      }),
       // The statement is serialized only for sampled spans (see mongoStatement).
       new MongoDBInstrumentation({ dbStatementSerializer: mongoStatement }),
     ],

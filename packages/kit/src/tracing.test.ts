@@ -8,7 +8,18 @@ import {
   ParentBasedSampler,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
-import { activeSpanSampled, mongoStatement, traceLogFields } from './tracing.js';
+import {
+  activeSpanSampled,
+  currentTraceCarrier,
+  detachedFromTrace,
+  inSpan,
+  inSpanFrom,
+  isUnsampledTraceparent,
+  mongoStatement,
+  traceLogFields,
+  tracingSuppressed,
+  unsampledTraceparent,
+} from './tracing.js';
 
 /**
  * What tracing skips when a trace is not sampled (docs/design.md §11, "Cost"), and what it still does
@@ -68,6 +79,48 @@ describe('tracing when the trace is sampled', () => {
         ordered: '?',
       });
       expect(traceLogFields()).toEqual({ trace_id: sc.traceId, span_id: sc.spanId });
+    });
+  });
+});
+
+describe('an unsampled trace runs untraced (docs/design.md §11, "Cost")', () => {
+  const sampled = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+
+  it('unsampledTraceparent is well-formed W3C with fresh ids and the sampled flag off', () => {
+    const a = unsampledTraceparent();
+    expect(a).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-00$/);
+    expect(isUnsampledTraceparent(a)).toBe(true);
+    expect(unsampledTraceparent()).not.toBe(a);
+    expect(isUnsampledTraceparent(sampled)).toBe(false);
+    expect(isUnsampledTraceparent('00-zz-00')).toBe(false);
+    expect(isUnsampledTraceparent(undefined)).toBe(false);
+  });
+
+  it('continuing a sampled carrier records a child span that hands the same trace on', async () => {
+    exporter.reset();
+    const inner = await inSpanFrom({ traceparent: sampled }, 'handled', {}, () => {
+      expect(tracingSuppressed()).toBe(false);
+      return Promise.resolve(currentTraceCarrier());
+    });
+    expect(inner?.traceparent).toMatch(new RegExp(`^00-${'a'.repeat(32)}-[\\da-f]{16}-01$`));
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['handled']);
+  });
+
+  it('continuing an unsampled carrier suppresses tracing: no span, nested spans skipped, and "not sampled" handed on', async () => {
+    exporter.reset();
+    const inner = await inSpanFrom({ traceparent: unsampledTraceparent() }, 'skipped', {}, async () => {
+      expect(tracingSuppressed()).toBe(true);
+      await inSpan('nested', {}, (span) => Promise.resolve(expect(span.isRecording()).toBe(false)));
+      return currentTraceCarrier();
+    });
+    expect(isUnsampledTraceparent(inner?.traceparent)).toBe(true);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('work detached from the trace (a relay pass a request kicked) belongs to no trace, suppressed or sampled', () => {
+    inRoot(sampledProvider, () => {
+      expect(currentTraceCarrier()).not.toBeNull();
+      expect(detachedFromTrace(() => currentTraceCarrier())).toBeNull();
     });
   });
 });

@@ -3,7 +3,21 @@
  * `@shop/kit/tracing` registers a provider): the trace context as a carrier for records and message
  * headers, spans around work, and the ids for log lines. See docs/design.md §11.
  */
-import { context, propagation, trace, SpanKind, SpanStatusCode, TraceFlags, type Context, type Link, type Span } from '@opentelemetry/api';
+import { randomBytes } from 'node:crypto';
+import {
+  context,
+  propagation,
+  trace,
+  INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
+import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 
 export { SpanKind } from '@opentelemetry/api';
 export type { Span } from '@opentelemetry/api';
@@ -20,8 +34,14 @@ export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_TRACES_EXPORTER === 'otlp');
 }
 
-/** The active trace context (null when there is none: tracing off, or no span around the caller). */
+/**
+ * The active trace context (null when there is none: tracing off, or no span around the caller). In an
+ * unsampled trace, which runs with tracing suppressed (docs/design.md §11, "Cost"), a fresh traceparent
+ * whose sampled flag is off: whoever continues from the carrier stays unsampled instead of starting a
+ * trace of its own.
+ */
 export function currentTraceCarrier(ctx: Context = context.active()): TraceCarrier | null {
+  if (isTracingSuppressed(ctx)) return { traceparent: unsampledTraceparent() };
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
   if (!carrier.traceparent) return null;
@@ -30,6 +50,48 @@ export function currentTraceCarrier(ctx: Context = context.active()): TraceCarri
 
 const W3C_TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 
+/** A W3C traceparent with random ids and the sampled flag off: "this trace is not recorded". */
+export function unsampledTraceparent(): string {
+  const ids = randomBytes(24).toString('hex');
+  return `00-${ids.slice(0, 32)}-${ids.slice(32)}-00`;
+}
+
+/** Whether a header is a well-formed traceparent whose sampled flag is off. */
+export function isUnsampledTraceparent(traceparent: string | null | undefined): boolean {
+  return (
+    typeof traceparent === 'string' &&
+    W3C_TRACEPARENT.test(traceparent) &&
+    (Number.parseInt(traceparent.slice(53, 55), 16) & TraceFlags.SAMPLED) === 0
+  );
+}
+
+/** Whether a header is a well-formed traceparent (what the W3C propagator would accept as a parent). */
+export function isTraceparent(traceparent: string | null | undefined): traceparent is string {
+  return typeof traceparent === 'string' && W3C_TRACEPARENT.test(traceparent);
+}
+
+/**
+ * Runs `fn` with tracing suppressed: the work of an unsampled trace. No span is created or exported, the
+ * instrumentations step aside, and what leaves the process carries an unsampled traceparent (see
+ * `currentTraceCarrier` and the tracing bootstrap's outgoing hooks).
+ */
+export function untraced<T>(fn: () => T): T {
+  return context.with(suppressTracing(context.active()), fn);
+}
+
+/**
+ * Runs `fn` outside the caller's trace. Background work that a request only wakes (an outbox relay pass
+ * kicked after a write) would otherwise join that request's trace, and so would every timer it schedules.
+ */
+export function detachedFromTrace<T>(fn: () => T): T {
+  return context.with(ROOT_CONTEXT, fn);
+}
+
+/** Whether the active context runs an unsampled trace with tracing suppressed. */
+export function tracingSuppressed(): boolean {
+  return isTracingSuppressed(context.active());
+}
+
 /** The context a carrier describes (the active one when the carrier is missing or malformed). */
 export function contextFrom(carrier: TraceCarrier | null | undefined): Context {
   if (!carrier?.traceparent || !W3C_TRACEPARENT.test(carrier.traceparent)) return context.active();
@@ -37,6 +99,9 @@ export function contextFrom(carrier: TraceCarrier | null | undefined): Context {
 }
 
 const tracer = () => trace.getTracer('@shop/kit');
+
+/** The span an untraced (unsampled) piece of work is given: records nothing. */
+const NOT_RECORDED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 export interface SpanOptions {
   kind?: SpanKind;
@@ -51,6 +116,7 @@ export interface SpanOptions {
  * With no provider registered the span is a no-op and this costs a function call.
  */
 export async function inSpan<T>(name: string, opts: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  if (isTracingSuppressed(opts.parent ?? context.active())) return fn(NOT_RECORDED);
   const attributes = Object.fromEntries(Object.entries(opts.attributes ?? {}).filter(([, v]) => v !== undefined)) as Record<
     string,
     string | number | boolean
@@ -65,6 +131,20 @@ export async function inSpan<T>(name: string, opts: SpanOptions, fn: (span: Span
   } finally {
     span.end();
   }
+}
+
+/**
+ * Continues the trace a carrier (an outbox record's, a message's headers) names: `fn` in a child span, or
+ * untraced when that trace is not sampled, so that what `fn` calls or publishes is told "not sampled" too.
+ */
+export function inSpanFrom<T>(
+  carrier: TraceCarrier | null | undefined,
+  name: string,
+  opts: Omit<SpanOptions, 'parent'>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  if (isUnsampledTraceparent(carrier?.traceparent)) return untraced(() => fn(NOT_RECORDED));
+  return inSpan(name, { ...opts, parent: contextFrom(carrier) }, fn);
 }
 
 /** A link to the span a carrier describes (for a redelivery, see docs/design.md §11). */
