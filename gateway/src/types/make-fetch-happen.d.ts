@@ -1,8 +1,9 @@
 // make-fetch-happen ships no types; this is the part the gateway uses.
 declare module 'make-fetch-happen' {
+  import type { Agent } from 'node:http';
   interface Defaults {
     /** An agent, or one per URL (minipass-fetch calls it with the parsed URL); replaces @npmcli/agent's. */
-    agent?: import('node:http').Agent | ((url: URL) => import('node:http').Agent);
+    agent?: Agent | ((url: URL) => Agent);
     maxSockets?: number;
     retry?: boolean | { retries?: number };
     timeout?: number;
