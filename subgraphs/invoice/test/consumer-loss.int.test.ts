@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
-import { consumerPulling, freePort, ManagedProcess, ROOT, startBroker, testDbName, testTmpDir, waitFor, type NatsInstance } from '@shop/harness';
+import {
+  consumerPulling,
+  freePort,
+  ManagedProcess,
+  ROOT,
+  startBroker,
+  testDbName,
+  testTmpDir,
+  waitFor,
+  type NatsInstance,
+} from '@shop/harness';
 import { FakeOrders } from './fake-orders.js';
 import { log } from './helpers.js';
 

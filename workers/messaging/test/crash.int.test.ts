@@ -6,7 +6,17 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@shop/events';
 import { connectMongo, createLogger } from '@shop/kit';
-import { ManagedProcess, ROOT, consumerDrained, consumerPulling, freePort, startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
+import {
+  ManagedProcess,
+  ROOT,
+  consumerDrained,
+  consumerPulling,
+  freePort,
+  startBroker,
+  testDbName,
+  waitFor,
+  type NatsInstance,
+} from '@shop/harness';
 import { createNotificationModel, emailMessageId } from '@shop/messaging';
 import type { Connection } from 'mongoose';
 import { placedData, publisher, startSmtp, type SmtpCatcher } from './helpers.js';

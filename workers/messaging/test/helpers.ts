@@ -200,4 +200,3 @@ export function publisher(nc: NatsConnection) {
     return event;
   };
 }
-

@@ -7,16 +7,7 @@ import { createLogger } from '@shop/kit';
 import { consumerDrained, startBroker, testDbName, waitFor, type NatsInstance } from '@shop/harness';
 import { TEST_NUMBERS, loadConfig as loadSmsConfig, startSandbox as startSmsSandbox, type RunningSandbox } from '@shop/sms-sandbox';
 import { emailMessageId, loadConfig, startMessaging, type RunningMessaging } from '@shop/messaging';
-import {
-  orderNumber,
-  placedData,
-  publisher,
-  startInvoiceStub,
-  startOrderStub,
-  startSmtp,
-  tinyPdf,
-  type SmtpCatcher,
-} from './helpers.js';
+import { orderNumber, placedData, publisher, startInvoiceStub, startOrderStub, startSmtp, tinyPdf, type SmtpCatcher } from './helpers.js';
 
 const SMS_KEY = 'test-only-sms-api-key-0123';
 const log = createLogger('messaging', 'silent');
