@@ -125,7 +125,7 @@ export async function storeOrderHistory(stack: Stack, count: number, year: numbe
       event: placed,
       publishedAt: createdAt,
     });
-    docs.deadlines.push({ _id: orderId, dueAt: new Date(createdAt.getTime() + 900_000), sweptAt: paidAt });
+    docs.deadlines.push({ _id: orderId, dueAt: new Date(createdAt.getTime() + 900_000), sweptAt: paidAt, unswept: false });
     const succeeded = createEvent(
       'shop.payment.succeeded.v1',
       { paymentId, orderId, amount: total, currency: CURRENCY, providerReference: `ch_${paymentId.slice(0, 8)}` },
@@ -156,7 +156,8 @@ export async function storeOrderHistory(stack: Stack, count: number, year: numbe
     const productId = new Types.ObjectId(product.id);
     product.version += 1;
     product.balance -= quantity;
-    docs.reservations.push({ _id: orderId, lines: [{ productId, quantity }], createdAt, sweptAt: null });
+    // Confirmed long ago and settled by the sweeper since, as in a shop that has run for a while.
+    docs.reservations.push({ _id: orderId, lines: [{ productId, quantity }], createdAt, sweptAt: paidAt, unswept: false });
     docs.decisions.push({ _id: orderId, decision: 'CONFIRMED', at: createdAt });
     docs.movements.push({
       _id: `${product.id}:${product.version}`,

@@ -76,6 +76,29 @@ const CASES: Case[] = [
     doc: (i) => ({ _id: `o${i}:1`, sourceEventId: randomUUID(), orderId: `o${i}` }),
     filter: (docs) => ({ sourceEventId: docs[888]!.sourceEventId }),
   },
+  {
+    what: 'open documents due by a date (the sweepers: kit SweepMarks, cart expiry, reservations, payment deadlines)',
+    collection: 'sweepables',
+    indexes: [{ key: { unswept: 1, createdAt: 1 } }],
+    doc: (i) => ({
+      _id: randomUUID(),
+      createdAt: new Date(1_700_000_000_000 + i * 1_000),
+      sweptAt: i === 500 ? null : new Date(),
+      unswept: i === 500,
+    }),
+    filter: () => ({ unswept: true, createdAt: { $lte: new Date(1_700_000_000_000 + 600_000) } }),
+  },
+  {
+    what: "a cart sweep's next page (keyset $or beside the flag)",
+    collection: 'sweepables',
+    indexes: [],
+    doc: () => ({}),
+    filter: (docs) => ({
+      unswept: true,
+      createdAt: { $lte: new Date(1_700_000_000_000 + 600_000) },
+      $or: [{ createdAt: { $gt: docs[499]!.createdAt } }, { createdAt: docs[499]!.createdAt, _id: { $gt: docs[499]!._id } }],
+    }),
+  },
 ];
 
 let dir: string;

@@ -17,6 +17,7 @@ export * from './chromium.js';
 export * from './state-file.js';
 export * from './address.js';
 export * from './numbering.js';
+export * from './sweep.js';
 export * from './metrics.js';
 export * from './graphql-metrics.js';
 export * from './tracing.js';

@@ -32,6 +32,8 @@ export interface CartDoc {
   expiresAt: Date;
   /** Written only by the sweeper, once the cart is final and settled (one writer per mutable field). */
   sweptAt: Date | null;
+  /** True until the sweeper settles the cart: what a sweep finds open carts by (kit's SweepMarks). */
+  unswept: boolean;
 }
 
 export type ChangeKind = 'LINES' | 'MERGE_IN' | 'STATUS';
@@ -84,12 +86,13 @@ const cartSchema = new Schema<CartDoc>(
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
     sweptAt: { type: Date, default: null },
+    unswept: { type: Boolean, required: true },
   },
   { versionKey: false, autoIndex: false },
 );
 cartSchema.index({ slot: 1 }, { unique: true });
 cartSchema.index({ ownerId: 1, generation: -1 });
-cartSchema.index({ sweptAt: 1, createdAt: 1 });
+cartSchema.index({ unswept: 1, createdAt: 1 });
 
 const changeSchema = new Schema<ChangeDoc>(
   {

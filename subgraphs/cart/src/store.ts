@@ -6,6 +6,8 @@ import {
   isDuplicateKey,
   KeyedSerializer,
   MAX_CONTENDED_ATTEMPTS,
+  SweepMarks,
+  unswept,
   type UserError,
 } from '@shop/kit';
 import { diffLines, effectiveStatus, type CartState } from './domain.js';
@@ -86,10 +88,14 @@ function after(state: CartState, c: ChangeDoc): CartState {
 export class CartStore {
   private readonly serial = new KeyedSerializer();
 
+  private readonly sweepMarks: SweepMarks;
+
   constructor(
     private readonly m: CartModels,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.sweepMarks = new SweepMarks(m.Cart);
+  }
 
   /** Current states of many carts: headers, head pointers, then probes for newer versions. */
   async load(ids: readonly string[]): Promise<Map<string, CartState>> {
@@ -137,7 +143,7 @@ export class CartStore {
       slot: `g:${_id}`,
       createdAt: now,
       expiresAt: this.expiry(now),
-      sweptAt: null,
+      ...unswept(),
     };
     await this.m.Cart.create(doc);
     return initialState(doc);
@@ -152,7 +158,7 @@ export class CartStore {
       slot: `c:${ownerId}:${generation}`,
       createdAt: now,
       expiresAt: this.expiry(now),
-      sweptAt: null,
+      ...unswept(),
     };
     try {
       await this.m.Cart.create(doc);
@@ -220,7 +226,7 @@ export class CartStore {
   }
 
   /** Carts the sweeper has not settled, created before `createdBefore`, oldest first (keyset paging). */
-  unsettled(
+  async unsettled(
     createdBefore: Date,
     afterCart: Pick<CartDoc, '_id' | 'createdAt'> | null,
     limit: number,
@@ -228,16 +234,16 @@ export class CartStore {
     const page = afterCart
       ? { $or: [{ createdAt: { $gt: afterCart.createdAt } }, { createdAt: afterCart.createdAt, _id: { $gt: afterCart._id } }] }
       : {};
-    return this.m.Cart.find({ sweptAt: null, createdAt: { $lte: createdBefore }, ...page }, { _id: 1, createdAt: 1 })
+    return this.m.Cart.find({ ...(await this.sweepMarks.open()), createdAt: { $lte: createdBefore }, ...page }, { _id: 1, createdAt: 1 })
       .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
       .lean()
       .exec();
   }
 
-  /** Only the sweeper writes `sweptAt`, and only on carts whose status is final. */
-  async markSwept(cartId: string, now: Date): Promise<void> {
-    await this.m.Cart.updateOne({ _id: cartId }, { $set: { sweptAt: now } });
+  /** Only the sweeper writes `sweptAt` and `unswept`, and only on carts whose status is final. */
+  markSwept(cartId: string, now: Date): Promise<void> {
+    return this.sweepMarks.settle(cartId, now);
   }
 
   /** Changes by id, one `_id` equality probe each: the change log grows with every cart edit. */

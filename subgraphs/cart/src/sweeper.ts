@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/kit';
+import { startPeriodic, type Logger } from '@shop/kit';
 import type { Carts } from './carts.js';
 import { lookupThrough, productLoader, type FetchSnapshots } from './services.js';
 
@@ -14,18 +14,9 @@ export function startCartSweeper(
   intervalMs: number,
   log: Logger,
 ): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
+  return startPeriodic('cart sweep', intervalMs, log, async () => {
     // Fresh product data for each sweep: the loader caches for its lifetime.
-    const products = lookupThrough(productLoader(fetchSnapshots));
-    running = carts
-      .sweep(products, ttlMs)
-      .then((expired) => expired > 0 && log.info({ expired }, 'expired untouched carts'))
-      .catch((err: unknown) => log.error({ err }, 'cart sweep failed'));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+    const expired = await carts.sweep(lookupThrough(productLoader(fetchSnapshots)), ttlMs);
+    if (expired > 0) log.info({ expired }, 'expired untouched carts');
+  });
 }

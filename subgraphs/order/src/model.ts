@@ -99,6 +99,8 @@ export interface DeadlineDoc {
   dueAt: Date;
   /** Written only by the sweeper, once the order is past PENDING_PAYMENT (or never existed). */
   sweptAt: Date | null;
+  /** True until the sweeper settles the deadline: what a sweep finds open ones by (kit's SweepMarks). */
+  unswept: boolean;
 }
 
 const lineSchema = new Schema<OrderLineDoc>(
@@ -177,10 +179,11 @@ const deadlineSchema = new Schema<DeadlineDoc>(
     _id: { type: String, required: true },
     dueAt: { type: Date, required: true },
     sweptAt: { type: Date, default: null },
+    unswept: { type: Boolean, required: true },
   },
   { versionKey: false, autoIndex: false },
 );
-deadlineSchema.index({ sweptAt: 1, dueAt: 1 });
+deadlineSchema.index({ unswept: 1, dueAt: 1 });
 
 export interface OrderModels {
   Order: Model<OrderDoc>;

@@ -9,6 +9,8 @@ import {
   type Numbering,
   KeyedSerializer,
   MAX_CONTENDED_ATTEMPTS,
+  SweepMarks,
+  unswept,
 } from '@shop/kit';
 import { orderNumber, stateOf, type OrderState } from './domain.js';
 import type { DeadlineDoc, OrderDoc, OrderModels, OrderStatus, TransitionDoc, TransitionKind } from './model.js';
@@ -60,6 +62,7 @@ export class OrderStore {
   private readonly serial = new KeyedSerializer();
   /** Gapless `(year, seq)`: equality probes from a remembered hint, never a sort (kit's numbering.ts). */
   private readonly numbers: Numbering;
+  private readonly deadlineMarks: SweepMarks;
 
   constructor(
     readonly m: OrderModels,
@@ -72,6 +75,7 @@ export class OrderStore {
         async (year, seq) => (await m.Order.exists({ year: Number(year), seq })) !== null,
         'order numbering',
       );
+    this.deadlineMarks = new SweepMarks(m.Deadline);
   }
 
   /**
@@ -186,20 +190,20 @@ export class OrderStore {
   // ---- payment deadlines -------------------------------------------------------------------------------
 
   async addDeadline(orderId: string, dueAt: Date): Promise<void> {
-    await this.m.Deadline.create({ _id: orderId, dueAt, sweptAt: null } satisfies DeadlineDoc);
+    await this.m.Deadline.create({ _id: orderId, dueAt, ...unswept() } satisfies DeadlineDoc);
   }
 
   /** Deadlines passed by `now` that the sweeper has not settled, oldest first. */
-  dueDeadlines(now: Date, limit: number): Promise<DeadlineDoc[]> {
-    return this.m.Deadline.find({ sweptAt: null, dueAt: { $lte: now } })
+  async dueDeadlines(now: Date, limit: number): Promise<DeadlineDoc[]> {
+    return this.m.Deadline.find({ ...(await this.deadlineMarks.open()), dueAt: { $lte: now } })
       .sort({ dueAt: 1, _id: 1 })
       .limit(limit)
       .lean()
       .exec();
   }
 
-  /** Only the sweeper writes `sweptAt` (one writer per mutable document). */
-  async settleDeadline(orderId: string, now: Date): Promise<void> {
-    await this.m.Deadline.updateOne({ _id: orderId }, { $set: { sweptAt: now } });
+  /** Only the sweeper writes `sweptAt` and `unswept` (one writer per mutable document). */
+  settleDeadline(orderId: string, now: Date): Promise<void> {
+    return this.deadlineMarks.settle(orderId, now);
   }
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/kit';
+import { startPeriodic, type Logger } from '@shop/kit';
 import type { Orders } from './orders.js';
 import { PAYMENT_TIMEOUT } from './orders.js';
 import type { OrderStore } from './store.js';
@@ -49,19 +49,8 @@ export function startPaymentTimeoutSweeper(
   intervalMs: number,
   log: Logger,
 ): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    running = sweepPaymentTimeouts(store, orders, timeoutLabel)
-      .then((n) => n > 0 && log.info({ cancelled: n }, 'cancelled orders past their payment deadline'))
-      .catch((err: unknown) => log.error({ err }, 'payment timeout sweep failed'))
-      .finally(() => (busy = false));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic('payment timeout sweep', intervalMs, log, async () => {
+    const cancelled = await sweepPaymentTimeouts(store, orders, timeoutLabel);
+    if (cancelled > 0) log.info({ cancelled }, 'cancelled orders past their payment deadline');
+  });
 }

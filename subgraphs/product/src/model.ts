@@ -106,8 +106,10 @@ export interface ReservationDoc {
   _id: string;
   lines: { productId: Types.ObjectId; quantity: number }[];
   createdAt: Date;
-  /** Written only by the sweeper, once it has settled an expired reservation. */
+  /** Written only by the sweeper, once it has settled the reservation (released or found confirmed). */
   sweptAt: Date | null;
+  /** True until the sweeper settles the reservation: what a sweep finds open ones by (kit's SweepMarks). */
+  unswept: boolean;
 }
 
 /** The first of CONFIRMED (order.placed seen) or EXPIRED (sweeper) wins: `_id` is the order id. */
@@ -202,10 +204,11 @@ const reservationSchema = new Schema<ReservationDoc>(
     lines: [{ _id: false, productId: { type: Schema.Types.ObjectId, required: true }, quantity: { type: Number, required: true } }],
     createdAt: { type: Date, required: true },
     sweptAt: { type: Date, default: null },
+    unswept: { type: Boolean, required: true },
   },
   { versionKey: false, autoIndex: false },
 );
-reservationSchema.index({ sweptAt: 1, createdAt: 1 });
+reservationSchema.index({ unswept: 1, createdAt: 1 });
 
 const decisionSchema = new Schema<ReservationDecisionDoc>(
   {

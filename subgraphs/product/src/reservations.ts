@@ -1,5 +1,5 @@
 import { type Types } from 'mongoose';
-import { findByIds, inSpan, isDuplicateKey, type Logger } from '@shop/kit';
+import { findByIds, inSpan, isDuplicateKey, SweepMarks, unswept, type Logger } from '@shop/kit';
 import type { ProductDoc, ProductModels, ReservationDoc } from './model.js';
 import { holdKey, releaseKey, type StockLedger } from './stock.js';
 
@@ -35,11 +35,15 @@ const sameLines = (a: readonly ReservationLine[], b: readonly ReservationLine[])
   a.length === b.length && a.every((l, i) => l.productId.equals(b[i]!.productId) && l.quantity === b[i]!.quantity);
 
 export class Reservations {
+  private readonly sweepMarks: SweepMarks;
+
   constructor(
     private readonly m: ProductModels,
     private readonly ledger: StockLedger,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.sweepMarks = new SweepMarks(m.Reservation);
+  }
 
   reserve(orderId: string, requested: readonly ReservationLine[]): Promise<ReservationOutcome> {
     return inSpan('product reservation', { attributes: { 'shop.order.id': orderId, 'shop.lines': requested.length } }, () =>
@@ -58,7 +62,7 @@ export class Reservations {
       const problem = await this.checkProducts(lines);
       if (problem) return problem;
       try {
-        await this.m.Reservation.create({ _id: orderId, lines, createdAt: new Date(), sweptAt: null });
+        await this.m.Reservation.create({ _id: orderId, lines, createdAt: new Date(), ...unswept() });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         return this.reserve(orderId, requested); // a concurrent identical call wrote it: take the idempotent path
@@ -135,7 +139,7 @@ export class Reservations {
   /** Releases reservations older than `ttlMs` that no order confirmed. Returns how many it released. */
   async sweep(ttlMs: number, now = new Date(), batch = 100): Promise<number> {
     const cutoff = new Date(now.getTime() - ttlMs);
-    const stale: ReservationDoc[] = await this.m.Reservation.find({ sweptAt: null, createdAt: { $lt: cutoff } })
+    const stale: ReservationDoc[] = await this.m.Reservation.find({ ...(await this.sweepMarks.open()), createdAt: { $lt: cutoff } })
       .sort({ createdAt: 1 })
       .limit(batch)
       .lean();
@@ -146,8 +150,8 @@ export class Reservations {
         released++;
         this.log.info({ orderId: r._id }, 'released an unconfirmed reservation');
       }
-      // Only the sweeper writes sweptAt (one writer per mutable field).
-      await this.m.Reservation.updateOne({ _id: r._id }, { $set: { sweptAt: now } });
+      // Only the sweeper writes sweptAt and unswept (one writer per mutable field).
+      await this.sweepMarks.settle(r._id, now);
     }
     return released;
   }

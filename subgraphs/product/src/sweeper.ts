@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/kit';
+import { startPeriodic, type Logger } from '@shop/kit';
 import type { Reservations } from './reservations.js';
 
 /**
@@ -6,13 +6,5 @@ import type { Reservations } from './reservations.js';
  * that waits for a sweep in progress.
  */
 export function startReservationSweeper(reservations: Reservations, ttlMs: number, intervalMs: number, log: Logger): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = reservations.sweep(ttlMs).catch((err: unknown) => log.error({ err }, 'reservation sweep failed'));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic('reservation sweep', intervalMs, log, () => reservations.sweep(ttlMs));
 }

@@ -136,6 +136,10 @@ describe('reservations', () => {
     });
     const reasons = (await svc.models.Movement.find({ orderId: abandoned, version: { $gt: 0 } }).lean()).map((m) => [m.kind, m.reason]);
     expect(reasons).toEqual(expect.arrayContaining([['RELEASE', 'reservation expired']]));
+    // both settled: later sweeps no longer read them
+    expect(
+      await svc.models.Reservation.countDocuments({ _id: { $in: [confirmed, abandoned] }, sweptAt: { $ne: null }, unswept: false }),
+    ).toBe(2);
   });
 
   it('refuses reservations from anyone but the order service', async () => {
