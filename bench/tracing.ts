@@ -55,7 +55,7 @@ interface Running {
 }
 
 /** The cases of the section; `BENCH_TRACING_CASES=product` (comma-separated) runs only some, e.g. to profile one. */
-export const TRACING_CASES = ['product', 'cart', 'purchases'] as const;
+export const TRACING_CASES = ['product', 'product-serial', 'cart', 'purchases'] as const;
 export type TracingCase = (typeof TRACING_CASES)[number];
 
 export interface TracingOptions {
@@ -247,6 +247,13 @@ export async function runTracingBench(
         key: 'product',
         name: 'product(slug)',
         load: (r: Running) => ({ body: { query: print(ProductDocument), variables: { slug: r.slug } }, rampMs: 500 }),
+      },
+      {
+        // One connection: each process works on one request at a time, so its CPU per request is the cost of
+        // that request alone, without the batching and contention of concurrent load.
+        key: 'product-serial',
+        name: 'product(slug), one request at a time',
+        load: (r: Running) => ({ body: { query: print(ProductDocument), variables: { slug: r.slug } }, rampMs: 500, connections: 1 }),
       },
       {
         key: 'cart',
