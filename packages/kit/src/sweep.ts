@@ -17,13 +17,14 @@ export const unswept = () => ({ sweptAt: null, unswept: true }) as const;
 
 /** What `SweepMarks` needs of a mongoose model. */
 export interface SweepableModel {
-  updateMany(filter: Record<string, unknown>, update: Record<string, unknown>): { exec(): Promise<{ modifiedCount: number }> };
+  updateMany(filter: Record<string, unknown>, update: Record<string, unknown>): { exec(): Promise<unknown> };
   updateOne(filter: Record<string, unknown>, update: Record<string, unknown>): { exec(): Promise<unknown> };
 }
 
 /** The `unswept` flag of one collection: the filter of open documents, and settling one. */
 export class SweepMarks {
-  private adopted: Promise<number> | null = null;
+  /** The one adoption of pre-flag documents this process runs (null again after a failure). */
+  private adopted: Promise<unknown> | null = null;
 
   constructor(private readonly model: SweepableModel) {}
 
@@ -32,10 +33,7 @@ export class SweepMarks {
    * that predate the flag (one scan, then never again); a failed adoption is retried on the next call.
    */
   async open(): Promise<{ unswept: true }> {
-    this.adopted ??= this.model
-      .updateMany({ unswept: { $exists: false }, sweptAt: null }, { $set: { unswept: true } })
-      .exec()
-      .then((r) => r.modifiedCount);
+    this.adopted ??= this.model.updateMany({ unswept: { $exists: false }, sweptAt: null }, { $set: { unswept: true } }).exec();
     try {
       await this.adopted;
     } catch (err) {

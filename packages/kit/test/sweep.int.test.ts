@@ -71,7 +71,7 @@ describe('SweepMarks', () => {
       updateMany: () => ({
         exec: () => {
           calls++;
-          return fail ? Promise.reject(new Error('database away')) : Promise.resolve({ modifiedCount: 0 });
+          return fail ? Promise.reject(new Error('database away')) : Promise.resolve();
         },
       }),
       updateOne: () => ({ exec: () => Promise.resolve() }),

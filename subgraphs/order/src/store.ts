@@ -62,6 +62,7 @@ export class OrderStore {
   private readonly serial = new KeyedSerializer();
   /** Gapless `(year, seq)`: equality probes from a remembered hint, never a sort (kit's numbering.ts). */
   private readonly numbers: Numbering;
+  /** The payment deadlines' `unswept` flag: what the sweeper finds open deadlines by (kit's sweep.ts). */
   private readonly deadlineMarks: SweepMarks;
 
   constructor(
