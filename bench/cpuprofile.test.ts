@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeShare, type CpuProfile } from './cpuprofile.js';
+import { codeShare, startupNodes, topSelfTime, type CpuProfile } from './cpuprofile.js';
 
 const ROOT = '/repo';
 const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -40,5 +40,46 @@ describe('codeShare', () => {
     expect(codeShare(profile, ROOT, (url) => url.startsWith('graphql/'))).toEqual({ total: 6, matched: 3 });
     // Not inclusive: the handler above everything has no sample of its own.
     expect(codeShare(profile, ROOT, (url) => url.startsWith('gateway/'))).toEqual({ total: 6, matched: 0 });
+  });
+});
+
+describe('startupNodes', () => {
+  /**
+   * (root) → run (ESM module_job) → (module body, gateway) → startSpan (@opentelemetry): module loading;
+   * (root) → handler (gateway) → startSpan (@opentelemetry): serving. 3 samples in the loading startSpan,
+   * 1 in the serving one, 1 in the serving handler, then (idle); 1 ms each.
+   */
+  const otel = 'file:///repo/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/trace.js';
+  const p: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)', ''), children: [2, 5, 7] },
+      { id: 2, callFrame: frame('run', 'node:internal/modules/esm/module_job'), children: [3] },
+      { id: 3, callFrame: frame('', 'file:///repo/gateway/dist/index.js'), children: [4] },
+      { id: 4, callFrame: frame('startSpan', otel) },
+      { id: 5, callFrame: frame('handler', 'file:///repo/gateway/dist/server.js'), children: [6] },
+      { id: 6, callFrame: frame('startSpan', otel) },
+      { id: 7, callFrame: frame('(idle)', '') },
+    ],
+    samples: [4, 4, 4, 6, 5, 7],
+    timeDeltas: [0, 1000, 1000, 1000, 1000, 1000],
+    startTime: 0,
+    endTime: 6_000,
+  };
+
+  it('marks every node under a module loader frame, and nothing else', () => {
+    expect([...startupNodes(p)].sort()).toEqual([2, 3, 4]);
+  });
+
+  it('lets the shares leave loading out', () => {
+    const isOtel = (url: string) => url.startsWith('@opentelemetry/');
+    expect(codeShare(p, ROOT, isOtel)).toEqual({ total: 5, matched: 4 });
+    expect(codeShare(p, ROOT, isOtel, startupNodes(p))).toEqual({ total: 2, matched: 1 });
+    expect(topSelfTime(p, ROOT, 5, startupNodes(p))).toEqual({
+      total: 2,
+      top: [
+        { frame: 'startSpan @opentelemetry/api/build/src/trace.js:1', ms: 1 },
+        { frame: 'handler gateway/dist/server.js:1', ms: 1 },
+      ],
+    });
   });
 });

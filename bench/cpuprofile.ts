@@ -43,20 +43,59 @@ function componentOf(root: string, url: string): { name: string; shared: boolean
   return undefined;
 }
 
+/** Each node's parent, and the nodes by id. */
+function tree(p: CpuProfile): { parent: Map<number, number>; byId: Map<number, CpuProfile['nodes'][number]> } {
+  const parent = new Map<number, number>();
+  for (const node of p.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  return { parent, byId: new Map(p.nodes.map((node) => [node.id, node])) };
+}
+
+/**
+ * Frames that only run while a process loads code: Node's CommonJS and ES module loaders (resolving,
+ * reading, compiling and evaluating modules, the entry point's own start). A sample with one of them on
+ * its stack is loading, not serving.
+ */
+const LOADING = /^node:internal\/modules\//;
+
+/**
+ * The profile's nodes whose stack passes through module loading (see LOADING): with `--cpu-prof` a
+ * profile covers the whole run, and start-up would otherwise dominate the share of a library that is
+ * loaded at start but cheap per request. Pass it as `skip` to the functions below to read only the
+ * steady state.
+ */
+export function startupNodes(p: CpuProfile): Set<number> {
+  const { parent, byId } = tree(p);
+  const memo = new Map<number, boolean>();
+  const loading = (id: number): boolean => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const up = parent.get(id);
+    const result = LOADING.test(byId.get(id)?.callFrame.url ?? '') || (up !== undefined && loading(up));
+    memo.set(id, result);
+    return result;
+  };
+  return new Set(p.nodes.filter((node) => loading(node.id)).map((node) => node.id));
+}
+
 /** Self time in ms of each sample (V8: a sample's duration is the next sample's delta). */
 function sampleDurations(p: CpuProfile): number[] {
   return p.samples.map((_, i) => (p.timeDeltas[i + 1] ?? 0) / 1000);
 }
 
-/** Top self-time functions, keyed by function name and source location; `(idle)` left out. */
-export function topSelfTime(p: CpuProfile, root: string, n = 10): { total: number; top: SelfTime[] } {
+/** Top self-time functions, keyed by function name and source location; `(idle)` and the nodes in `skip` left out. */
+export function topSelfTime(
+  p: CpuProfile,
+  root: string,
+  n = 10,
+  skip: ReadonlySet<number> = new Set(),
+): { total: number; top: SelfTime[] } {
   const byId = new Map(p.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
   const durations = sampleDurations(p);
   let total = 0;
   p.samples.forEach((id, i) => {
     const frame = byId.get(id)?.callFrame;
-    if (!frame || frame.functionName === '(idle)') return;
+    if (!frame || frame.functionName === '(idle)' || skip.has(id)) return;
     const url = shortUrl(root, frame.url);
     const key = `${frame.functionName || '(anonymous)'}${url ? ` ${url}:${frame.lineNumber + 1}` : ''}`;
     self.set(key, (self.get(key) ?? 0) + durations[i]!);
@@ -72,9 +111,7 @@ export function topSelfTime(p: CpuProfile, root: string, n = 10): { total: numbe
  * frame (the mongodb driver's socket reads, graphql-js…): attributable to no one service.
  */
 export function timeByComponent(p: CpuProfile, root: string): Map<string, number> {
-  const parent = new Map<number, number>();
-  for (const node of p.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const byId = new Map(p.nodes.map((node) => [node.id, node]));
+  const { parent, byId } = tree(p);
   const owner = new Map<number, string>();
   /** No frame of ours on the stack: name the library (or Node's internals) the sample's nearest frame is in. */
   const libraryOf = (root: string, id: number): string => {
@@ -121,12 +158,16 @@ export function timeByComponent(p: CpuProfile, root: string): Map<string, number
  * (given the short URL: `@opentelemetry/sdk-trace-base/build/…`, `node:internal/async_hooks`): each
  * sample goes to the nearest frame on its stack that has a source (a builtin such as `Map.get` counts for
  * the script that called it). Not inclusive time: tracing wraps every request in `context.with`, so
- * OpenTelemetry's frames sit under all of a request's work without costing it.
+ * OpenTelemetry's frames sit under all of a request's work without costing it. Samples at nodes in `skip`
+ * are left out of both.
  */
-export function codeShare(p: CpuProfile, root: string, matches: (url: string) => boolean): { total: number; matched: number } {
-  const parent = new Map<number, number>();
-  for (const node of p.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const byId = new Map(p.nodes.map((node) => [node.id, node]));
+export function codeShare(
+  p: CpuProfile,
+  root: string,
+  matches: (url: string) => boolean,
+  skip: ReadonlySet<number> = new Set(),
+): { total: number; matched: number } {
+  const { parent, byId } = tree(p);
   const hit = new Map<number, boolean>();
   const nearest = (id: number): boolean => {
     const known = hit.get(id);
@@ -142,7 +183,7 @@ export function codeShare(p: CpuProfile, root: string, matches: (url: string) =>
   let total = 0;
   let matched = 0;
   p.samples.forEach((id, i) => {
-    if (byId.get(id)?.callFrame.functionName === '(idle)') return;
+    if (byId.get(id)?.callFrame.functionName === '(idle)' || skip.has(id)) return;
     total += durations[i]!;
     if (nearest(id)) matched += durations[i]!;
   });
