@@ -352,13 +352,13 @@ function summarizeProfiles(profileDir: string, running: Running[]): string {
       if (!name) continue;
       const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
       const startup = startupNodes(profile);
-      const all = codeShare(profile, ROOT, () => false);
+      const sampledMs = codeShare(profile, ROOT, () => false).total; // every sample but idle, loading included
       const otel = codeShare(profile, ROOT, (url) => TRACING_CODE.test(url), startup);
       const hooks = codeShare(profile, ROOT, (url) => ASYNC_CONTEXT.test(url), startup);
       const pct = (ms: number) => `${((100 * ms) / (otel.total || 1)).toFixed(1)} %`;
       const { top } = topSelfTime(profile, ROOT, 5, startup);
       lines.push(
-        `- ${name}: ${Math.round(all.total - otel.total)} ms loading modules, ${Math.round(otel.total)} ms after; in @opentelemetry ${pct(otel.matched)}, in async hooks ${pct(hooks.matched)}; top self: ${top
+        `- ${name}: ${Math.round(sampledMs - otel.total)} ms loading modules, ${Math.round(otel.total)} ms after; in @opentelemetry ${pct(otel.matched)}, in async hooks ${pct(hooks.matched)}; top self: ${top
           .map((t) => `${t.frame} ${pct(t.ms)}`)
           .join('; ')}`,
       );
