@@ -21,8 +21,9 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { mongoStatement, setTracingFlush, tracingSuppressed, tracingWanted, unsampledTraceparent } from './tracing.js';
-import { DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
+import type * as Http from 'node:http';
+import { currentTraceCarrier, mongoStatement, outsideSampledTrace, setEdgeSampling, setTracingFlush, tracingWanted } from './tracing.js';
+import { bypassUntracedRequests, DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
 
 /** `…/subgraphs/order/dist/index.js` or `…/src/index.ts` → `order`. */
 function defaultServiceName(entry: string | undefined): string {
@@ -43,23 +44,27 @@ function startTracing(env: NodeJS.ProcessEnv): void {
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1_000) })],
   });
   provider.register();
+  setEdgeSampling(ratio !== undefined);
+  // What a call outside a sampled trace carries instead of being instrumented (never null here: tracing is on).
+  const notSampled = () => currentTraceCarrier()?.traceparent ?? '';
   registerInstrumentations({
     instrumentations: [
-      // Health probes and scrapes would be most of the spans and none of the story; an unsampled request runs
-      // suppressed, and its outgoing calls skip the instrumentation but say "not sampled" downstream.
+      // Health probes and scrapes would be most of the spans and none of the story. With edge sampling an
+      // unsampled request does not reach this instrumentation at all (bypassUntracedRequests below); its
+      // outgoing calls skip the instrumentation but say "not sampled" downstream.
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => untracedIncoming(req, ratio),
+        ignoreIncomingRequestHook: (req) => untracedIncoming(req, undefined),
         ignoreOutgoingRequestHook: (opts) => {
-          if (!tracingSuppressed()) return false;
+          if (!outsideSampledTrace()) return false;
           const headers = (opts.headers ??= {}) as Record<string, unknown>;
-          if (!Array.isArray(headers) && headers.traceparent === undefined) headers.traceparent = unsampledTraceparent();
+          if (!Array.isArray(headers) && headers.traceparent === undefined) headers.traceparent = notSampled();
           return true;
         },
       }),
       new UndiciInstrumentation({
         ignoreRequestHook: (request) => {
-          if (!tracingSuppressed()) return false;
-          if (!hasHeader(request.headers, 'traceparent')) request.addHeader('traceparent', unsampledTraceparent());
+          if (!outsideSampledTrace()) return false;
+          if (!hasHeader(request.headers, 'traceparent')) request.addHeader('traceparent', notSampled());
           return true;
         },
       }),
@@ -70,8 +75,13 @@ function startTracing(env: NodeJS.ProcessEnv): void {
   // ESM imports of `node:http` do not pass through require hooks: requiring it once here lets the
   // instrumentation patch the shared module object before any server or client is made.
   const require = createRequire(import.meta.url);
-  require('node:http');
-  require('node:https');
+  const http = require('node:http') as typeof Http;
+  const https = require('node:https') as { Server: typeof Http.Server };
+  if (ratio !== undefined) {
+    const untraced = (req: Http.IncomingMessage) => untracedIncoming(req, ratio);
+    bypassUntracedRequests(http.Server.prototype, untraced);
+    bypassUntracedRequests(https.Server.prototype, untraced);
+  }
   // Spans still buffered go out before the process ends (onShutdown's last step before process.exit).
   setTracingFlush(() => provider.shutdown());
 }

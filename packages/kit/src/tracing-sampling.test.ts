@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-node';
 import { DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
+import { NEW_TRACE } from './tracing.js';
 
 const SAMPLED = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
 const UNSAMPLED = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-00`;
@@ -27,7 +28,7 @@ describe('rootSamplingRatio: which samplers are decided where a request comes in
   });
 });
 
-describe('untracedIncoming: which requests run with tracing suppressed', () => {
+describe('untracedIncoming: which requests run untraced', () => {
   it('health probes and scrapes, whatever the sampler', () => {
     for (const url of ['/healthz', '/readyz', '/metrics']) {
       expect(untracedIncoming(req(url), 1)).toBe(true);
@@ -51,14 +52,27 @@ describe('untracedIncoming: which requests run with tracing suppressed', () => {
 });
 
 describe('DecidedAtTheEdge', () => {
-  it('records a root server span (its request was drawn already) and draws every other root at the ratio', () => {
-    const never = new DecidedAtTheEdge(0);
-    expect(never.shouldSample(ROOT_CONTEXT, 'a'.repeat(32), 'GET', SpanKind.SERVER).decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(never.shouldSample(ROOT_CONTEXT, 'a'.repeat(32), 'sweep', SpanKind.INTERNAL).decision).toBe(SamplingDecision.NOT_RECORD);
-    const always = new DecidedAtTheEdge(1);
-    expect(always.shouldSample(ROOT_CONTEXT, 'a'.repeat(32), 'sweep', SpanKind.INTERNAL).decision).toBe(
+  const id = 'a'.repeat(32);
+  const newTrace = ROOT_CONTEXT.setValue(NEW_TRACE, true);
+
+  it('records a root server span: its request was drawn already', () => {
+    expect(new DecidedAtTheEdge(0).shouldSample(ROOT_CONTEXT, id, 'POST', SpanKind.SERVER).decision).toBe(
       SamplingDecision.RECORD_AND_SAMPLED,
     );
+  });
+
+  it('draws a root marked as a new trace (a message without trace context) at the ratio', () => {
+    expect(new DecidedAtTheEdge(0).shouldSample(newTrace, id, 'order.paid process', SpanKind.CONSUMER).decision).toBe(
+      SamplingDecision.NOT_RECORD,
+    );
+    expect(new DecidedAtTheEdge(1).shouldSample(newTrace, id, 'order.paid process', SpanKind.CONSUMER).decision).toBe(
+      SamplingDecision.RECORD_AND_SAMPLED,
+    );
+  });
+
+  it('records no other root, even at ratio 1: it is the work of a request that was not sampled', () => {
+    for (const kind of [SpanKind.INTERNAL, SpanKind.CLIENT, SpanKind.PRODUCER])
+      expect(new DecidedAtTheEdge(1).shouldSample(ROOT_CONTEXT, id, 'gateway.request', kind).decision).toBe(SamplingDecision.NOT_RECORD);
   });
 });
 

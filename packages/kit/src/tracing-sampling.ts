@@ -1,12 +1,14 @@
 /**
  * Where a trace is sampled (docs/design.md §11, "Cost"): with a parent-based sampler, a process decides a
- * new trace where its request comes in, before any instrumentation runs, and an unsampled trace runs with
- * tracing suppressed, handing "not sampled" on in the traceparent of whatever it calls.
+ * new trace where its request comes in, before any instrumentation runs; a request that is not sampled
+ * runs past the instrumentation in no span at all, handing "not sampled" on in the traceparent of
+ * whatever it calls.
  */
 import type { IncomingMessage } from 'node:http';
 import { SpanKind, type Context } from '@opentelemetry/api';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import { TraceIdRatioBasedSampler, SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-node';
-import { isTraceparent, isUnsampledTraceparent } from './tracing.js';
+import { isTraceparent, isUnsampledTraceparent, NEW_TRACE } from './tracing.js';
 
 /**
  * The share of new traces to record, when `OTEL_TRACES_SAMPLER` is one of the parent-based samplers
@@ -28,8 +30,11 @@ export function rootSamplingRatio(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 /**
- * A root SERVER span got past the incoming-request hook, which already drew it at the ratio: record it.
- * Any other root (a relay pass, a consumer without a parent, a sweeper) is drawn here at the same ratio.
+ * The root sampler under a parent-based one. A root SERVER span is a request that was drawn already
+ * where it came in (`bypassUntracedRequests`): record it. A root marked as a new trace (`NEW_TRACE`: a
+ * record or message without any trace context) is drawn here at the same ratio. Any other root is the
+ * work of a request that was not sampled, which runs in no span (a span `@apollo/gateway` or our code
+ * starts there): not recorded, and its children and calls inherit "not sampled".
  */
 export class DecidedAtTheEdge implements Sampler {
   private readonly ratio: TraceIdRatioBasedSampler;
@@ -38,7 +43,8 @@ export class DecidedAtTheEdge implements Sampler {
   }
   shouldSample(ctx: Context, traceId: string, _name: string, kind: SpanKind): SamplingResult {
     if (kind === SpanKind.SERVER) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
-    return this.ratio.shouldSample(ctx, traceId);
+    if (ctx.getValue(NEW_TRACE) === true) return this.ratio.shouldSample(ctx, traceId);
+    return { decision: SamplingDecision.NOT_RECORD };
   }
   toString(): string {
     return `DecidedAtTheEdge{${this.ratio.toString()}}`;
@@ -54,8 +60,8 @@ export function hasHeader(headers: unknown, name: string): boolean {
 const HEALTH = /^\/(healthz|readyz|metrics)\b/;
 
 /**
- * Whether an incoming request runs untraced (suppressed): health probes, a request whose parent is not
- * sampled, and a new trace the draw at `ratio` leaves out. `random` is for tests.
+ * Whether an incoming request runs untraced: health probes, a request whose parent is not sampled, and a
+ * new trace the draw at `ratio` leaves out. `random` is for tests.
  */
 export function untracedIncoming(req: Pick<IncomingMessage, 'url' | 'headers'>, ratio: number | undefined, random = Math.random): boolean {
   if (HEALTH.test(req.url ?? '')) return true;
@@ -64,4 +70,27 @@ export function untracedIncoming(req: Pick<IncomingMessage, 'url' | 'headers'>, 
   const traceparent = Array.isArray(header) ? header[0] : header;
   if (isTraceparent(traceparent)) return isUnsampledTraceparent(traceparent);
   return ratio < 1 && random() >= ratio;
+}
+
+type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+
+/**
+ * Lets a request that runs untraced go past the http instrumentation's server wrapper (`emit` of
+ * `http.Server.prototype`, `https` alike) to the server's own `emit`. The instrumentation's path for an
+ * ignored request would still enter a suppressed context and bind the request's and response's emitters
+ * to it, so that every listener express and body-parser add is wrapped: about half of what an unsampled
+ * request paid for tracing. Past it, the request runs in no span, which edge sampling reads as "not
+ * sampled" (`setEdgeSampling`). Call after the instrumentation has wrapped `emit` (the bootstrap
+ * requires `node:http` first); throws if it has not, rather than leave every request traced.
+ */
+export function bypassUntracedRequests(serverPrototype: object, untraced: (req: IncomingMessage) => boolean): void {
+  const proto = serverPrototype as { emit: Emit & { __original?: Emit } };
+  const traced: Emit = proto.emit;
+  const plain = proto.emit.__original;
+  if (!isWrapped(proto.emit) || typeof plain !== 'function')
+    throw new Error('the http instrumentation has not wrapped Server.prototype.emit: cannot let untraced requests past it');
+  proto.emit = function emit(this: unknown, event, ...args) {
+    if (event === 'request' && untraced(args[0] as IncomingMessage)) return plain.call(this, event, ...args);
+    return traced.call(this, event, ...args);
+  };
 }

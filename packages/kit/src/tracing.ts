@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   context,
+  createContextKey,
   propagation,
   trace,
   INVALID_SPAN_CONTEXT,
@@ -34,14 +35,33 @@ export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_TRACES_EXPORTER === 'otlp');
 }
 
+let edgeSampling = false;
+
 /**
- * The active trace context (null when there is none: tracing off, or no span around the caller). In an
- * unsampled trace, which runs with tracing suppressed (docs/design.md §11, "Cost"), a fresh traceparent
- * whose sampled flag is off: whoever continues from the carrier stays unsampled instead of starting a
- * trace of its own.
+ * Set by the tracing bootstrap when every process decides a new trace where it comes in (a parent-based
+ * sampler, docs/design.md §11, "Cost"). Then a request that is not sampled runs in no span at all, so
+ * work outside any span belongs to no sampled trace: what it writes or calls says "not sampled", and a
+ * span it starts is recorded only if it continues a sampled one (or is a new trace drawn on purpose: a
+ * message that arrived without any trace context, see `inSpanFrom`).
+ */
+export function setEdgeSampling(on: boolean): void {
+  edgeSampling = on;
+}
+
+/** Whether work outside any span belongs to no sampled trace (see `setEdgeSampling`). */
+export function edgeSampled(): boolean {
+  return edgeSampling;
+}
+
+/**
+ * The active trace context (null when there is none: tracing off, or, with a sampler decided by the
+ * SDK, no span around the caller). Outside a sampled trace (docs/design.md §11, "Cost") a traceparent
+ * whose sampled flag is off: the non-recording span's, or fresh ids when there is no span (the request
+ * was not sampled) or tracing is suppressed. Whoever continues from the carrier stays unsampled instead
+ * of starting a trace of its own.
  */
 export function currentTraceCarrier(ctx: Context = context.active()): TraceCarrier | null {
-  if (isTracingSuppressed(ctx)) return { traceparent: unsampledTraceparent() };
+  if (isTracingSuppressed(ctx) || (edgeSampling && !trace.getSpanContext(ctx))) return { traceparent: unsampledTraceparent() };
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
   if (!carrier.traceparent) return null;
@@ -92,6 +112,22 @@ export function tracingSuppressed(): boolean {
   return isTracingSuppressed(context.active());
 }
 
+/**
+ * Whether a call made now leaves the process outside a sampled trace, so that the instrumentations may
+ * skip it and only hand "not sampled" on: tracing is suppressed, or, with edge sampling, the active
+ * span is not sampled or there is none.
+ */
+export function outsideSampledTrace(): boolean {
+  return edgeSampling ? !activeSpanSampled() : tracingSuppressed();
+}
+
+/**
+ * Marks the context a span starts from as a new trace to draw at the sampling ratio. With edge sampling
+ * a span without a parent is otherwise never recorded (it is the work of a request that was not sampled);
+ * the only roots drawn are messages and records that carry no trace context at all.
+ */
+export const NEW_TRACE = createContextKey('@shop/kit new trace');
+
 /** The context a carrier describes (the active one when the carrier is missing or malformed). */
 export function contextFrom(carrier: TraceCarrier | null | undefined): Context {
   if (!carrier?.traceparent || !W3C_TRACEPARENT.test(carrier.traceparent)) return context.active();
@@ -109,6 +145,8 @@ export interface SpanOptions {
   /** Start as a child of this context (default: the active one). */
   parent?: Context;
   links?: Link[];
+  /** Without a parent span, start a new trace drawn at the sampling ratio (see `NEW_TRACE`). */
+  newTrace?: boolean;
 }
 
 /**
@@ -116,14 +154,19 @@ export interface SpanOptions {
  * With no provider registered the span is a no-op and this costs a function call.
  */
 export async function inSpan<T>(name: string, opts: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
-  if (isTracingSuppressed(opts.parent ?? context.active())) return fn(NOT_RECORDED);
+  const parent = opts.parent ?? context.active();
+  if (isTracingSuppressed(parent)) return fn(NOT_RECORDED);
   const attributes = Object.fromEntries(Object.entries(opts.attributes ?? {}).filter(([, v]) => v !== undefined)) as Record<
     string,
     string | number | boolean
   >;
-  const span = tracer().startSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes, links: opts.links ?? [] }, opts.parent);
+  const span = tracer().startSpan(
+    name,
+    { kind: opts.kind ?? SpanKind.INTERNAL, attributes, links: opts.links ?? [] },
+    opts.newTrace ? parent.setValue(NEW_TRACE, true) : parent,
+  );
   try {
-    return await context.with(trace.setSpan(opts.parent ?? context.active(), span), () => fn(span));
+    return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (err) {
     span.recordException(err instanceof Error ? err : String(err));
     span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
@@ -136,6 +179,8 @@ export async function inSpan<T>(name: string, opts: SpanOptions, fn: (span: Span
 /**
  * Continues the trace a carrier (an outbox record's, a message's headers) names: `fn` in a child span, or
  * untraced when that trace is not sampled, so that what `fn` calls or publishes is told "not sampled" too.
+ * A carrier without a trace context (a record written with tracing off, a message from elsewhere) starts
+ * a new trace, drawn at the sampling ratio.
  */
 export function inSpanFrom<T>(
   carrier: TraceCarrier | null | undefined,
@@ -144,7 +189,7 @@ export function inSpanFrom<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   if (isUnsampledTraceparent(carrier?.traceparent)) return untraced(() => fn(NOT_RECORDED));
-  return inSpan(name, { ...opts, parent: contextFrom(carrier) }, fn);
+  return inSpan(name, { ...opts, parent: contextFrom(carrier), newTrace: !isTraceparent(carrier?.traceparent) }, fn);
 }
 
 /** A link to the span a carrier describes (for a redelivery, see docs/design.md §11). */

@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+import type * as Http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { context, trace } from '@opentelemetry/api';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { activeSpanSampled, currentTraceCarrier, inSpan, isUnsampledTraceparent, setEdgeSampling, tracingSuppressed } from './tracing.js';
+import { bypassUntracedRequests, DecidedAtTheEdge, untracedIncoming } from './tracing-sampling.js';
+
+/**
+ * Edge sampling with the real http instrumentation (docs/design.md §11, "Cost"): a request that is not
+ * sampled goes past the instrumentation and runs in no span — not in a suppressed context with its
+ * emitters bound — and what it starts or hands on is still "not sampled"; a sampled one is traced as
+ * before, its context surviving the read of the body.
+ */
+const exporter = new InMemorySpanExporter();
+const provider = new NodeTracerProvider({
+  sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(1) }),
+  spanProcessors: [new SimpleSpanProcessor(exporter)],
+});
+const instrumentation = new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => untracedIncoming(req, undefined) });
+
+interface Seen {
+  span: boolean;
+  sampled: boolean;
+  suppressed: boolean;
+  carrier: string | undefined;
+  nestedRecording: boolean;
+}
+
+let server: Http.Server;
+let url = '';
+
+beforeAll(async () => {
+  provider.register();
+  setEdgeSampling(true);
+  registerInstrumentations({ instrumentations: [instrumentation] });
+  const http = createRequire(import.meta.url)('node:http') as typeof Http;
+  bypassUntracedRequests(http.Server.prototype, (req) => untracedIncoming(req, 1));
+  server = http.createServer((req, res) => {
+    // What the handler sees after the body is read, where an unbound emitter would have lost the context.
+    req.resume();
+    req.on('end', () => {
+      void inSpan('nested', {}, (span) => Promise.resolve(span.isRecording())).then((nestedRecording) => {
+        const seen: Seen = {
+          span: trace.getActiveSpan() !== undefined,
+          sampled: activeSpanSampled(),
+          suppressed: tracingSuppressed(),
+          carrier: currentTraceCarrier()?.traceparent,
+          nestedRecording,
+        };
+        res.setHeader('content-type', 'application/json').end(JSON.stringify(seen));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  setEdgeSampling(false);
+  await provider.shutdown();
+  trace.disable();
+  context.disable();
+});
+
+async function send(traceparent: string): Promise<Seen> {
+  const res = await fetch(url, { method: 'POST', headers: { traceparent }, body: '{"query":"{ __typename }"}' });
+  return (await res.json()) as Seen;
+}
+
+const traceId = 'c'.repeat(32);
+
+describe('bypassUntracedRequests with the http instrumentation', () => {
+  it('an unsampled request runs in no span, not suppressed, and still hands "not sampled" on; nothing is exported', async () => {
+    exporter.reset();
+    const seen = await send(`00-${traceId}-${'d'.repeat(16)}-00`);
+    expect(seen).toMatchObject({ span: false, sampled: false, suppressed: false, nestedRecording: false });
+    expect(isUnsampledTraceparent(seen.carrier)).toBe(true);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('a sampled request gets its server span, which survives the body and parents what the handler starts', async () => {
+    exporter.reset();
+    const seen = await send(`00-${traceId}-${'d'.repeat(16)}-01`);
+    expect(seen).toMatchObject({ span: true, sampled: true, suppressed: false, nestedRecording: true });
+    expect(seen.carrier).toMatch(new RegExp(`^00-${traceId}-[\\da-f]{16}-01$`));
+    const spans = exporter.getFinishedSpans();
+    const serverSpan = spans.find((s) => s.name !== 'nested');
+    expect(spans.map((s) => s.spanContext().traceId)).toEqual([traceId, traceId]);
+    expect(spans.find((s) => s.name === 'nested')?.parentSpanContext?.spanId).toBe(serverSpan?.spanContext().spanId);
+  });
+
+  it('refuses a prototype whose emit the instrumentation has not wrapped', () => {
+    const proto = { emit: () => true };
+    expect(() => bypassUntracedRequests(proto, () => true)).toThrow(/has not wrapped/);
+  });
+});
