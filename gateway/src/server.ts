@@ -18,6 +18,7 @@ import {
   maskErrors,
   mountHealth,
   REQUEST_ID_HEADER,
+  suppressedUnlessTraced,
   type Logger,
   type RunningServer,
 } from '@shop/kit';
@@ -188,6 +189,8 @@ export async function buildGateway(config: GatewayConfig, log: Logger, opts: Gat
     corsPolicy,
     admission({ directory, limiter, log }),
     express.json({ limit: config.MAX_BODY_BYTES }),
+    // A request that was not sampled runs the operation with tracing suppressed (docs/design.md §11, "Cost").
+    (_req, _res, next) => suppressedUnlessTraced(next),
     partnerSafelist(safelist),
     expressMiddleware(server, {
       context: async ({ req, res }): Promise<GatewayContext> => {

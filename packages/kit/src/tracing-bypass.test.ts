@@ -6,7 +6,16 @@ import { context, trace } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { activeSpanSampled, currentTraceCarrier, inSpan, isUnsampledTraceparent, setEdgeSampling, tracingSuppressed } from './tracing.js';
+import {
+  activeSpanSampled,
+  currentTraceCarrier,
+  inSpan,
+  inSpanFrom,
+  isUnsampledTraceparent,
+  setEdgeSampling,
+  suppressedUnlessTraced,
+  tracingSuppressed,
+} from './tracing.js';
 import { bypassUntracedRequests, DecidedAtTheEdge, untracedIncoming } from './tracing-sampling.js';
 
 /**
@@ -97,5 +106,37 @@ describe('bypassUntracedRequests with the http instrumentation', () => {
   it('refuses a prototype whose emit the instrumentation has not wrapped', () => {
     const proto = { emit: () => true };
     expect(() => bypassUntracedRequests(proto, () => true)).toThrow(/has not wrapped/);
+  });
+});
+
+describe('work outside any span, with edge sampling', () => {
+  it('a span started there records nothing and hands "not sampled" on: it is an unsampled request\'s work', async () => {
+    exporter.reset();
+    expect(isUnsampledTraceparent(currentTraceCarrier()?.traceparent)).toBe(true);
+    const inner = await inSpan('checkout', {}, (span) => {
+      expect(span.isRecording()).toBe(false);
+      return Promise.resolve(currentTraceCarrier());
+    });
+    expect(isUnsampledTraceparent(inner?.traceparent)).toBe(true);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it("a new trace on purpose (a sweeper's cancellation, a message without trace context) is drawn, here at ratio 1", async () => {
+    exporter.reset();
+    await inSpan('order payment timeout', { newTrace: true }, async () => {
+      await inSpan('nested', {}, (span) => Promise.resolve(expect(span.isRecording()).toBe(true)));
+      expect(activeSpanSampled()).toBe(true);
+    });
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['nested', 'order payment timeout']);
+    expect(await inSpanFrom(null, 'order.paid process', {}, () => Promise.resolve(activeSpanSampled()))).toBe(true);
+  });
+});
+
+describe('suppressedUnlessTraced (the gateway, once the body is read)', () => {
+  it('suppresses tracing outside any span, and leaves a sampled span alone', async () => {
+    expect(suppressedUnlessTraced(() => tracingSuppressed())).toBe(true);
+    await inSpan('sampled', { newTrace: true }, () =>
+      Promise.resolve(expect(suppressedUnlessTraced(() => tracingSuppressed())).toBe(false)),
+    );
   });
 });

@@ -48,11 +48,6 @@ export function setEdgeSampling(on: boolean): void {
   edgeSampling = on;
 }
 
-/** Whether work outside any span belongs to no sampled trace (see `setEdgeSampling`). */
-export function edgeSampled(): boolean {
-  return edgeSampling;
-}
-
 /**
  * The active trace context (null when there is none: tracing off, or, with a sampler decided by the
  * SDK, no span around the caller). Outside a sampled trace (docs/design.md §11, "Cost") a traceparent
@@ -97,6 +92,16 @@ export function isTraceparent(traceparent: string | null | undefined): tracepare
  */
 export function untraced<T>(fn: () => T): T {
   return context.with(suppressTracing(context.active()), fn);
+}
+
+/**
+ * Runs `fn` with tracing suppressed when, with edge sampling, there is no span around it: the rest of a
+ * request that was not sampled (`setEdgeSampling`). The gateway calls it once the body is read:
+ * `@apollo/gateway` starts half a dozen spans per operation, and suppressed each is a constant no-op
+ * instead of fresh ids and a sampler call for a span that is never recorded.
+ */
+export function suppressedUnlessTraced<T>(fn: () => T): T {
+  return edgeSampling && !trace.getSpanContext(context.active()) ? untraced(fn) : fn();
 }
 
 /**
