@@ -1,4 +1,4 @@
-import { startPeriodic, type Logger } from '@shop/kit';
+import { inSpan, startPeriodic, type Logger } from '@shop/kit';
 import type { Orders } from './orders.js';
 import { PAYMENT_TIMEOUT } from './orders.js';
 import type { OrderStore } from './store.js';
@@ -30,9 +30,14 @@ export async function sweepPaymentTimeouts(
         else skipped.add(d._id);
         continue;
       }
+      // A cancellation is a trace of its own (drawn at the sampling ratio): `order.cancelled` continues it.
       const after =
         before.status === 'PENDING_PAYMENT'
-          ? await orders.expire(d._id, PAYMENT_TIMEOUT, `Cancelled: payment not received within ${timeoutLabel}`)
+          ? await inSpan(
+              'order payment timeout',
+              { newTrace: true, attributes: { 'shop.order.id': d._id, 'shop.order.number': before.order.number } },
+              () => orders.expire(d._id, PAYMENT_TIMEOUT, `Cancelled: payment not received within ${timeoutLabel}`),
+            )
           : before;
       if (before.status === 'PENDING_PAYMENT' && after?.status === 'CANCELLED') cancelled++;
       await store.settleDeadline(d._id, now);

@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/kit';
+import { inSpan, type Logger } from '@shop/kit';
 import { isInFlight, type PaymentState } from './domain.js';
 import { failedEvent } from './published-events.js';
 import type { Payments } from './payments.js';
@@ -43,7 +43,9 @@ export class Reconciler {
       const slots = await this.store.slotsOlderThan(cutoff, last, pageSize);
       for (const slot of slots) {
         try {
-          if (await this.reconcile(slot.paymentId)) changed++;
+          // A trace of its own (drawn at the sampling ratio): what it settles continues the purchase from here.
+          const attributes = { 'shop.payment.id': slot.paymentId };
+          if (await inSpan('payment reconciliation', { newTrace: true, attributes }, () => this.reconcile(slot.paymentId))) changed++;
         } catch (err) {
           this.log.error({ err, paymentId: slot.paymentId }, 'reconciliation of a payment failed; next pass retries');
         }

@@ -1,4 +1,4 @@
-import type { Logger } from '@shop/kit';
+import { inSpan, type Logger } from '@shop/kit';
 import { isInFlight, type PaymentState } from './domain.js';
 import type { UnknownOutcomeDoc } from './model.js';
 import type { Payments } from './payments.js';
@@ -44,7 +44,8 @@ export class UnknownOutcomes {
       const marks = await this.store.unknownOlderThan(cutoff, last, pageSize);
       for (const mark of marks) {
         try {
-          if (await this.resolve(mark)) changed++;
+          const attributes = { 'shop.payment.id': mark._id };
+          if (await inSpan('payment outcome lookup', { newTrace: true, attributes }, () => this.resolve(mark))) changed++;
         } catch (err) {
           this.log.error({ err, paymentId: mark._id }, 'looking up a payment of unknown outcome failed; next pass retries');
         }
