@@ -21,7 +21,7 @@ import { runListingBench } from './listing.js';
 import { PEERS_NOTE, runPeersBench } from './peers.js';
 import { runNumberingBench } from './numbering.js';
 import { storefrontBundleRows } from './storefront.js';
-import { runTracingBench, TRACING_CASES, type TracingCase } from './tracing.js';
+import { DEFAULT_ROUNDS, runTracingBench, TRACING_CASES, type TracingCase } from './tracing.js';
 import { ensureNode, NODE_RELEASES } from '../scripts/src/node-releases.js';
 import { table } from './lib.js';
 import { profiled, startProfiling } from './profile.js';
@@ -56,6 +56,14 @@ const tracingCases = (process.env.BENCH_TRACING_CASES ?? TRACING_CASES.join(',')
     throw new Error(`BENCH_TRACING_CASES: ${c} is not one of ${TRACING_CASES.join(', ')}`);
   return name as TracingCase;
 });
+/** `BENCH_TRACING_ROUNDS=8`: slices per case and mode in the tracing section (more slices, steadier medians, a longer run). */
+const tracingRounds = (() => {
+  const raw = process.env.BENCH_TRACING_ROUNDS?.trim();
+  if (!raw) return DEFAULT_ROUNDS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2 || n > 20) throw new Error(`BENCH_TRACING_ROUNDS must be a whole number from 2 to 20, not "${raw}"`);
+  return n;
+})();
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
 const SECTIONS = [
   'db',
@@ -236,11 +244,14 @@ try {
       purchases: Math.max(20, Math.round(purchases / 5)),
       concurrency: 20,
       cases: tracingCases,
+      rounds: tracingRounds,
       node,
       // The services are processes of their own: each is profiled with --cpu-prof (the bench's own profiler sees only itself).
       profileDir: profiling ? join(profileDir, 'tracing') : undefined,
     };
-    say(`tracing: off vs on (100 %) vs on (10 %), three systems of processes on Node ${nodeVersion}, ${seconds} s per case in slices…`);
+    say(
+      `tracing: off vs on (100 %) vs on (10 %) vs off again (A/A), four systems of processes on Node ${nodeVersion}, ${seconds} s per case in ${tracingRounds} slices per system…`,
+    );
     const { rows, note } = await enter('tracing', () => runTracingBench(db.url, say, opts), !profiling);
     sections.push({
       // The services' Node is in the title when it is not the bench's, so that both can be recorded side by side.

@@ -21,8 +21,8 @@ import { Samples, slice, type Measured } from './slices.js';
 import { cpuMsOf } from './profile.js';
 import { codeShare, startupNodes, topSelfTime, type CpuProfile } from './cpuprofile.js';
 
-/** Slices per case and mode, in alternating order (A B C C B A …). */
-const ROUNDS = 4;
+/** Slices per case and mode by default, in alternating order (A B C D D C B A …); `BENCH_TRACING_ROUNDS` sets it. */
+export const DEFAULT_ROUNDS = 4;
 const MIN_SLICE_S = 2;
 /** The processes a purchase up to PAID needs (renderer, messaging and mail are left out, as in the checkout section). */
 const PROCESSES = ['payment-sandbox', 'product', 'cart', 'order', 'payment', 'invoice'];
@@ -41,6 +41,9 @@ const MODES: Mode[] = [
     endpoint: 'tenth',
     env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
   },
+  // A/A: a second system with tracing off, measured like the others. Its ratio to the first is this run's
+  // noise, the yardstick for a cost of a few per cent.
+  { name: 'off again (A/A)', env: {} },
 ];
 
 interface Running {
@@ -63,6 +66,8 @@ export interface TracingOptions {
   purchases: number;
   concurrency: number;
   cases: readonly TracingCase[];
+  /** Slices per case and mode (default DEFAULT_ROUNDS). */
+  rounds?: number;
   /** The Node binary the services run under (`--node=24`; default the bench's own). */
   node?: string;
   /** `--profile`: every service runs with `--cpu-prof` into `<profileDir>/<mode>/`, summarized after the run. */
@@ -221,9 +226,10 @@ async function seed(system: System, buyers: number): Promise<Pick<Running, 'slug
 }
 
 /**
- * Tracing's cost (issue 12 §4): three systems of processes as `npm start` runs them (built output), one
- * with tracing off, one exporting every trace, one exporting one trace in ten (parent-based ratio), all
- * exporting OTLP (http/protobuf, the default) to a receiver process that counts the spans. Measured in
+ * Tracing's cost (issue 12 §4): four systems of processes as `npm start` runs them (built output), one
+ * with tracing off, one exporting every trace, one exporting one trace in ten (parent-based ratio), the
+ * traced ones exporting OTLP (http/protobuf, the default) to a receiver process that counts the spans,
+ * and a second one with tracing off, whose distance from the first is the run's noise. Measured in
  * alternating slices: product(slug) and a 10-line cart through the gateway (autocannon), then whole
  * purchases (cart → checkout → payOrder → PAID).
  */
@@ -241,6 +247,7 @@ export async function runTracingBench(
       running.push(await startMode(mode, mongoUrl, receiver.url, opts));
     }
     const order = (round: number) => (round % 2 ? [...running].reverse() : running);
+    const rounds = opts.rounds ?? DEFAULT_ROUNDS;
     const rows: Record<string, string | number>[] = [];
     const cases = [
       {
@@ -262,13 +269,13 @@ export async function runTracingBench(
       },
     ];
     for (const c of cases.filter((c) => opts.cases.includes(c.key as TracingCase))) {
-      say(`tracing: ${c.name} through the gateway, ${ROUNDS} slices per mode…`);
+      say(`tracing: ${c.name} through the gateway, ${rounds} slices per mode…`);
       const samples = new Map(running.map((r) => [r, new Samples()]));
       const cpu = new Map(running.map((r) => [r, new CpuPerRequest()]));
       const spansBefore = await receiver.counts();
-      for (let round = 0; round < ROUNDS; round++)
+      for (let round = 0; round < rounds; round++)
         for (const r of order(round)) {
-          const seconds = Math.max(opts.seconds / ROUNDS, MIN_SLICE_S);
+          const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
           const res = await cpu.get(r)!.around(r.system, () => slice(r.system.gatewayUrl, c.load(r), seconds, samples.get(r)));
           if (res.errors || res.non2xx) throw new Error(`${c.name}, tracing ${r.mode.name}: ${res.errors} errors, ${res.non2xx} non-2xx`);
         }
@@ -279,16 +286,16 @@ export async function runTracingBench(
     }
     if (!opts.cases.includes('purchases')) {
       finished = true;
-      return { rows, note: TRACING_NOTE };
+      return { rows, note: tracingNote(rounds) };
     }
 
-    say(`tracing: ${opts.purchases} purchases per slice, ${opts.concurrency} at a time, ${ROUNDS} slices per mode…`);
+    say(`tracing: ${opts.purchases} purchases per slice, ${opts.concurrency} at a time, ${rounds} slices per mode…`);
     const rates = new Map(running.map((r) => [r, [] as number[]]));
     const latencies = new Map(running.map((r) => [r, [] as number[]]));
     const failures = new Map(running.map((r) => [r, 0]));
     const cpu = new Map(running.map((r) => [r, new CpuPerRequest()]));
     const spansBefore = await receiver.counts();
-    for (let round = 0; round < ROUNDS; round++)
+    for (let round = 0; round < rounds; round++)
       for (const r of order(round)) {
         const run = await cpu.get(r)!.around(r.system, async () => {
           const run = await purchase(r.system, say, r.productIds, opts.purchases);
@@ -316,7 +323,7 @@ export async function runTracingBench(
       });
     }
     finished = true;
-    return { rows, note: TRACING_NOTE };
+    return { rows, note: tracingNote(rounds) };
   } finally {
     for (const r of running) {
       await r.system.stop();
@@ -401,13 +408,15 @@ async function settledSpans(
 }
 
 /** Printed under the table. */
-export const TRACING_NOTE = [
-  'Three systems of the processes a purchase needs (gateway, the five subgraphs, the payment sandbox; each its own Node process as',
-  '`npm start` runs it, built, with its own NATS and databases on one database server): tracing off (`OTEL_SDK_DISABLED=true`);',
-  'on with `OTEL_TRACES_SAMPLER=parentbased_always_on`; on with `parentbased_traceidratio` and `OTEL_TRACES_SAMPLER_ARG=0.1`. The',
-  'traced ones export OTLP (http/protobuf, the default) to a receiver process (`bench/otlp-receiver.ts`) that counts the spans it receives:',
-  '"spans received" is what arrived during the case, the proof that tracing was on. Cases are measured in alternating slices',
-  `(A B C C B A …, ${ROUNDS} per mode, at least ${MIN_SLICE_S} s each after a ramp); req/s is the median of the slices, latencies are pooled.`,
-  "Purchases: the checkout section's guest purchases (its concurrency, one product per buyer, polling for PAID every 20 ms), the sandbox",
-  'settling after 50 ms and calling the webhook after 200 ms; purchases/s is the median of the slices, p50/p99 are payOrder → PAID.',
-].join(' ');
+export const tracingNote = (rounds: number): string =>
+  [
+    'Four systems of the processes a purchase needs (gateway, the five subgraphs, the payment sandbox; each its own Node process as',
+    '`npm start` runs it, built, with its own NATS and databases on one database server): tracing off (`OTEL_SDK_DISABLED=true`);',
+    'on with `OTEL_TRACES_SAMPLER=parentbased_always_on`; on with `parentbased_traceidratio` and `OTEL_TRACES_SAMPLER_ARG=0.1`; off',
+    'again, whose ratio to the first ("A/A") is the noise of the run: a cost smaller than that gap is not measured. The',
+    'traced ones export OTLP (http/protobuf, the default) to a receiver process (`bench/otlp-receiver.ts`) that counts the spans it receives:',
+    '"spans received" is what arrived during the case, the proof that tracing was on. Cases are measured in alternating slices',
+    `(A B C D D C B A …, ${rounds} per mode, at least ${MIN_SLICE_S} s each after a ramp); req/s is the median of the slices, latencies are pooled.`,
+    "Purchases: the checkout section's guest purchases (its concurrency, one product per buyer, polling for PAID every 20 ms), the sandbox",
+    'settling after 50 ms and calling the webhook after 200 ms; purchases/s is the median of the slices, p50/p99 are payOrder → PAID.',
+  ].join(' ');
