@@ -13,7 +13,7 @@ import { isTraceparent, isUnsampledTraceparent, NEW_TRACE } from './tracing.js';
 /**
  * The share of new traces to record, when `OTEL_TRACES_SAMPLER` is one of the parent-based samplers
  * (the default, `parentbased_always_on`, included): the process then decides a root where the request
- * comes in, before any instrumentation runs, and an unsampled trace runs with tracing suppressed
+ * comes in, before any instrumentation runs, and an unsampled request runs in no span
  * (docs/design.md §11, "Cost"). Undefined for any other sampler, which the SDK applies as it stands.
  */
 export function rootSamplingRatio(env: NodeJS.ProcessEnv): number | undefined {

@@ -41,8 +41,9 @@ let edgeSampling = false;
  * Set by the tracing bootstrap when every process decides a new trace where it comes in (a parent-based
  * sampler, docs/design.md §11, "Cost"). Then a request that is not sampled runs in no span at all, so
  * work outside any span belongs to no sampled trace: what it writes or calls says "not sampled", and a
- * span it starts is recorded only if it continues a sampled one (or is a new trace drawn on purpose: a
- * message that arrived without any trace context, see `inSpanFrom`).
+ * span it starts is recorded only if it continues a sampled one or starts a new trace on purpose
+ * (`newTrace`, drawn at the ratio: a message without any trace context, background work that continues
+ * a purchase).
  */
 export function setEdgeSampling(on: boolean): void {
   edgeSampling = on;
@@ -129,7 +130,7 @@ export function outsideSampledTrace(): boolean {
 /**
  * Marks the context a span starts from as a new trace to draw at the sampling ratio. With edge sampling
  * a span without a parent is otherwise never recorded (it is the work of a request that was not sampled);
- * the only roots drawn are messages and records that carry no trace context at all.
+ * the only roots drawn are the ones started on purpose (`SpanOptions.newTrace`).
  */
 export const NEW_TRACE = createContextKey('@shop/kit new trace');
 
