@@ -12,9 +12,11 @@ import {
   inSpan,
   inSpanFrom,
   isUnsampledTraceparent,
+  outsideSampledTrace,
   setEdgeSampling,
   suppressedUnlessTraced,
   tracingSuppressed,
+  untraced,
 } from './tracing.js';
 import { bypassUntracedRequests, DecidedAtTheEdge, untracedIncoming } from './tracing-sampling.js';
 
@@ -41,13 +43,16 @@ interface Seen {
 
 let server: Http.Server;
 let url = '';
+let http: typeof Http;
+/** The ratio new traces are drawn at where they come in (the bypass reads it per request). */
+let ratio = 1;
 
 beforeAll(async () => {
   provider.register();
   setEdgeSampling(true);
   registerInstrumentations({ instrumentations: [instrumentation] });
-  const http = createRequire(import.meta.url)('node:http') as typeof Http;
-  bypassUntracedRequests(http.Server.prototype, (req) => untracedIncoming(req, 1));
+  http = createRequire(import.meta.url)('node:http') as typeof Http;
+  bypassUntracedRequests(http.Server.prototype, (req) => untracedIncoming(req, ratio));
   server = http.createServer((req, res) => {
     // What the handler sees after the body is read, where an unbound emitter would have lost the context.
     req.resume();
@@ -76,10 +81,13 @@ afterAll(async () => {
   context.disable();
 });
 
-async function send(traceparent: string): Promise<Seen> {
-  const res = await fetch(url, { method: 'POST', headers: { traceparent }, body: '{"query":"{ __typename }"}' });
+async function send(traceparent?: string, path = '/graphql'): Promise<Seen> {
+  const headers: Record<string, string> = traceparent ? { traceparent } : {};
+  const res = await fetch(url.replace('/graphql', path), { method: 'POST', headers, body: '{"query":"{ __typename }"}' });
   return (await res.json()) as Seen;
 }
+
+const UNTRACED = { span: false, sampled: false, suppressed: false, nestedRecording: false };
 
 const traceId = 'c'.repeat(32);
 
@@ -101,6 +109,37 @@ describe('bypassUntracedRequests with the http instrumentation', () => {
     const serverSpan = spans.find((s) => s.name !== 'nested');
     expect(spans.map((s) => s.spanContext().traceId)).toEqual([traceId, traceId]);
     expect(spans.find((s) => s.name === 'nested')?.parentSpanContext?.spanId).toBe(serverSpan?.spanContext().spanId);
+  });
+
+  it('a new trace the draw leaves out, and a health probe, run in no span and export nothing', async () => {
+    exporter.reset();
+    ratio = 0;
+    try {
+      expect(await send()).toMatchObject(UNTRACED);
+    } finally {
+      ratio = 1;
+    }
+    expect(await send(undefined, '/healthz')).toMatchObject(UNTRACED);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('a new trace the draw keeps gets a root server span', async () => {
+    exporter.reset();
+    expect(await send()).toMatchObject({ span: true, sampled: true, nestedRecording: true });
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => s.name === 'nested')).toEqual([true, false]);
+    expect(spans[1]!.parentSpanContext).toBeUndefined();
+    expect(spans[0]!.parentSpanContext?.spanId).toBe(spans[1]!.spanContext().spanId);
+  });
+
+  it('an unsampled request emitted while a sampled span is active (a pipelined one) does not join that trace', async () => {
+    let seen: boolean | undefined;
+    const quiet = http.createServer(() => (seen = trace.getActiveSpan() !== undefined));
+    await inSpan('previous request', { newTrace: true }, () => {
+      quiet.emit('request', { url: '/graphql', headers: { traceparent: `00-${traceId}-${'d'.repeat(16)}-00` } }, {});
+      return Promise.resolve();
+    });
+    expect(seen).toBe(false);
   });
 
   it('refuses a prototype whose emit the instrumentation has not wrapped', () => {
@@ -129,6 +168,17 @@ describe('work outside any span, with edge sampling', () => {
     });
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['nested', 'order payment timeout']);
     expect(await inSpanFrom(null, 'order.paid process', {}, () => Promise.resolve(activeSpanSampled()))).toBe(true);
+  });
+});
+
+describe('outsideSampledTrace (the outgoing hooks)', () => {
+  it('is true outside any span, and under suppression even inside a sampled span; false in a sampled span', async () => {
+    expect(outsideSampledTrace()).toBe(true);
+    await inSpan('sampled', { newTrace: true }, () => {
+      expect(outsideSampledTrace()).toBe(false);
+      expect(untraced(() => outsideSampledTrace())).toBe(true);
+      return Promise.resolve();
+    });
   });
 });
 

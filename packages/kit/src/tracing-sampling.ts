@@ -5,7 +5,7 @@
  * whatever it calls.
  */
 import type { IncomingMessage } from 'node:http';
-import { SpanKind, type Context } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { TraceIdRatioBasedSampler, SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-node';
 import { isTraceparent, isUnsampledTraceparent, NEW_TRACE } from './tracing.js';
@@ -31,8 +31,9 @@ export function rootSamplingRatio(env: NodeJS.ProcessEnv): number | undefined {
 
 /**
  * The root sampler under a parent-based one. A root SERVER span is a request that was drawn already
- * where it came in (`bypassUntracedRequests`): record it. A root marked as a new trace (`NEW_TRACE`: a
- * record or message without any trace context) is drawn here at the same ratio. Any other root is the
+ * where it came in (`bypassUntracedRequests`): record it. A root marked as a new trace (`NEW_TRACE`,
+ * `SpanOptions.newTrace`: a record or message without any trace context, background work that continues
+ * a purchase) is drawn here at the same ratio. Any other root is the
  * work of a request that was not sampled, which runs in no span (a span `@apollo/gateway` or our code
  * starts there): not recorded, and its children and calls inherit "not sampled".
  */
@@ -80,7 +81,10 @@ type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boole
  * ignored request would still enter a suppressed context and bind the request's and response's emitters
  * to it, so that every listener express and body-parser add is wrapped: about half of what an unsampled
  * request paid for tracing. Past it, the request runs in no span, which edge sampling reads as "not
- * sampled" (`setEdgeSampling`). Call after the instrumentation has wrapped `emit` (the bootstrap
+ * sampled" (`setEdgeSampling`). It starts from the root context, as the instrumentation starts every
+ * request: a request emitted while a span is active (the next pipelined request on a socket, resumed from
+ * the previous response's `finish`, whose listeners run in that response's context) would otherwise run
+ * inside another request's trace. Call after the instrumentation has wrapped `emit` (the bootstrap
  * requires `node:http` first); throws if it has not, rather than leave every request traced.
  */
 export function bypassUntracedRequests(serverPrototype: object, untraced: (req: IncomingMessage) => boolean): void {
@@ -90,7 +94,8 @@ export function bypassUntracedRequests(serverPrototype: object, untraced: (req: 
   if (!isWrapped(proto.emit) || typeof plain !== 'function')
     throw new Error('the http instrumentation has not wrapped Server.prototype.emit: cannot let untraced requests past it');
   proto.emit = function emit(this: unknown, event, ...args) {
-    if (event === 'request' && untraced(args[0] as IncomingMessage)) return plain.call(this, event, ...args);
-    return traced.call(this, event, ...args);
+    if (event !== 'request' || !untraced(args[0] as IncomingMessage)) return traced.call(this, event, ...args);
+    if (trace.getSpan(context.active())) return context.with(ROOT_CONTEXT, () => plain.call(this, event, ...args));
+    return plain.call(this, event, ...args);
   };
 }

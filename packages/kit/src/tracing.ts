@@ -124,7 +124,7 @@ export function tracingSuppressed(): boolean {
  * span is not sampled or there is none.
  */
 export function outsideSampledTrace(): boolean {
-  return edgeSampling ? !activeSpanSampled() : tracingSuppressed();
+  return tracingSuppressed() || (edgeSampling && !activeSpanSampled());
 }
 
 /**
