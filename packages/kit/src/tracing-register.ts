@@ -22,7 +22,15 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type * as Http from 'node:http';
-import { currentTraceCarrier, mongoStatement, outsideSampledTrace, setEdgeSampling, setTracingFlush, tracingWanted } from './tracing.js';
+import {
+  currentTraceCarrier,
+  mongoStatement,
+  outsideSampledTrace,
+  setEdgeSampling,
+  setTracingFlush,
+  tracingWanted,
+  unsampledTraceparent,
+} from './tracing.js';
 import { bypassUntracedRequests, DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
 
 /** `…/subgraphs/order/dist/index.js` or `…/src/index.ts` → `order`. */
@@ -45,8 +53,9 @@ function startTracing(env: NodeJS.ProcessEnv): void {
   });
   provider.register();
   setEdgeSampling(ratio !== undefined);
-  // What a call outside a sampled trace carries instead of being instrumented (never null here: tracing is on).
-  const notSampled = () => currentTraceCarrier()?.traceparent ?? '';
+  // What a call outside a sampled trace carries instead of being instrumented: the unsampled span's
+  // traceparent, or fresh unsampled ids.
+  const notSampled = () => currentTraceCarrier()?.traceparent ?? unsampledTraceparent();
   registerInstrumentations({
     instrumentations: [
       // Health probes and scrapes would be most of the spans and none of the story. With edge sampling an

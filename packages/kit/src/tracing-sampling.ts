@@ -33,9 +33,9 @@ export function rootSamplingRatio(env: NodeJS.ProcessEnv): number | undefined {
  * The root sampler under a parent-based one. A root SERVER span is a request that was drawn already
  * where it came in (`bypassUntracedRequests`): record it. A root marked as a new trace (`NEW_TRACE`,
  * `SpanOptions.newTrace`: a record or message without any trace context, background work that continues
- * a purchase) is drawn here at the same ratio. Any other root is the
- * work of a request that was not sampled, which runs in no span (a span `@apollo/gateway` or our code
- * starts there): not recorded, and its children and calls inherit "not sampled".
+ * a purchase) is drawn here at the same ratio. Any other root (a span our code starts in a request that
+ * was not sampled, which runs in no span) is not recorded, and its children and calls inherit "not
+ * sampled".
  */
 export class DecidedAtTheEdge implements Sampler {
   private readonly ratio: TraceIdRatioBasedSampler;

@@ -49,6 +49,9 @@ export function setEdgeSampling(on: boolean): void {
   edgeSampling = on;
 }
 
+/** With edge sampling, whether `ctx` holds no span at all: the work of a request that was not sampled. */
+const spanless = (ctx: Context): boolean => edgeSampling && !trace.getSpanContext(ctx);
+
 /**
  * The active trace context (null when there is none: tracing off, or, with a sampler decided by the
  * SDK, no span around the caller). Outside a sampled trace (docs/design.md §11, "Cost") a traceparent
@@ -57,7 +60,7 @@ export function setEdgeSampling(on: boolean): void {
  * of starting a trace of its own.
  */
 export function currentTraceCarrier(ctx: Context = context.active()): TraceCarrier | null {
-  if (isTracingSuppressed(ctx) || (edgeSampling && !trace.getSpanContext(ctx))) return { traceparent: unsampledTraceparent() };
+  if (isTracingSuppressed(ctx) || spanless(ctx)) return { traceparent: unsampledTraceparent() };
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
   if (!carrier.traceparent) return null;
@@ -102,7 +105,7 @@ export function untraced<T>(fn: () => T): T {
  * instead of fresh ids and a sampler call for a span that is never recorded.
  */
 export function suppressedUnlessTraced<T>(fn: () => T): T {
-  return edgeSampling && !trace.getSpanContext(context.active()) ? untraced(fn) : fn();
+  return spanless(context.active()) ? untraced(fn) : fn();
 }
 
 /**
