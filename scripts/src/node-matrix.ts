@@ -63,11 +63,11 @@ for (const major of majors.length ? majors : Object.keys(NODE_RELEASES)) {
     },
   );
   const seconds = Math.round((Date.now() - started) / 1000);
-  const result = counts(json);
+  const result = counts(json, r.status ?? 1);
   results.push(result);
   allOk &&= r.status === 0 && result.numFailedTests === 0;
   say(`Node ${version} (unit, integration) in ${seconds} s — ${summaryLine(tally([result]))}`);
-  failedLines.push(...failures(json, ROOT).map((line) => `failed: (Node ${major}) ${line}`));
+  failedLines.push(...failures(json, ROOT, r.status ?? 1).map((line) => `failed: (Node ${major}) ${line}`));
 }
 
 const total = tally(results);

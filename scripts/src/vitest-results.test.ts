@@ -44,6 +44,21 @@ describe('vitest results', () => {
     expect(failures(report(), '/repo')).toEqual(['e2e/b.e2e.ts › b second', 'c.test.ts: Cannot find module x']);
   });
 
+  it('counts a run that exited non-zero with a clean report as one failure, and names it', () => {
+    // What vitest writes when its global setup throws: a report with no test in it, and exit code 1.
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, JSON.stringify({ numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [] }));
+    expect(counts(empty, 1).numFailedTests).toBe(1);
+    expect(counts(empty, 0).numFailedTests).toBe(0);
+    expect(failures(empty, dir, 1)).toEqual([
+      'empty.json: vitest exited with code 1 and its report names no failure (a global setup that threw, or no test file found: see the log above)',
+    ]);
+    expect(failures(empty, dir, 0)).toEqual([]);
+    // A run whose report names its failures is counted by them alone.
+    expect(counts(report(), 1).numFailedTests).toBe(2);
+    expect(failures(report(), '/repo', 1)).toHaveLength(2);
+  });
+
   it('says so when the report is missing', () => {
     const missing = join(dir, 'missing.json');
     expect(counts(missing).numFailedTests).toBe(1);

@@ -17,17 +17,20 @@ interface VitestJson extends RunCounts {
 }
 
 /**
- * The run's counts. A missing report (vitest never got to write it) is one failure. A test file that
- * fails before any of its tests runs (an import or a top-level error) has no failed test in vitest's
- * numbers: it counts as one failure here, so the summary line never reads "0 failed" for a run that failed.
+ * The run's counts, from its report and vitest's exit code. A missing report (vitest never got to write
+ * it) is one failure. A test file that fails before any of its tests runs (an import or a top-level
+ * error) has no failed test in vitest's numbers: it counts as one failure here. So does a run that
+ * exited non-zero with no failure in its report (a global setup that threw, "no test files found"), so
+ * the summary line never reads "0 failed" for a run that failed.
  */
-export function counts(file: string): RunCounts {
+export function counts(file: string, exitCode = 0): RunCounts {
   if (!existsSync(file)) return { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0 };
   const json = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
   const brokenFiles = json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'));
+  const failed = json.numFailedTests + brokenFiles.length;
   return {
     numPassedTests: json.numPassedTests,
-    numFailedTests: json.numFailedTests + brokenFiles.length,
+    numFailedTests: failed === 0 && exitCode !== 0 ? 1 : failed,
     numPendingTests: json.numPendingTests,
     numTodoTests: json.numTodoTests,
   };
@@ -35,17 +38,22 @@ export function counts(file: string): RunCounts {
 
 /**
  * One line per failed test (`file › full name`) and per file that failed before its tests ran
- * (`file: message`), so the tail of a long log names what failed; a missing report is one such line.
+ * (`file: message`), so the tail of a long log names what failed; a missing report is one such line,
+ * and so is a run that exited non-zero with no failure in its report (see `counts`).
  */
-export function failures(file: string, root: string): string[] {
+export function failures(file: string, root: string, exitCode = 0): string[] {
   if (!existsSync(file)) return [`${file}: no report (the run did not finish)`];
   const json = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
-  return json.testResults.flatMap((f) => {
+  const lines = json.testResults.flatMap((f) => {
     const name = relative(root, f.name);
     const failed = f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${name} › ${a.fullName}`);
     if (failed.length || f.status !== 'failed') return failed;
     return [`${name}: ${(f.message ?? 'failed before any test ran').split('\n')[0]}`];
   });
+  if (lines.length || exitCode === 0) return lines;
+  return [
+    `${relative(root, file)}: vitest exited with code ${exitCode} and its report names no failure (a global setup that threw, or no test file found: see the log above)`,
+  ];
 }
 
 export interface Tally {
