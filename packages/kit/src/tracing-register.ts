@@ -19,7 +19,6 @@ import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-t
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type * as Http from 'node:http';
 import {
@@ -32,6 +31,7 @@ import {
   unsampledTraceparent,
 } from './tracing.js';
 import { bypassUntracedRequests, DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
+import { SampledMongoDBInstrumentation } from './tracing-mongodb.js';
 
 /** `…/subgraphs/order/dist/index.js` or `…/src/index.ts` → `order`. */
 function defaultServiceName(entry: string | undefined): string {
@@ -77,8 +77,9 @@ function startTracing(env: NodeJS.ProcessEnv): void {
           return true;
         },
       }),
-      // The statement is serialized only for sampled spans (see mongoStatement).
-      new MongoDBInstrumentation({ dbStatementSerializer: mongoStatement }),
+      // A command outside a sampled trace goes straight to the driver; the statement is serialized only
+      // for sampled spans (see mongoStatement).
+      new SampledMongoDBInstrumentation({ dbStatementSerializer: mongoStatement }),
     ],
   });
   // ESM imports of `node:http` do not pass through require hooks: requiring it once here lets the
