@@ -21,3 +21,4 @@ export * from './sweep.js';
 export * from './metrics.js';
 export * from './graphql-metrics.js';
 export * from './tracing.js';
+export { DecidedAtTheEdge } from './tracing-sampling.js';
