@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type * as Http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { context, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
@@ -17,8 +17,9 @@ import {
   suppressedUnlessTraced,
   tracingSuppressed,
   untraced,
+  unsampledTraceparent,
 } from './tracing.js';
-import { bypassUntracedRequests, DecidedAtTheEdge, untracedIncoming } from './tracing-sampling.js';
+import { bypassUntracedOutgoing, bypassUntracedRequests, DecidedAtTheEdge, untracedIncoming } from './tracing-sampling.js';
 
 /**
  * Edge sampling with the real http instrumentation (docs/design.md §11, "Cost"): a request that is not
@@ -31,7 +32,15 @@ const provider = new NodeTracerProvider({
   sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(1) }),
   spanProcessors: [new SimpleSpanProcessor(exporter)],
 });
-const instrumentation = new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => untracedIncoming(req, undefined) });
+/** How many outgoing requests reached the instrumentation's client wrapper (its ignore hook runs for each). */
+let outgoingHookCalls = 0;
+const instrumentation = new HttpInstrumentation({
+  ignoreIncomingRequestHook: (req) => untracedIncoming(req, undefined),
+  ignoreOutgoingRequestHook: () => {
+    outgoingHookCalls++;
+    return outsideSampledTrace();
+  },
+});
 
 interface Seen {
   span: boolean;
@@ -53,6 +62,7 @@ beforeAll(async () => {
   registerInstrumentations({ instrumentations: [instrumentation] });
   http = createRequire(import.meta.url)('node:http') as typeof Http;
   bypassUntracedRequests(http.Server.prototype, (req) => untracedIncoming(req, ratio));
+  bypassUntracedOutgoing(http, unsampledTraceparent);
   server = http.createServer((req, res) => {
     // What the handler sees after the body is read, where an unbound emitter would have lost the context.
     req.resume();
@@ -187,6 +197,90 @@ describe('suppressedUnlessTraced (the gateway, once the body is read)', () => {
     expect(suppressedUnlessTraced(() => tracingSuppressed())).toBe(true);
     await inSpan('sampled', { newTrace: true }, () =>
       Promise.resolve(expect(suppressedUnlessTraced(() => tracingSuppressed())).toBe(false)),
+    );
+  });
+});
+
+describe('bypassUntracedOutgoing with the http instrumentation', () => {
+  /** The traceparent a request arrived with, answered by a server that records nothing itself. */
+  let echoUrl = '';
+  let echo: Http.Server;
+  beforeAll(async () => {
+    echo = http.createServer((req, res) => res.end(String(req.headers.traceparent ?? '')));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise((resolve) => echo.close(resolve)));
+
+  /** Sends one request made by `make`, and returns the traceparent it arrived with and whether it reached the wrapper. */
+  async function received(make: (done: (res: Http.IncomingMessage) => void) => Http.ClientRequest) {
+    const before = outgoingHookCalls;
+    const traceparent = await new Promise<string>((resolve, reject) => {
+      const req = make((res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      if (!req.writableEnded) req.end();
+    });
+    return { traceparent, wrapper: outgoingHookCalls > before };
+  }
+
+  const clientSpans = () => exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT);
+
+  it('a request outside a sampled trace goes past the wrapper, saying "not sampled", in every form of the call', async () => {
+    exporter.reset();
+    const url = new URL(echoUrl);
+    const forms = [
+      (done: (res: Http.IncomingMessage) => void) => http.request(echoUrl, done),
+      (done: (res: Http.IncomingMessage) => void) => http.request(url, { method: 'POST', headers: { 'x-a': '1' } }, done),
+      (done: (res: Http.IncomingMessage) => void) =>
+        http.request({ host: '127.0.0.1', port: url.port, path: '/graphql', headers: { 'content-type': 'text/plain' } }, done),
+      (done: (res: Http.IncomingMessage) => void) => http.get(echoUrl, done),
+      (done: (res: Http.IncomingMessage) => void) => http.get({ host: '127.0.0.1', port: url.port, path: '/graphql' }, done),
+    ];
+    for (const make of forms) {
+      const seen = await received(make);
+      expect(seen.wrapper).toBe(false);
+      expect(isUnsampledTraceparent(seen.traceparent)).toBe(true);
+    }
+    // Suppressed inside a sampled span counts as outside it.
+    await inSpan('sampled', { newTrace: true }, async () => {
+      const seen = await untraced(() => received((done) => http.request(echoUrl, done)));
+      expect(seen.wrapper).toBe(false);
+      expect(isUnsampledTraceparent(seen.traceparent)).toBe(true);
+    });
+    expect(clientSpans()).toEqual([]);
+  });
+
+  it('a request in a sampled trace goes through the instrumentation: a client span, whose context it carries', async () => {
+    exporter.reset();
+    const seen = await inSpan('sampled', { newTrace: true }, () => received((done) => http.get(echoUrl, done)));
+    expect(seen.wrapper).toBe(true);
+    const [client] = clientSpans();
+    expect(seen.traceparent).toBe(`00-${client!.spanContext().traceId}-${client!.spanContext().spanId}-01`);
+  });
+
+  it("leaves the caller's own traceparent, and raw header arrays, to the instrumentation's ignore hook", async () => {
+    const own = `00-${traceId}-${'e'.repeat(16)}-00`;
+    const headers = { traceparent: own };
+    const mine = await received((done) => http.request(echoUrl, { headers }, done));
+    expect(mine).toEqual({ traceparent: own, wrapper: true });
+    expect(headers).toEqual({ traceparent: own });
+    const raw = await received((done) => http.request(echoUrl, { headers: ['x-a', '1'] }, done));
+    expect(raw.wrapper).toBe(true);
+  });
+
+  it('adds its header to a copy: the options the caller passed are left as they were', async () => {
+    const options = { host: '127.0.0.1', port: new URL(echoUrl).port, path: '/graphql', headers: { 'x-a': '1' } };
+    await received((done) => http.request(options, done));
+    expect(options.headers).toEqual({ 'x-a': '1' });
+  });
+
+  it('refuses a module whose request the instrumentation has not wrapped', () => {
+    expect(() => bypassUntracedOutgoing({ request: () => undefined, get: () => undefined }, unsampledTraceparent)).toThrow(
+      /has not wrapped/,
     );
   });
 });

@@ -30,7 +30,14 @@ import {
   tracingWanted,
   unsampledTraceparent,
 } from './tracing.js';
-import { bypassUntracedRequests, DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
+import {
+  bypassUntracedOutgoing,
+  bypassUntracedRequests,
+  DecidedAtTheEdge,
+  hasHeader,
+  rootSamplingRatio,
+  untracedIncoming,
+} from './tracing-sampling.js';
 import { SampledMongoDBInstrumentation } from './tracing-mongodb.js';
 
 /** `…/subgraphs/order/dist/index.js` or `…/src/index.ts` → `order`. */
@@ -86,12 +93,16 @@ function startTracing(env: NodeJS.ProcessEnv): void {
   // instrumentation patch the shared module object before any server or client is made.
   const require = createRequire(import.meta.url);
   const http = require('node:http') as typeof Http;
-  const https = require('node:https') as { Server: typeof Http.Server };
+  const https = require('node:https') as typeof Http;
   if (ratio !== undefined) {
     const untraced = (req: Http.IncomingMessage) => untracedIncoming(req, ratio);
     bypassUntracedRequests(http.Server.prototype, untraced);
     bypassUntracedRequests(https.Server.prototype, untraced);
   }
+  // A request made outside a sampled trace goes past the client wrapper, its traceparent added here
+  // instead of by the ignore hook above (which still decides the forms the bypass leaves to it).
+  bypassUntracedOutgoing(http, notSampled);
+  bypassUntracedOutgoing(https, notSampled);
   // Spans still buffered go out before the process ends (onShutdown's last step before process.exit).
   setTracingFlush(() => provider.shutdown());
 }

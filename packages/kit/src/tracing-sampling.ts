@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { context, ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { TraceIdRatioBasedSampler, SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-node';
-import { isTraceparent, isUnsampledTraceparent, NEW_TRACE } from './tracing.js';
+import { isTraceparent, isUnsampledTraceparent, NEW_TRACE, outsideSampledTrace } from './tracing.js';
 
 /**
  * The share of new traces to record, when `OTEL_TRACES_SAMPLER` is one of the parent-based samplers
@@ -97,5 +97,55 @@ export function bypassUntracedRequests(serverPrototype: object, untraced: (req: 
     if (event !== 'request' || !untraced(args[0] as IncomingMessage)) return traced.call(this, event, ...args);
     if (trace.getSpan(context.active())) return context.with(ROOT_CONTEXT, () => plain.call(this, event, ...args));
     return plain.call(this, event, ...args);
+  };
+}
+
+type Request = ((...args: unknown[]) => unknown) & { __original?: (...args: unknown[]) => unknown };
+interface OutgoingModule {
+  request: Request;
+  get: Request;
+}
+
+/**
+ * `args` of `http.request`/`http.get` with a `traceparent` header added to the options (a copy of
+ * them); undefined when they carry no headers object to add it to (raw header arrays), or carry one.
+ */
+function withTraceparent(args: unknown[], traceparent: () => string): unknown[] | undefined {
+  const urlFirst = typeof args[0] === 'string' || args[0] instanceof URL;
+  const at = urlFirst ? 1 : 0;
+  const given = args[at];
+  const options = given !== null && typeof given === 'object' ? (given as { headers?: unknown }) : undefined;
+  if (!options && !urlFirst) return undefined;
+  const headers = options?.headers ?? {};
+  if (Array.isArray(headers) || typeof headers !== 'object' || headers === null) return undefined;
+  if (Object.keys(headers).some((k) => k.toLowerCase() === 'traceparent')) return undefined;
+  const withHeader = { ...options, headers: { ...headers, traceparent: traceparent() } };
+  return options ? args.map((a, i) => (i === at ? withHeader : a)) : [args[0], withHeader, ...args.slice(1)];
+}
+
+/**
+ * Lets an outgoing `http`/`https` request made outside a sampled trace (`outsideSampledTrace`) go past
+ * the http instrumentation's client wrapper to Node's own `request`/`get`, with a `traceparent` whose
+ * sampled flag is off added to a copy of its options, so the next process does not start a trace of its
+ * own. The wrapper would parse the options into a URL before its ignore hook said "skip": about 10 µs per
+ * call, which the gateway paid for every subgraph fetch of an unsampled operation. Requests whose headers
+ * are a raw array, or that carry a `traceparent` already, still take the instrumentation's path (its
+ * ignore hook decides them). Call after the instrumentation has wrapped the module; throws if it has not.
+ */
+export function bypassUntracedOutgoing(httpModule: object, traceparent: () => string): void {
+  const module = httpModule as OutgoingModule;
+  const tracedRequest = module.request;
+  const tracedGet = module.get;
+  const plainRequest = tracedRequest.__original;
+  const plainGet = tracedGet.__original;
+  if (!isWrapped(tracedRequest) || !isWrapped(tracedGet) || typeof plainRequest !== 'function' || typeof plainGet !== 'function')
+    throw new Error('the http instrumentation has not wrapped request and get: cannot let untraced requests past it');
+  module.request = function request(this: unknown, ...args: unknown[]) {
+    const plain = outsideSampledTrace() ? withTraceparent(args, traceparent) : undefined;
+    return plain ? plainRequest.apply(this, plain) : tracedRequest.apply(this, args);
+  };
+  module.get = function get(this: unknown, ...args: unknown[]) {
+    const plain = outsideSampledTrace() ? withTraceparent(args, traceparent) : undefined;
+    return plain ? plainGet.apply(this, plain) : tracedGet.apply(this, args);
   };
 }
