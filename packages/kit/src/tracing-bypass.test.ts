@@ -193,6 +193,12 @@ describe('outsideSampledTrace (the outgoing hooks)', () => {
 });
 
 describe('suppressedUnlessTraced (the gateway, once the body is read)', () => {
+  it('runs every unsampled request in one suppressed root context, made once, not a copy per request', () => {
+    const first = suppressedUnlessTraced(() => context.active());
+    expect(suppressedUnlessTraced(() => context.active())).toBe(first);
+    expect(context.with(first, () => tracingSuppressed())).toBe(true);
+  });
+
   it('suppresses tracing outside any span, and leaves a sampled span alone', async () => {
     expect(suppressedUnlessTraced(() => tracingSuppressed())).toBe(true);
     await inSpan('sampled', { newTrace: true }, () =>

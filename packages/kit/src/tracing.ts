@@ -95,8 +95,14 @@ export function isTraceparent(traceparent: string | null | undefined): tracepare
  * `currentTraceCarrier` and the tracing bootstrap's outgoing hooks).
  */
 export function untraced<T>(fn: () => T): T {
-  return context.with(suppressTracing(context.active()), fn);
+  return context.with(suppressed(context.active()), fn);
 }
+
+/** The root context with tracing suppressed, made once: where an unsampled request's work runs. */
+const SUPPRESSED_ROOT = suppressTracing(ROOT_CONTEXT);
+
+/** `ctx` with tracing suppressed; from the root context (every unsampled request) without a copy per call. */
+const suppressed = (ctx: Context): Context => (ctx === ROOT_CONTEXT ? SUPPRESSED_ROOT : suppressTracing(ctx));
 
 /**
  * Runs `fn` with tracing suppressed when, with edge sampling, there is no span around it: the rest of a
@@ -105,7 +111,8 @@ export function untraced<T>(fn: () => T): T {
  * instead of fresh ids and a sampler call for a span that is never recorded.
  */
 export function suppressedUnlessTraced<T>(fn: () => T): T {
-  return spanless(context.active()) ? untraced(fn) : fn();
+  const ctx = context.active();
+  return spanless(ctx) ? context.with(suppressed(ctx), fn) : fn();
 }
 
 /**
