@@ -21,4 +21,3 @@ export * from './sweep.js';
 export * from './metrics.js';
 export * from './graphql-metrics.js';
 export * from './tracing.js';
-export { DecidedAtTheEdge } from './tracing-sampling.js';

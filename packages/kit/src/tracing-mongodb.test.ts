@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { context, trace } from '@opentelemetry/api';
 import type { InstrumentationModuleFile } from '@opentelemetry/instrumentation';
-import { InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { contextFrom, inSpan, setEdgeSampling, untraced } from './tracing.js';
-import { DecidedAtTheEdge } from './tracing-sampling.js';
+import { contextFrom, inSpan, untraced } from './tracing.js';
+import { recordEdgeSampledTraces, type RecordedTraces } from './tracing-testing.js';
 import { bypassUnsampledCommands, SampledMongoDBInstrumentation, sampledOnly } from './tracing-mongodb.js';
 
 /**
@@ -12,11 +11,7 @@ import { bypassUnsampledCommands, SampledMongoDBInstrumentation, sampledOnly } f
  * a command in a sampled trace gets its CLIENT span through the instrumentation's wrapper; one outside a
  * sampled trace goes straight to the driver's `command`, past that wrapper.
  */
-const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({
-  sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(1) }),
-  spanProcessors: [new SimpleSpanProcessor(exporter)],
-});
+let traces: RecordedTraces;
 const instrumentation = new SampledMongoDBInstrumentation({ enabled: false });
 
 /** What the driver's `command` saw: the span active when it ran, per call. */
@@ -46,19 +41,13 @@ function connectionFile(version: string): InstrumentationModuleFile {
 }
 
 beforeAll(() => {
-  provider.register();
-  setEdgeSampling(true);
-  instrumentation.setTracerProvider(provider);
+  traces = recordEdgeSampledTraces();
+  instrumentation.setTracerProvider(trace.getTracerProvider());
   connectionFile('6.20.0').patch({ Connection }, '6.20.0');
   connection = new Connection();
 });
 
-afterAll(async () => {
-  setEdgeSampling(false);
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-});
+afterAll(() => traces.stop());
 
 async function find(): Promise<{ wrapperRan: boolean }> {
   const patchEnd = vi.spyOn(instrumentation as unknown as { _patchEnd: () => unknown }, '_patchEnd');
@@ -72,25 +61,25 @@ async function find(): Promise<{ wrapperRan: boolean }> {
 
 describe('the MongoDB instrumentation under edge sampling', () => {
   it('a command in a sampled trace goes through the instrumentation and gets its span', async () => {
-    exporter.reset();
+    traces.exporter.reset();
     driverCalls.length = 0;
     const seen = await inSpan('request', { newTrace: true }, () => find());
     expect(seen.wrapperRan).toBe(true);
-    const spans = exporter.getFinishedSpans();
+    const spans = traces.exporter.getFinishedSpans();
     const command = spans.find((s) => s.name === 'find products');
     expect(command?.parentSpanContext?.spanId).toBe(spans.find((s) => s.name === 'request')?.spanContext().spanId);
     expect(driverCalls).toEqual([{ span: true }]);
   });
 
   it('a command outside any span, in an unsampled trace, or with tracing suppressed goes straight to the driver', async () => {
-    exporter.reset();
+    traces.exporter.reset();
     driverCalls.length = 0;
     expect(await find()).toEqual({ wrapperRan: false });
     const unsampled = contextFrom({ traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-00` });
     expect(await context.with(unsampled, () => inSpan('unsampled request', {}, () => find()))).toEqual({ wrapperRan: false });
     expect(await inSpan('sampled request', { newTrace: true }, () => untraced(() => find()))).toEqual({ wrapperRan: false });
     expect(driverCalls).toHaveLength(3);
-    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['sampled request']);
+    expect(traces.exporter.getFinishedSpans().map((s) => s.name)).toEqual(['sampled request']);
   });
 
   it('refuses a prototype the instrumentation has not wrapped', () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { DecidedAtTheEdge, isUnsampledTraceparent, setEdgeSampling } from '@shop/kit';
+import { isUnsampledTraceparent } from '@shop/kit';
+import { recordEdgeSampledTraces, type RecordedTraces } from '@shop/kit/tracing-testing';
 import { createProduct, placeOrder, startServices, type Services } from './helpers.js';
 
 /**
@@ -12,36 +11,28 @@ import { createProduct, placeOrder, startServices, type Services } from './helpe
  * nothing and its `order.placed` record says "not sampled".
  */
 const MINUTE = 60_000;
-const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({
-  sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(1) }),
-  spanProcessors: [new SimpleSpanProcessor(exporter)],
-});
+let traces: RecordedTraces;
 let s: Services;
 
 beforeAll(async () => {
-  provider.register();
-  setEdgeSampling(true);
+  traces = recordEdgeSampledTraces();
   s = await startServices({ events: false });
 });
 afterAll(async () => {
   await s?.close();
-  setEdgeSampling(false);
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
+  await traces?.stop();
 });
 
 describe('payment timeout under edge sampling', () => {
   it('cancels in a trace of its own, carrying the order number, which order.cancelled continues', async () => {
     const p = await createProduct(s, { initialStock: 2 });
     const order = await placeOrder(s, [{ productId: p, quantity: 1 }]);
-    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(traces.exporter.getFinishedSpans()).toEqual([]);
     const placed = await s.order.models.Order.collection.findOne({ _id: order.id as never });
     expect(isUnsampledTraceparent((placed!.trace as { traceparent?: string }).traceparent)).toBe(true);
 
     expect(await s.order.sweep(new Date(Date.now() + 31 * MINUTE))).toBe(1);
-    const spans = exporter.getFinishedSpans().filter((span) => span.name === 'order payment timeout');
+    const spans = traces.exporter.getFinishedSpans().filter((span) => span.name === 'order payment timeout');
     expect(spans).toHaveLength(1);
     const span = spans[0]!;
     expect(span.parentSpanContext).toBeUndefined();

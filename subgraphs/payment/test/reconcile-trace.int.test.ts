@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { waitFor } from '@shop/harness';
-import { DecidedAtTheEdge, setEdgeSampling } from '@shop/kit';
+import { recordEdgeSampledTraces, type RecordedTraces } from '@shop/kit/tracing-testing';
 import { pay, placeOrder, startServices, type Services } from './helpers.js';
 
 /**
@@ -12,24 +10,16 @@ import { pay, placeOrder, startServices, type Services } from './helpers.js';
  * `payment.succeeded` through the outbox. The payOrder call came in with no span around it (no http
  * instrumentation here: a request that was not sampled).
  */
-const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({
-  sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(1) }),
-  spanProcessors: [new SimpleSpanProcessor(exporter)],
-});
+let traces: RecordedTraces;
 let s: Services;
 
 beforeAll(async () => {
-  provider.register();
-  setEdgeSampling(true);
+  traces = recordEdgeSampledTraces();
   s = await startServices({ payment: { PAYMENT_RECONCILE_AFTER: '2s', PAYMENT_RECONCILE_INTERVAL: '200ms' } });
 });
 afterAll(async () => {
   await s?.close();
-  setEdgeSampling(false);
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
+  await traces?.stop();
 });
 
 describe('payment reconciliation under edge sampling', () => {
@@ -43,7 +33,7 @@ describe('payment reconciliation under edge sampling', () => {
     );
     // The pass that wrote the record ends once it returns.
     const passes = await waitFor('the reconciliation span', () => {
-      const ended = exporter
+      const ended = traces.exporter
         .getFinishedSpans()
         .filter((span) => span.name === 'payment reconciliation' && span.attributes['shop.payment.id'] === payment!.id);
       return ended.length ? ended : undefined;
