@@ -88,3 +88,38 @@ export async function slice(
   }
   return { errors: result.errors + result.timeouts, non2xx: result.non2xx, sent };
 }
+
+/** Student's t, two-sided 95 %, by degrees of freedom (1–30; 1.96 beyond). */
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export interface PairedRatio {
+  /** The geometric mean of the per-round ratios. */
+  ratio: number;
+  /** Its 95 % confidence interval (Student's t over the logarithms of the ratios); NaN with fewer than 2 rounds. */
+  low: number;
+  high: number;
+}
+
+/**
+ * `values` over `base`, round by round: slices of the same round ran next to each other (A B C D D C B A …),
+ * so each round's ratio is free of what drifted between rounds, and the rounds' spread says how far the
+ * run can be trusted. A cost is measured when the interval excludes 1 — and an A/A pair's interval
+ * should contain it.
+ */
+export function pairedRatio(values: readonly number[], base: readonly number[]): PairedRatio {
+  if (values.length !== base.length || values.length === 0) throw new Error(`pairedRatio: ${values.length} values against ${base.length}`);
+  const logs = values.map((v, i) => Math.log(v / base[i]!));
+  const n = logs.length;
+  const mean = logs.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { ratio: Math.exp(mean), low: NaN, high: NaN };
+  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const half = (T95[n - 2] ?? 1.96) * (sd / Math.sqrt(n));
+  return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
+}
+
+/** `0.962 (0.941–0.984)`. */
+export const formatRatio = ({ ratio, low, high }: PairedRatio): string =>
+  Number.isNaN(low) ? ratio.toFixed(3) : `${ratio.toFixed(3)} (${low.toFixed(3)}–${high.toFixed(3)})`;

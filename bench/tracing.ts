@@ -17,8 +17,8 @@ import { call } from '../e2e/support/stack.js';
 import { startSystem, type System } from '../e2e/support/system.js';
 import { paidCount, purchase } from './checkout.js';
 import { percentile } from './lib.js';
-import { Samples, slice, type Measured } from './slices.js';
-import { cpuMsOf } from './profile.js';
+import { formatRatio, pairedRatio, Samples, slice, type Measured, type PairedRatio } from './slices.js';
+import { cpuMsOf, databaseCpuMs } from './profile.js';
 import { codeShare, startupNodes, topSelfTime, type CpuProfile } from './cpuprofile.js';
 
 /** Slices per case and mode by default, in alternating order (A B C D D C B A …); `BENCH_TRACING_ROUNDS` sets it. */
@@ -77,35 +77,79 @@ export interface TracingOptions {
 /** The gateway and the other processes of a system, as they appear in the CPU columns. */
 const CPU_GROUPS = { gateway: ['gateway'], subgraphs: PROCESSES } as const;
 
-/** CPU time so far of each group's processes. */
-function cpuNow(system: System): Record<keyof typeof CPU_GROUPS, number> {
+interface CpuReading {
+  gateway: number;
+  subgraphs: number;
+  /** The system's own nats-server and the database server the four systems share. */
+  backing: number;
+  at: number;
+}
+
+/** CPU time so far of each group's processes, and when it was read. */
+function cpuNow(r: Running): CpuReading {
   const sum = (names: readonly string[]) =>
     names.reduce((total, name) => {
-      const pid = system.pid(name);
+      const pid = r.system.pid(name);
       const ms = pid === undefined ? undefined : cpuMsOf(pid);
       if (ms === undefined) throw new Error(`tracing bench: ${name} is not running`);
       return total + ms;
     }, 0);
-  return { gateway: sum(CPU_GROUPS.gateway), subgraphs: sum(CPU_GROUPS.subgraphs) };
+  const natsPid = r.nats.process?.pid;
+  const natsMs = natsPid === undefined ? 0 : (cpuMsOf(natsPid) ?? 0);
+  return {
+    gateway: sum(CPU_GROUPS.gateway),
+    subgraphs: sum(CPU_GROUPS.subgraphs),
+    backing: natsMs + databaseCpuMs(),
+    at: performance.now(),
+  };
 }
 
-/** CPU ms and requests a mode's slices have used and served. */
+/**
+ * The database's CPU per second while the four systems idle (their relays and sweepers polling): the
+ * slices are measured one system at a time, so what the database does in a slice beyond this is that
+ * slice's requests.
+ */
+async function idleDatabaseMsPerSec(): Promise<number> {
+  const before = { ms: databaseCpuMs(), at: performance.now() };
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  return ((databaseCpuMs() - before.ms) * 1_000) / (performance.now() - before.at);
+}
+
+/**
+ * CPU ms and requests a mode's slices have used and served: the gateway, the subgraphs, and what backs
+ * them (the system's NATS, and the shared database net of its idle background). Their sum per request is
+ * the whole system's cost of a request, steadier than a throughput on a machine whose load comes and
+ * goes: a slice that met a burst of other work serves fewer requests but does not spend more per request.
+ */
 class CpuPerRequest {
   gateway = 0;
   subgraphs = 0;
+  backing = 0;
   requests = 0;
-  async around<T extends { sent: number }>(system: System, run: () => Promise<T>): Promise<T> {
-    const before = cpuNow(system);
+  /** Each slice's CPU ms per request, all groups together, in slice order (paired with off's by round). */
+  perSlice: number[] = [];
+  async around<T extends { sent: number }>(r: Running, idleDbMsPerSec: number, run: () => Promise<T>): Promise<T> {
+    const before = cpuNow(r);
     const result = await run();
-    const after = cpuNow(system);
-    this.gateway += after.gateway - before.gateway;
-    this.subgraphs += after.subgraphs - before.subgraphs;
+    const after = cpuNow(r);
+    const gateway = after.gateway - before.gateway;
+    const subgraphs = after.subgraphs - before.subgraphs;
+    const backing = after.backing - before.backing - (idleDbMsPerSec * (after.at - before.at)) / 1_000;
+    this.gateway += gateway;
+    this.subgraphs += subgraphs;
+    this.backing += backing;
     this.requests += result.sent;
+    this.perSlice.push((gateway + subgraphs + backing) / Math.max(result.sent, 1));
     return result;
   }
-  columns(): Record<string, string> {
+  columns(off: CpuPerRequest): Record<string, string> {
     const per = (ms: number) => (this.requests ? (ms / this.requests).toFixed(2) : '—');
-    return { 'gateway CPU ms/req': per(this.gateway), 'subgraphs CPU ms/req': per(this.subgraphs) };
+    return {
+      'gateway CPU ms/req': per(this.gateway),
+      'subgraphs CPU ms/req': per(this.subgraphs),
+      'NATS + database CPU ms/req': per(this.backing),
+      'CPU/req vs off (95 % CI)': formatRatio(pairedRatio(this.perSlice, off.perSlice)),
+    };
   }
 }
 
@@ -273,16 +317,20 @@ export async function runTracingBench(
       const samples = new Map(running.map((r) => [r, new Samples()]));
       const cpu = new Map(running.map((r) => [r, new CpuPerRequest()]));
       const spansBefore = await receiver.counts();
+      const idleDb = await idleDatabaseMsPerSec();
       for (let round = 0; round < rounds; round++)
         for (const r of order(round)) {
           const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
-          const res = await cpu.get(r)!.around(r.system, () => slice(r.system.gatewayUrl, c.load(r), seconds, samples.get(r)));
+          const res = await cpu.get(r)!.around(r, idleDb, () => slice(r.system.gatewayUrl, c.load(r), seconds, samples.get(r)));
           if (res.errors || res.non2xx) throw new Error(`${c.name}, tracing ${r.mode.name}: ${res.errors} errors, ${res.non2xx} non-2xx`);
         }
       const spans = await settledSpans(receiver.counts, spansBefore);
       const results = new Map(running.map((r) => [r, samples.get(r)!.result()]));
       for (const r of running)
-        rows.push({ ...row(c.name, r.mode, results.get(r)!, results.get(running[0]!)!, spans), ...cpu.get(r)!.columns() });
+        rows.push({
+          ...row(c.name, r.mode, results.get(r)!, pairedRatio(samples.get(r)!.rates, samples.get(running[0]!)!.rates), spans),
+          ...cpu.get(r)!.columns(cpu.get(running[0]!)!),
+        });
     }
     if (!opts.cases.includes('purchases')) {
       finished = true;
@@ -295,9 +343,10 @@ export async function runTracingBench(
     const failures = new Map(running.map((r) => [r, 0]));
     const cpu = new Map(running.map((r) => [r, new CpuPerRequest()]));
     const spansBefore = await receiver.counts();
+    const idleDb = await idleDatabaseMsPerSec();
     for (let round = 0; round < rounds; round++)
       for (const r of order(round)) {
-        const run = await cpu.get(r)!.around(r.system, async () => {
+        const run = await cpu.get(r)!.around(r, idleDb, async () => {
           const run = await purchase(r.system, say, r.productIds, opts.purchases);
           return { ...run, sent: paidCount(run) };
         });
@@ -315,11 +364,10 @@ export async function runTracingBench(
     );
     for (const r of running) {
       const m = measured.get(r)!;
-      const base = measured.get(running[0]!)!;
       rows.push({
-        ...row(`purchases (cart → PAID), ${failures.get(r)} failed`, r.mode, m, base, spans),
+        ...row(`purchases (cart → PAID), ${failures.get(r)} failed`, r.mode, m, pairedRatio(rates.get(r)!, rates.get(running[0]!)!), spans),
         'req/s': `${m.requestsPerSec.toFixed(1)} purchases/s`,
-        ...cpu.get(r)!.columns(),
+        ...cpu.get(r)!.columns(cpu.get(running[0]!)!),
       });
     }
     finished = true;
@@ -377,14 +425,14 @@ function summarizeProfiles(profileDir: string, running: Running[]): string {
   return text;
 }
 
-function row(name: string, mode: Mode, m: Measured, off: Measured, spans: Record<string, number>): Record<string, string | number> {
+function row(name: string, mode: Mode, m: Measured, vsOff: PairedRatio, spans: Record<string, number>): Record<string, string | number> {
   return {
     case: name,
     tracing: mode.name,
     'req/s': m.requestsPerSec,
     'p50 ms': m.p50,
     'p99 ms': m.p99,
-    'throughput vs off': (m.requestsPerSec / off.requestsPerSec).toFixed(3),
+    'throughput vs off (95 % CI)': formatRatio(vsOff),
     'spans received': mode.endpoint ? (spans[mode.endpoint] ?? 0) : '—',
   };
 }
@@ -417,6 +465,12 @@ export const tracingNote = (rounds: number): string =>
     'traced ones export OTLP (http/protobuf, the default) to a receiver process (`bench/otlp-receiver.ts`) that counts the spans it receives:',
     '"spans received" is what arrived during the case, the proof that tracing was on. Cases are measured in alternating slices',
     `(A B C D D C B A …, ${rounds} per mode, at least ${MIN_SLICE_S} s each after a ramp); req/s is the median of the slices, latencies are pooled.`,
+    '"vs off" ratios pair each slice with the off system\'s slice of the same round: the geometric mean of the rounds\' ratios and its 95 %',
+    "confidence interval (Student's t): a cost is measured when the interval excludes 1, and the A/A row's interval shows the run's noise.",
     "Purchases: the checkout section's guest purchases (its concurrency, one product per buyer, polling for PAID every 20 ms), the sandbox",
     'settling after 50 ms and calling the webhook after 200 ms; purchases/s is the median of the slices, p50/p99 are payOrder → PAID.',
+    "CPU per request is each group's CPU time (/proc) over all of a mode's slices divided by the requests sent in them (purchases: paid",
+    "purchases): the gateway, the subgraphs, and the system's nats-server plus the shared database server net of the four systems' idle",
+    'background (measured for 3 s before the case). "CPU/req vs off" pairs the slices\' sums the same way: what a request costs the',
+    'whole system.',
   ].join(' ');
