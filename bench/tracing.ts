@@ -80,7 +80,7 @@ const CPU_GROUPS = { gateway: ['gateway'], subgraphs: PROCESSES } as const;
 interface CpuReading {
   gateway: number;
   subgraphs: number;
-  /** The system's own nats-server and the database server the four systems share. */
+  /** The system's own nats-server (none to read when the broker is an external one) and the database server the four systems share. */
   backing: number;
   at: number;
 }
