@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
-import { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -36,6 +36,7 @@ import {
   DecidedAtTheEdge,
   hasHeader,
   rootSamplingRatio,
+  SuppressionAwareTracerProvider,
   untracedIncoming,
 } from './tracing-sampling.js';
 import { SampledMongoDBInstrumentation } from './tracing-mongodb.js';
@@ -52,7 +53,7 @@ function startTracing(env: NodeJS.ProcessEnv): void {
   // Both exporters read the OTEL_EXPORTER_OTLP_* endpoint, headers and timeout themselves.
   const exporter = json ? new JsonExporter() : new ProtobufExporter();
   const ratio = rootSamplingRatio(env);
-  const provider = new NodeTracerProvider({
+  const provider = new SuppressionAwareTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? defaultServiceName(process.argv[1]) }),
     // Without a sampler here the SDK reads OTEL_TRACES_SAMPLER itself (samplers we do not decide early).
     ...(ratio === undefined ? {} : { sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(ratio) }) }),

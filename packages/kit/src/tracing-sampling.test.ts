@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, trace, type Span } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-node';
 import { DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
+import { recordEdgeSampledTraces } from './tracing-testing.js';
 import { NEW_TRACE } from './tracing.js';
 
 const SAMPLED = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
@@ -82,5 +84,47 @@ describe('hasHeader (undici request headers)', () => {
     expect(hasHeader(['x', 'traceparent'], 'traceparent')).toBe(false);
     expect(hasHeader('content-type: text/plain\r\ntraceparent: x\r\n', 'traceparent')).toBe(true);
     expect(hasHeader(undefined, 'traceparent')).toBe(false);
+  });
+});
+
+describe('SuppressionAwareTracerProvider (the tracers the bootstrap registers)', () => {
+  it('a span started where tracing is suppressed enters no context and records nothing, in each form', async () => {
+    const { exporter, stop } = recordEdgeSampledTraces();
+    try {
+      const tracer = trace.getTracer('test');
+      const suppressed = suppressTracing(ROOT_CONTEXT);
+      const inside = (span: Span) => ({ recording: span.isRecording(), active: context.active() });
+      const forms = [
+        context.with(suppressed, () => tracer.startActiveSpan('a', inside)),
+        context.with(suppressed, () => tracer.startActiveSpan('b', { kind: SpanKind.SERVER }, inside)),
+        tracer.startActiveSpan('c', { kind: SpanKind.SERVER }, suppressed, inside),
+        context.with(suppressed, () => tracer.startActiveSpan('d', {}, suppressed, inside)),
+      ];
+      // The function runs in the caller's context itself: no copy with a span on it was entered.
+      for (const seen of forms) expect(seen).toEqual({ recording: false, active: suppressed });
+      expect(tracer.startSpan('e', { kind: SpanKind.SERVER }, suppressed).isRecording()).toBe(false);
+      expect(exporter.getFinishedSpans()).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('anywhere else the SDK starts the span: recorded, active inside, exported', async () => {
+    const { exporter, stop } = recordEdgeSampledTraces();
+    try {
+      const tracer = trace.getTracer('test');
+      const activeInside = tracer.startActiveSpan('served', { kind: SpanKind.SERVER }, (span) => {
+        const active = trace.getActiveSpan();
+        tracer.startSpan('child').end();
+        span.end();
+        return active === span;
+      });
+      expect(activeInside).toBe(true);
+      const [child, served] = exporter.getFinishedSpans();
+      expect([child?.name, served?.name]).toEqual(['child', 'served']);
+      expect(child?.parentSpanContext?.spanId).toBe(served?.spanContext().spanId);
+    } finally {
+      await stop();
+    }
   });
 });

@@ -5,10 +5,27 @@
  * whatever it calls.
  */
 import type { IncomingMessage } from 'node:http';
-import { context, ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+  type Context,
+  type Span,
+  type SpanOptions,
+  type Tracer,
+  type TracerOptions,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { isWrapped } from '@opentelemetry/instrumentation';
-import { TraceIdRatioBasedSampler, SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-node';
-import { isTraceparent, isUnsampledTraceparent, NEW_TRACE, outsideSampledTrace } from './tracing.js';
+import {
+  NodeTracerProvider,
+  TraceIdRatioBasedSampler,
+  SamplingDecision,
+  type Sampler,
+  type SamplingResult,
+} from '@opentelemetry/sdk-trace-node';
+import { isTraceparent, isUnsampledTraceparent, NEW_TRACE, NOT_RECORDED, outsideSampledTrace } from './tracing.js';
 
 /**
  * The share of new traces to record, when `OTEL_TRACES_SAMPLER` is one of the parent-based samplers
@@ -49,6 +66,51 @@ export class DecidedAtTheEdge implements Sampler {
   }
   toString(): string {
     return `DecidedAtTheEdge{${this.ratio.toString()}}`;
+  }
+}
+
+/**
+ * A tracer that does nothing at all for a span started where tracing is suppressed (an unsampled
+ * operation's, docs/design.md §11, "Cost"): `startActiveSpan` calls its function with a span that records
+ * nothing, without entering a context. The SDK's tracer would copy the context to set that span on it
+ * and enter it (an AsyncLocalStorage `run`) only for its function to see "suppressed" again: for
+ * `@apollo/gateway`'s half dozen spans per operation, the largest part of what an unsampled operation
+ * still paid the gateway. (A suppressed context passed explicitly, other than the active one, is still
+ * entered, without a span set on it.) Anything else goes to the SDK's tracer as it is.
+ */
+class SkipsSuppressed implements Tracer {
+  /** The SDK tracer's `startActiveSpan`. */
+  private readonly recorded: Tracer['startActiveSpan'];
+
+  constructor(private readonly tracer: Tracer) {
+    this.recorded = tracer.startActiveSpan.bind(tracer);
+  }
+
+  startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
+    return isTracingSuppressed(ctx) ? NOT_RECORDED : this.tracer.startSpan(name, options, ctx);
+  }
+
+  // The three forms of the API's overloads: (name, fn), (name, options, fn), (name, options, context, fn).
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, ...args: unknown[]): ReturnType<F> {
+    const fn = args[args.length - 1] as (span: Span) => ReturnType<F>;
+    const active = context.active();
+    const ctx = (args.length >= 3 ? (args[1] as Context | undefined) : undefined) ?? active;
+    // A suppressed context given explicitly is entered as it is (the function runs in it, as with the SDK).
+    if (isTracingSuppressed(ctx)) return ctx === active ? fn(NOT_RECORDED) : context.with(ctx, fn, undefined, NOT_RECORDED);
+    // The arguments as given, in whichever form: the SDK tracer tells them apart by their count.
+    return this.recorded(name, ...(args as [F]));
+  }
+}
+
+/** The SDK's provider, its tracers skipping suppressed spans (`SkipsSuppressed`); one wrapper per tracer. */
+export class SuppressionAwareTracerProvider extends NodeTracerProvider {
+  private readonly wrappers = new WeakMap<Tracer, Tracer>();
+
+  override getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
+    const tracer = super.getTracer(name, version, options);
+    let wrapper = this.wrappers.get(tracer);
+    if (!wrapper) this.wrappers.set(tracer, (wrapper = new SkipsSuppressed(tracer)));
+    return wrapper;
   }
 }
 

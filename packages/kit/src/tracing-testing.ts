@@ -3,9 +3,9 @@
  * every new trace drawn, the spans kept in memory instead of exported.
  */
 import { context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { InMemorySpanExporter, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { setEdgeSampling } from './tracing.js';
-import { DecidedAtTheEdge } from './tracing-sampling.js';
+import { DecidedAtTheEdge, SuppressionAwareTracerProvider } from './tracing-sampling.js';
 
 export interface RecordedTraces {
   /** The spans ended so far (`getFinishedSpans()`), and `reset()`. */
@@ -22,7 +22,7 @@ export interface RecordedTraces {
  */
 export function recordEdgeSampledTraces(): RecordedTraces {
   const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({
+  const provider = new SuppressionAwareTracerProvider({
     sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(1) }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });

@@ -153,7 +153,7 @@ export function contextFrom(carrier: TraceCarrier | null | undefined): Context {
 const tracer = () => trace.getTracer('@shop/kit');
 
 /** The span an untraced (unsampled) piece of work is given: records nothing. */
-const NOT_RECORDED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+export const NOT_RECORDED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 export interface SpanOptions {
   kind?: SpanKind;
