@@ -24,6 +24,8 @@ import { codeShare, startupNodes, topSelfTime, type CpuProfile } from './cpuprof
 /** Slices per case and mode by default, in alternating order (A B C D D C B A …); `BENCH_TRACING_ROUNDS` sets it. */
 export const DEFAULT_ROUNDS = 4;
 const MIN_SLICE_S = 2;
+/** Load on each case, not measured, when a system's processes have just been restarted in another mode. */
+const WARM_UP_S = 3;
 /** The processes a purchase up to PAID needs (renderer, messaging and mail are left out, as in the checkout section). */
 const PROCESSES = ['payment-sandbox', 'product', 'cart', 'order', 'payment', 'invoice'];
 
@@ -193,12 +195,21 @@ async function setupCall<TData, TVars extends Record<string, unknown>>(
   }
 }
 
+/**
+ * The tracing variables of a mode, each of them set (empty when unused), so that a system restarted in
+ * another mode keeps nothing of the one before.
+ */
+function tracingEnv(mode: Mode, receiverUrl: string): Record<string, string> {
+  const unset = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_TRACES_SAMPLER: '', OTEL_TRACES_SAMPLER_ARG: '', OTEL_SDK_DISABLED: '' };
+  return mode.endpoint
+    ? { ...unset, OTEL_EXPORTER_OTLP_ENDPOINT: `${receiverUrl}/${mode.endpoint}`, OTEL_BSP_SCHEDULE_DELAY: '1000', ...mode.env }
+    : { ...unset, OTEL_SDK_DISABLED: 'true' };
+}
+
 /** One system of processes for `mode`, with a NATS of its own, 10 products and a 10-line cart, and a product to buy per concurrent buyer. */
 async function startMode(mode: Mode, mongoUrl: string, receiverUrl: string, opts: TracingOptions): Promise<Running> {
   const nats = await startBroker('test');
-  const traced: Record<string, string> = mode.endpoint
-    ? { OTEL_EXPORTER_OTLP_ENDPOINT: `${receiverUrl}/${mode.endpoint}`, OTEL_BSP_SCHEDULE_DELAY: '1000', ...mode.env }
-    : { OTEL_SDK_DISABLED: 'true' };
+  const traced = tracingEnv(mode, receiverUrl);
   const profileDir = opts.profileDir && join(opts.profileDir, modeDir(mode));
   if (profileDir) {
     // A profile of an earlier run would be summarized as this one's.
@@ -275,7 +286,8 @@ async function seed(system: System, buyers: number): Promise<Pick<Running, 'slug
  * traced ones exporting OTLP (http/protobuf, the default) to a receiver process that counts the spans,
  * and a second one with tracing off, whose distance from the first is the run's noise. Measured in
  * alternating slices: product(slug) and a 10-line cart through the gateway (autocannon), then whole
- * purchases (cart → checkout → payOrder → PAID).
+ * purchases (cart → checkout → payOrder → PAID). Halfway through, each system is restarted in another
+ * mode (a crossover: see `phases` below), unless profiled.
  */
 export async function runTracingBench(
   mongoUrl: string,
@@ -290,10 +302,16 @@ export async function runTracingBench(
       say(`tracing: starting the system with tracing ${mode.name}…`);
       running.push(await startMode(mode, mongoUrl, receiver.url, opts));
     }
-    const order = (round: number) => (round % 2 ? [...running].reverse() : running);
     const rounds = opts.rounds ?? DEFAULT_ROUNDS;
-    const rows: Record<string, string | number>[] = [];
-    const cases = [
+    // Two phases (crossover): halfway through its rounds each system is restarted in another mode, so
+    // that off and 10 % (and 100 % and the A/A system) each run on both of two systems, and whatever
+    // tells one system from another (its data, its databases' layout) weighs on both sides of a ratio.
+    // A profiled run keeps each system in its mode: its profiles are per mode.
+    const phases = opts.profileDir || rounds < 2 ? 1 : 2;
+    const phaseRounds = (phase: number) => (phases === 1 ? rounds : phase === 0 ? Math.ceil(rounds / 2) : Math.floor(rounds / 2));
+    const off = MODES[0]!;
+    const order = (round: number) => (round % 2 ? [...running].reverse() : running);
+    const loadCases = [
       {
         key: 'product',
         name: 'product(slug)',
@@ -311,67 +329,94 @@ export async function runTracingBench(
         name: 'guest cart of 10 lines',
         load: (r: Running) => ({ body: { query: print(CartDocument), variables: { id: r.cartId } }, rampMs: 1_500 }),
       },
-    ];
-    for (const c of cases.filter((c) => opts.cases.includes(c.key as TracingCase))) {
-      say(`tracing: ${c.name} through the gateway, ${rounds} slices per mode…`);
-      const samples = new Map(running.map((r) => [r, new Samples()]));
-      const cpu = new Map(running.map((r) => [r, new CpuPerRequest()]));
+    ].filter((c) => opts.cases.includes(c.key as TracingCase));
+    const withPurchases = opts.cases.includes('purchases');
+    const perMode = <T>(make: () => T) => new Map(MODES.map((m) => [m, make()]));
+    const measures = new Map(
+      loadCases.map((c) => [c.key, { samples: perMode(() => new Samples()), cpu: perMode(() => new CpuPerRequest()), spans: {} }]),
+    );
+    const buying = {
+      rates: perMode(() => [] as number[]),
+      latencies: perMode(() => [] as number[]),
+      failures: perMode(() => 0),
+      cpu: perMode(() => new CpuPerRequest()),
+      spans: {} as Record<string, number>,
+    };
+
+    for (let phase = 0; phase < phases; phase++) {
+      if (phase > 0) {
+        for (const [i, r] of running.entries()) {
+          r.mode = MODES[(i + 2 * phase) % MODES.length]!;
+          say(`tracing: restarting system ${i + 1} with tracing ${r.mode.name}…`);
+          await r.system.restartAll(tracingEnv(r.mode, receiver.url));
+        }
+        // Fresh processes run cold (nothing compiled yet): each case once per system, not measured.
+        for (const r of running) {
+          for (const c of loadCases) await slice(r.system.gatewayUrl, c.load(r), WARM_UP_S);
+          if (withPurchases) await purchase(r.system, say, r.productIds, opts.concurrency);
+        }
+      }
+      const of = phases > 1 ? ` (phase ${phase + 1} of ${phases})` : '';
+      for (const c of loadCases) {
+        say(`tracing: ${c.name} through the gateway, ${phaseRounds(phase)} slices per mode${of}…`);
+        const m = measures.get(c.key)!;
+        const spansBefore = await receiver.counts();
+        const idleDb = await idleDatabaseMsPerSec();
+        for (let round = 0; round < phaseRounds(phase); round++)
+          for (const r of order(round)) {
+            const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
+            const res = await m.cpu
+              .get(r.mode)!
+              .around(r, idleDb, () => slice(r.system.gatewayUrl, c.load(r), seconds, m.samples.get(r.mode)));
+            if (res.errors || res.non2xx) throw new Error(`${c.name}, tracing ${r.mode.name}: ${res.errors} errors, ${res.non2xx} non-2xx`);
+          }
+        addCounts(m.spans, await settledSpans(receiver.counts, spansBefore));
+      }
+      if (!withPurchases) continue;
+      say(`tracing: ${opts.purchases} purchases per slice, ${opts.concurrency} at a time, ${phaseRounds(phase)} slices per mode${of}…`);
       const spansBefore = await receiver.counts();
       const idleDb = await idleDatabaseMsPerSec();
-      for (let round = 0; round < rounds; round++)
+      for (let round = 0; round < phaseRounds(phase); round++)
         for (const r of order(round)) {
-          const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
-          const res = await cpu.get(r)!.around(r, idleDb, () => slice(r.system.gatewayUrl, c.load(r), seconds, samples.get(r)));
-          if (res.errors || res.non2xx) throw new Error(`${c.name}, tracing ${r.mode.name}: ${res.errors} errors, ${res.non2xx} non-2xx`);
+          const run = await buying.cpu.get(r.mode)!.around(r, idleDb, async () => {
+            const run = await purchase(r.system, say, r.productIds, opts.purchases);
+            return { ...run, sent: paidCount(run) };
+          });
+          buying.rates.get(r.mode)!.push(paidCount(run) / run.seconds);
+          buying.latencies.get(r.mode)!.push(...run.latencies);
+          buying.failures.set(r.mode, buying.failures.get(r.mode)! + run.unpaid + [...run.failed.values()].reduce((a, b) => a + b, 0));
         }
-      const spans = await settledSpans(receiver.counts, spansBefore);
-      const results = new Map(running.map((r) => [r, samples.get(r)!.result()]));
-      for (const r of running)
-        rows.push({
-          ...row(c.name, r.mode, results.get(r)!, pairedRatio(samples.get(r)!.rates, samples.get(running[0]!)!.rates), spans),
-          ...cpu.get(r)!.columns(cpu.get(running[0]!)!),
-        });
-    }
-    if (!opts.cases.includes('purchases')) {
-      finished = true;
-      return { rows, note: tracingNote(rounds) };
+      addCounts(buying.spans, await settledSpans(receiver.counts, spansBefore));
     }
 
-    say(`tracing: ${opts.purchases} purchases per slice, ${opts.concurrency} at a time, ${rounds} slices per mode…`);
-    const rates = new Map(running.map((r) => [r, [] as number[]]));
-    const latencies = new Map(running.map((r) => [r, [] as number[]]));
-    const failures = new Map(running.map((r) => [r, 0]));
-    const cpu = new Map(running.map((r) => [r, new CpuPerRequest()]));
-    const spansBefore = await receiver.counts();
-    const idleDb = await idleDatabaseMsPerSec();
-    for (let round = 0; round < rounds; round++)
-      for (const r of order(round)) {
-        const run = await cpu.get(r)!.around(r, idleDb, async () => {
-          const run = await purchase(r.system, say, r.productIds, opts.purchases);
-          return { ...run, sent: paidCount(run) };
+    const rows: Record<string, string | number>[] = [];
+    for (const c of loadCases) {
+      const m = measures.get(c.key)!;
+      for (const mode of MODES)
+        rows.push({
+          ...row(c.name, mode, m.samples.get(mode)!.result(), pairedRatio(m.samples.get(mode)!.rates, m.samples.get(off)!.rates), m.spans),
+          ...m.cpu.get(mode)!.columns(m.cpu.get(off)!),
         });
-        rates.get(r)!.push(paidCount(run) / run.seconds);
-        latencies.get(r)!.push(...run.latencies);
-        failures.set(r, failures.get(r)! + run.unpaid + [...run.failed.values()].reduce((a, b) => a + b, 0));
-      }
-    const spans = await settledSpans(receiver.counts, spansBefore);
-    const measured = new Map(
-      running.map((r) => {
-        const sorted = [...rates.get(r)!].sort((a, b) => a - b);
-        const lat = [...latencies.get(r)!].sort((a, b) => a - b);
-        return [r, { requestsPerSec: percentile(sorted, 50), p50: Math.round(percentile(lat, 50)), p99: Math.round(percentile(lat, 99)) }];
-      }),
-    );
-    for (const r of running) {
-      const m = measured.get(r)!;
-      rows.push({
-        ...row(`purchases (cart → PAID), ${failures.get(r)} failed`, r.mode, m, pairedRatio(rates.get(r)!, rates.get(running[0]!)!), spans),
-        'req/s': `${m.requestsPerSec.toFixed(1)} purchases/s`,
-        ...cpu.get(r)!.columns(cpu.get(running[0]!)!),
-      });
     }
+    if (withPurchases)
+      for (const mode of MODES) {
+        const sorted = [...buying.rates.get(mode)!].sort((a, b) => a - b);
+        const lat = [...buying.latencies.get(mode)!].sort((a, b) => a - b);
+        const m = { requestsPerSec: percentile(sorted, 50), p50: Math.round(percentile(lat, 50)), p99: Math.round(percentile(lat, 99)) };
+        rows.push({
+          ...row(
+            `purchases (cart → PAID), ${buying.failures.get(mode)} failed`,
+            mode,
+            m,
+            pairedRatio(buying.rates.get(mode)!, buying.rates.get(off)!),
+            buying.spans,
+          ),
+          'req/s': `${m.requestsPerSec.toFixed(1)} purchases/s`,
+          ...buying.cpu.get(mode)!.columns(buying.cpu.get(off)!),
+        });
+      }
     finished = true;
-    return { rows, note: tracingNote(rounds) };
+    return { rows, note: tracingNote(rounds, phases) };
   } finally {
     for (const r of running) {
       await r.system.stop();
@@ -380,6 +425,11 @@ export async function runTracingBench(
     await receiver.stop();
     if (finished && opts.profileDir) say(summarizeProfiles(opts.profileDir, running));
   }
+}
+
+/** Adds `more`'s counts into `into`, key by key. */
+function addCounts(into: Record<string, number>, more: Record<string, number>): void {
+  for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
 }
 
 const modeDir = (mode: Mode) => mode.name.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '');
@@ -456,7 +506,7 @@ async function settledSpans(
 }
 
 /** Printed under the table. */
-export const tracingNote = (rounds: number): string =>
+export const tracingNote = (rounds: number, phases = 1): string =>
   [
     'Four systems of the processes a purchase needs (gateway, the five subgraphs, the payment sandbox; each its own Node process as',
     '`npm start` runs it, built, with its own NATS and databases on one database server): tracing off (`OTEL_SDK_DISABLED=true`);',
@@ -465,6 +515,13 @@ export const tracingNote = (rounds: number): string =>
     'traced ones export OTLP (http/protobuf, the default) to a receiver process (`bench/otlp-receiver.ts`) that counts the spans it receives:',
     '"spans received" is what arrived during the case, the proof that tracing was on. Cases are measured in alternating slices',
     `(A B C D D C B A …, ${rounds} per mode, at least ${MIN_SLICE_S} s each after a ramp); req/s is the median of the slices, latencies are pooled.`,
+    ...(phases > 1
+      ? [
+          'Crossover: halfway through the rounds every system was restarted in another mode (off ↔ 10 %, 100 % ↔ A/A), so each of those',
+          'modes ran on two systems and what tells one system from another weighs on both sides of a ratio (the A/A row then compares',
+          'two different systems: its interval is the noise that includes them).',
+        ]
+      : []),
     '"vs off" ratios pair each slice with the off system\'s slice of the same round: the geometric mean of the rounds\' ratios and its 95 %',
     "confidence interval (Student's t): a cost is measured when the interval excludes 1, and the A/A row's interval shows the run's noise.",
     "Purchases: the checkout section's guest purchases (its concurrency, one product per buyer, polling for PAID every 20 ms), the sandbox",

@@ -25,6 +25,12 @@ export interface System {
   kill: (name: string) => Promise<void>;
   /** Starts a killed process again on its port with its environment; resolves once it is ready. */
   restart: (name: string) => Promise<void>;
+  /**
+   * Stops every process (SIGTERM, as a deploy does) and starts them all again on their ports with `env`
+   * over their environment, keeping the databases, NATS and the sandboxes' files: the same system in
+   * another configuration (the tracing bench runs each system in each mode in turn).
+   */
+  restartAll: (env: Record<string, string>) => Promise<void>;
   /** Why a process the test did not kill has exited, if one has (for `waitFor`'s `failFast`). */
   unexpectedExit: () => string | undefined;
   /** The process id of a running process, by service name (the bench reads its CPU time in /proc). */
@@ -101,6 +107,18 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       failFast: () => proc.deathNotice(),
     });
   };
+  // All at once (each service retries what it calls; stream creation is idempotent and race-safe),
+  // then the gateway, whose readiness is that the subgraphs answer.
+  const startAll = async () => {
+    const [gateway, ...rest] = [specs.get('gateway')!, ...[...specs.values()].filter((s) => s.name !== 'gateway')];
+    const started = await Promise.allSettled(rest.map(start));
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    await start(gateway);
+  };
+  const stopAll = async () => {
+    for (const proc of [...procs.values()].reverse()) await proc.stop();
+  };
   const system: System = {
     gatewayUrl: `http://127.0.0.1:${basePort}/graphql`,
     bases: Object.fromEntries([...specs.values()].map((spec) => [spec.name, `http://127.0.0.1:${spec.port}`])),
@@ -118,6 +136,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       await start(spec);
       killed.delete(name);
     },
+    restartAll: async (env) => {
+      await stopAll();
+      killed.clear();
+      for (const [name, spec] of specs) specs.set(name, { ...spec, env: { ...spec.env, ...env } });
+      await startAll();
+    },
     unexpectedExit: () => {
       for (const [name, proc] of procs) if (!killed.has(name) && !proc.alive) return proc.deathNotice();
       return undefined;
@@ -128,18 +152,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       authorization: `Bearer ${await mintDevToken(`http://127.0.0.1:${specs.get('identity-sandbox')!.port}`, { sub, roles: [role] })}`,
     }),
     stop: async (keep = false) => {
-      for (const proc of [...procs.values()].reverse()) await proc.stop();
+      await stopAll();
       if (!keep) rmSync(stateDir, { recursive: true, force: true });
     },
   };
   try {
-    // All at once (each service retries what it calls; stream creation is idempotent and race-safe),
-    // then the gateway, whose readiness is that the subgraphs answer.
-    const [gateway, ...rest] = [specs.get('gateway')!, ...[...specs.values()].filter((s) => s.name !== 'gateway')];
-    const started = await Promise.allSettled(rest.map(start));
-    const failure = started.find((r) => r.status === 'rejected');
-    if (failure) throw failure.reason;
-    await start(gateway);
+    await startAll();
   } catch (err) {
     await system.stop(true);
     throw err;
