@@ -310,6 +310,8 @@ export async function runTracingBench(
     const phases = opts.profileDir || rounds < 2 ? 1 : 2;
     const phaseRounds = (phase: number) => (phases === 1 ? rounds : phase === 0 ? Math.ceil(rounds / 2) : Math.floor(rounds / 2));
     const off = MODES[0]!;
+    /** Each measured slice of a load case: the case's seconds spread over its rounds. */
+    const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
     const order = (round: number) => (round % 2 ? [...running].reverse() : running);
     const loadCases = [
       {
@@ -364,7 +366,6 @@ export async function runTracingBench(
         const idleDb = await idleDatabaseMsPerSec();
         for (let round = 0; round < phaseRounds(phase); round++)
           for (const r of order(round)) {
-            const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
             const res = await m.cpu
               .get(r.mode)!
               .around(r, idleDb, () => slice(r.system.gatewayUrl, c.load(r), seconds, m.samples.get(r.mode)));
