@@ -56,6 +56,8 @@ export interface Facts {
   deadLetters: DeadLetter[];
   /** cartId → how many times the cart's log records it EXPIRED (the cart sweeper's effect: 1 at most). */
   cartExpiries: Map<string, number>;
+  /** Product's reservation requests, by order id, with the decision taken on each (if any yet). */
+  reservations: Map<string, { decision: 'CONFIRMED' | 'EXPIRED' | null }>;
 }
 
 type Doc = Record<string, any>;
@@ -66,7 +68,7 @@ export async function readFacts(dbUrl: string, natsUrl: string, mailDir: string)
     await client.connect();
     const all = (db: string, coll: string, projection: Doc = {}) =>
       client.db(db).collection(coll).find({}, { projection, maxTimeMS: 60_000 }).toArray() as Promise<Doc[]>;
-    const [orders, transitions, payments, records, invoices, pdfs, movements, expiries] = await Promise.all([
+    const [orders, transitions, payments, records, invoices, pdfs, movements, reservations, decisions, expiries] = await Promise.all([
       all('shop_order', 'orders', { event: 0 }),
       all('shop_order', 'order_transitions', { event: 0 }),
       all('shop_payment', 'payments'),
@@ -74,6 +76,8 @@ export async function readFacts(dbUrl: string, natsUrl: string, mailDir: string)
       all('shop_invoice', 'invoices', { orderId: 1 }),
       all('shop_invoice', 'invoice_pdfs', { _id: 1 }),
       all('shop_product', 'stock_movements'),
+      all('shop_product', 'reservations', { _id: 1 }),
+      all('shop_product', 'reservation_decisions'),
       client
         .db('shop_cart')
         .collection('cart_changes')
@@ -82,6 +86,7 @@ export async function readFacts(dbUrl: string, natsUrl: string, mailDir: string)
     ]);
     const cartExpiries = new Map<string, number>();
     for (const e of expiries) cartExpiries.set(String(e.cartId), (cartExpiries.get(String(e.cartId)) ?? 0) + 1);
+    const decided = new Map(decisions.map((d) => [String(d._id), d.decision as 'CONFIRMED' | 'EXPIRED']));
     return {
       orders: orderFacts(orders, transitions),
       payments: paymentFacts(payments, records),
@@ -100,6 +105,7 @@ export async function readFacts(dbUrl: string, natsUrl: string, mailDir: string)
       mails: readMails(mailDir),
       deadLetters: await readDeadLetters(natsUrl),
       cartExpiries,
+      reservations: new Map(reservations.map((r) => [String(r._id), { decision: decided.get(String(r._id)) ?? null }])),
     };
   } finally {
     await client.close();

@@ -30,6 +30,7 @@ function consistent() {
     mails: [{ messageId: '<e1.email@shop>', to: 'o1@example.com', subject: 'Invoice', hasPdf: true }],
     deadLetters: [],
     cartExpiries: new Map(),
+    reservations: new Map([['o1', { decision: 'CONFIRMED' }]]),
   };
   const books: ProviderBooks = {
     payments: new Map([['psp1', { id: 'psp1', reference: 'pay1', status: 'succeeded', amount: 500, amountRefunded: 0 }]]),
@@ -73,10 +74,28 @@ describe('chaos reconciliation', () => {
   it('sees stock that no order holds, and captured money the shop never applied', () => {
     const leaked = consistent();
     leaked.facts.movements.push({ productId: P, version: 3, kind: 'RESERVATION', quantity: -2, balance: 7, orderId: 'gone' });
-    expect(failing(leaked)).toEqual(['stock']);
+    expect(failing(leaked)).toEqual(['stock', 'stock-provisional']);
+    leaked.facts.reservations.set('gone', { decision: 'CONFIRMED' });
+    expect(failing(leaked)).toEqual(['stock', 'stock-provisional']);
+    const lost = consistent();
+    lost.facts.movements[1]!.balance = 8;
+    expect(failing(lost)).toEqual(['stock']);
     const unapplied = consistent();
     unapplied.facts.payments[0]!.status = 'PENDING';
     expect(failing(unapplied)).toEqual(['charges']);
+  });
+
+  it('counts a reservation whose order was never written as held until the sweeper releases it', () => {
+    const input = consistent();
+    input.facts.movements.push({ productId: P, version: 3, kind: 'RESERVATION', quantity: -2, balance: 7, orderId: 'crashed' });
+    input.facts.reservations.set('crashed', { decision: null });
+    const rows = reconcile(input);
+    expect(rows.filter((r) => !r.ok)).toEqual([]);
+    expect(rows.find((r) => r.id === 'stock-provisional')).toMatchObject({ expected: 1, actual: 1 });
+    // Released after all (by the checkout's compensation or the sweeper): nothing is held for it any more.
+    input.facts.movements.push({ productId: P, version: 4, kind: 'RELEASE', quantity: 2, balance: 9, orderId: 'crashed' });
+    expect(reconcile(input).find((r) => r.id === 'stock-provisional')).toMatchObject({ expected: 0, actual: 0, ok: true });
+    expect(failing(input)).toEqual([]);
   });
 
   it('sees a dead letter and a paid order the client was told had failed', () => {

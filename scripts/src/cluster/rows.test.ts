@@ -47,6 +47,7 @@ function consistent(): ClusterInput {
     mails: ['e1', 'e2', 'e3'].map(mail),
     deadLetters: [],
     cartExpiries: new Map([['c3', 1]]),
+    reservations: new Map(),
   };
   const events = [
     event(1, 'e1', 'shop.order.placed.v1', { orderId: 'o1' }),
