@@ -19,6 +19,7 @@ import { paidCount, purchase } from './checkout.js';
 import { percentile } from './lib.js';
 import { formatRatio, pairedRatio, Samples, slice, type Measured, type PairedRatio } from './slices.js';
 import { cpuMsOf, databaseCpuMs } from './profile.js';
+import { phasePlan } from './crossover.js';
 import { codeShare, startupNodes, topSelfTime, type CpuProfile } from './cpuprofile.js';
 
 /** Slices per case and mode by default, in alternating order (A B C D D C B A …); `BENCH_TRACING_ROUNDS` sets it. */
@@ -286,8 +287,8 @@ async function seed(system: System, buyers: number): Promise<Pick<Running, 'slug
  * traced ones exporting OTLP (http/protobuf, the default) to a receiver process that counts the spans,
  * and a second one with tracing off, whose distance from the first is the run's noise. Measured in
  * alternating slices: product(slug) and a 10-line cart through the gateway (autocannon), then whole
- * purchases (cart → checkout → payOrder → PAID). Halfway through, each system is restarted in another
- * mode (a crossover: see `phases` below), unless profiled.
+ * purchases (cart → checkout → payOrder → PAID). Between phases, each system is restarted in another
+ * mode (a crossover, bench/crossover.ts), unless profiled.
  */
 export async function runTracingBench(
   mongoUrl: string,
@@ -303,12 +304,12 @@ export async function runTracingBench(
       running.push(await startMode(mode, mongoUrl, receiver.url, opts));
     }
     const rounds = opts.rounds ?? DEFAULT_ROUNDS;
-    // Two phases (crossover): halfway through its rounds each system is restarted in another mode, so
-    // that off and 10 % (and 100 % and the A/A system) each run on both of two systems, and whatever
-    // tells one system from another (its data, its databases' layout) weighs on both sides of a ratio.
-    // A profiled run keeps each system in its mode: its profiles are per mode.
-    const phases = opts.profileDir || rounds < 2 ? 1 : 2;
-    const phaseRounds = (phase: number) => (phases === 1 ? rounds : phase === 0 ? Math.ceil(rounds / 2) : Math.floor(rounds / 2));
+    // A crossover (bench/crossover.ts): between phases every system is restarted in another mode, so that
+    // whatever tells one system from another weighs on both sides of a ratio. A profiled run keeps each
+    // system in its mode: its profiles are per mode.
+    const plan = phasePlan(rounds, MODES.length, { profiled: Boolean(opts.profileDir) });
+    const { phases } = plan;
+    const phaseRounds = plan.roundsOf;
     const off = MODES[0]!;
     /** Each measured slice of a load case: the case's seconds spread over its rounds. */
     const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
@@ -348,7 +349,7 @@ export async function runTracingBench(
     for (let phase = 0; phase < phases; phase++) {
       if (phase > 0) {
         for (const [i, r] of running.entries()) {
-          r.mode = MODES[(i + 2 * phase) % MODES.length]!;
+          r.mode = MODES[plan.modeOf(i, phase)]!;
           say(`tracing: restarting system ${i + 1} with tracing ${r.mode.name}…`);
           await r.system.restartAll(tracingEnv(r.mode, receiver.url));
         }
@@ -516,13 +517,19 @@ export const tracingNote = (rounds: number, phases = 1): string =>
     'traced ones export OTLP (http/protobuf, the default) to a receiver process (`bench/otlp-receiver.ts`) that counts the spans it receives:',
     '"spans received" is what arrived during the case, the proof that tracing was on. Cases are measured in alternating slices',
     `(A B C D D C B A …, ${rounds} per mode, at least ${MIN_SLICE_S} s each after a ramp); req/s is the median of the slices, latencies are pooled.`,
-    ...(phases > 1
+    ...(phases === MODES.length
       ? [
-          'Crossover: halfway through the rounds every system was restarted in another mode (off ↔ 10 %, 100 % ↔ A/A), so each of those',
-          'modes ran on two systems and what tells one system from another weighs on both sides of a ratio (the A/A row then compares',
-          'two different systems: its interval is the noise that includes them).',
+          `Crossover, a Latin square: the rounds ran in ${phases} phases, and between phases every system was restarted in another mode, so`,
+          'that every system ran every mode once and what tells one system from another weighs on every mode alike (the A/A row',
+          'compares two modes that ran on all four systems: its interval is the noise that includes them).',
         ]
-      : []),
+      : phases > 1
+        ? [
+            'Crossover: halfway through the rounds every system was restarted in another mode (off ↔ 10 %, 100 % ↔ A/A), so each of those',
+            'modes ran on two systems and what tells one system from another weighs on both sides of a ratio (the A/A row then compares',
+            'two different systems: its interval is the noise that includes them).',
+          ]
+        : []),
     '"vs off" ratios pair each slice with the off system\'s slice of the same round: the geometric mean of the rounds\' ratios and its 95 %',
     "confidence interval (Student's t): a cost is measured when the interval excludes 1, and the A/A row's interval shows the run's noise.",
     "Purchases: the checkout section's guest purchases (its concurrency, one product per buyer, polling for PAID every 20 ms), the sandbox",

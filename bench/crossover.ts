@@ -1,0 +1,31 @@
+/**
+ * Which mode each system of the tracing section runs in each phase. Systems differ from one another by
+ * more than a cost of a few per cent (their data, their databases' layout, what the JIT made of them):
+ * with one mode per system, that difference would be charged to the mode. So the run is split into
+ * phases; between phases every system is restarted in another mode.
+ *
+ * - 4 phases (a Latin square, the default from 4 rounds): system i runs mode (i + p) mod 4 in phase p,
+ *   so every system runs every mode once and every mode runs on every system for the same rounds.
+ * - 2 phases (2 or 3 rounds): system i runs mode (i + 2p) mod 4, i.e. off ↔ 10 % and 100 % ↔ A/A swap.
+ * - 1 phase (profiled runs, whose profiles are per mode): each system keeps its mode.
+ */
+export interface PhasePlan {
+  phases: number;
+  /** Rounds (slices per mode and case) of phase `phase`; they add up to the run's rounds. */
+  roundsOf: (phase: number) => number;
+  /** Index of the mode system `system` runs in phase `phase` (of `modes` modes, one system per mode). */
+  modeOf: (system: number, phase: number) => number;
+}
+
+export function phasePlan(rounds: number, modes: number, { profiled = false } = {}): PhasePlan {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`rounds must be a whole number ≥ 1, not ${rounds}`);
+  const phases = profiled ? 1 : rounds >= modes ? modes : rounds >= 2 ? 2 : 1;
+  const step = modes / phases;
+  if (!Number.isInteger(step)) throw new Error(`${phases} phases do not divide ${modes} modes`);
+  return {
+    phases,
+    // The first `rounds % phases` phases take one round more.
+    roundsOf: (phase) => Math.floor(rounds / phases) + (phase < rounds % phases ? 1 : 0),
+    modeOf: (system, phase) => (system + step * phase) % modes,
+  };
+}
