@@ -22,6 +22,7 @@ import { PEERS_NOTE, runPeersBench } from './peers.js';
 import { runNumberingBench } from './numbering.js';
 import { storefrontBundleRows } from './storefront.js';
 import { DEFAULT_ROUNDS, runTracingBench, TRACING_CASES, type TracingCase } from './tracing.js';
+import { DEFAULT_RATIOS, percent } from './tracing-modes.js';
 import { ensureNode, NODE_RELEASES } from '../scripts/src/node-releases.js';
 import { table } from './lib.js';
 import { profiled, startProfiling } from './profile.js';
@@ -63,6 +64,15 @@ const tracingRounds = (() => {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 2 || n > 20) throw new Error(`BENCH_TRACING_ROUNDS must be a whole number from 2 to 20, not "${raw}"`);
   return n;
+})();
+/** `BENCH_TRACING_RATIOS=0,0.1`: the two traced systems' sampling ratios (default 1,0.1), e.g. to see what the SDK costs recording nothing. */
+const tracingRatios = ((): readonly [number, number] => {
+  const raw = process.env.BENCH_TRACING_RATIOS?.trim();
+  if (!raw) return DEFAULT_RATIOS;
+  const ratios = raw.split(',').map((r) => (r.trim() === '' ? NaN : Number(r)));
+  if (ratios.length !== 2 || ratios.some((r) => !(r >= 0 && r <= 1)) || ratios[0] === ratios[1])
+    throw new Error(`BENCH_TRACING_RATIOS must be two different sampling ratios from 0 to 1, comma-separated (e.g. 1,0.1), not "${raw}"`);
+  return [ratios[0]!, ratios[1]!];
 })();
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
 const SECTIONS = [
@@ -245,17 +255,18 @@ try {
       concurrency: 20,
       cases: tracingCases,
       rounds: tracingRounds,
+      ratios: tracingRatios,
       node,
       // The services are processes of their own: each is profiled with --cpu-prof (the bench's own profiler sees only itself).
       profileDir: profiling ? join(profileDir, 'tracing') : undefined,
     };
     say(
-      `tracing: off vs on (100 %) vs on (10 %) vs off again (A/A), four systems of processes on Node ${nodeVersion}, ${seconds} s per case in ${tracingRounds} slices per system…`,
+      `tracing: off vs on (${percent(tracingRatios[0])}) vs on (${percent(tracingRatios[1])}) vs off again (A/A), four systems of processes on Node ${nodeVersion}, ${seconds} s per case in ${tracingRounds} slices per system…`,
     );
     const { rows, note } = await enter('tracing', () => runTracingBench(db.url, say, opts), !profiling);
     sections.push({
       // The services' Node is in the title when it is not the bench's, so that both can be recorded side by side.
-      title: `Tracing: off vs on with 100 % and 10 % sampling (OTLP to a receiver process)${node ? `, services on Node ${nodeVersion}` : ''}`,
+      title: `Tracing: off vs on with ${percent(tracingRatios[0])} and ${percent(tracingRatios[1])} sampling (OTLP to a receiver process)${node ? `, services on Node ${nodeVersion}` : ''}`,
       body: `${table(rows)}\n\n${note}`,
     });
   }

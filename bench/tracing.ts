@@ -19,7 +19,7 @@ import { paidCount, purchase } from './checkout.js';
 import { percentile } from './lib.js';
 import { formatRatio, pairedRatio, Samples, slice, type Measured, type PairedRatio } from './slices.js';
 import { cpuMsOf, databaseCpuMs } from './profile.js';
-import { phasePlan } from './crossover.js';
+import { DEFAULT_RATIOS, percent, phasePlan, tracingModes, type Mode } from './tracing-modes.js';
 import { codeShare, startupNodes, topSelfTime, type CpuProfile } from './cpuprofile.js';
 
 /** Slices per case and mode by default, in alternating order (A B C D D C B A …); `BENCH_TRACING_ROUNDS` sets it. */
@@ -29,25 +29,6 @@ const MIN_SLICE_S = 2;
 const WARM_UP_S = 3;
 /** The processes a purchase up to PAID needs (renderer, messaging and mail are left out, as in the checkout section). */
 const PROCESSES = ['payment-sandbox', 'product', 'cart', 'order', 'payment', 'invoice'];
-
-interface Mode {
-  name: string;
-  /** The receiver's endpoint path for this mode's spans (none: tracing off). */
-  endpoint?: string;
-  env: Record<string, string>;
-}
-const MODES: Mode[] = [
-  { name: 'off', env: {} },
-  { name: 'on, sampling 100 %', endpoint: 'all', env: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
-  {
-    name: 'on, sampling 10 %',
-    endpoint: 'tenth',
-    env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
-  },
-  // A/A: a second system with tracing off, measured like the others. Its ratio to the first is this run's
-  // noise, the yardstick for a cost of a few per cent.
-  { name: 'off again (A/A)', env: {} },
-];
 
 interface Running {
   mode: Mode;
@@ -71,6 +52,8 @@ export interface TracingOptions {
   cases: readonly TracingCase[];
   /** Slices per case and mode (default DEFAULT_ROUNDS). */
   rounds?: number;
+  /** The traced systems' sampling ratios (default DEFAULT_RATIOS). */
+  ratios?: readonly [number, number];
   /** The Node binary the services run under (`--node=24`; default the bench's own). */
   node?: string;
   /** `--profile`: every service runs with `--cpu-prof` into `<profileDir>/<mode>/`, summarized after the run. */
@@ -288,29 +271,30 @@ async function seed(system: System, buyers: number): Promise<Pick<Running, 'slug
  * and a second one with tracing off, whose distance from the first is the run's noise. Measured in
  * alternating slices: product(slug) and a 10-line cart through the gateway (autocannon), then whole
  * purchases (cart → checkout → payOrder → PAID). Between phases, each system is restarted in another
- * mode (a crossover, bench/crossover.ts), unless profiled.
+ * mode (a crossover, bench/tracing-modes.ts), unless profiled.
  */
 export async function runTracingBench(
   mongoUrl: string,
   say: (msg: string) => void,
   opts: TracingOptions,
 ): Promise<{ rows: Record<string, string | number>[]; note: string }> {
+  const modes = tracingModes(opts.ratios);
   const receiver = await startReceiver();
   const running: Running[] = [];
   let finished = false;
   try {
-    for (const mode of MODES) {
+    for (const mode of modes) {
       say(`tracing: starting the system with tracing ${mode.name}…`);
       running.push(await startMode(mode, mongoUrl, receiver.url, opts));
     }
     const rounds = opts.rounds ?? DEFAULT_ROUNDS;
-    // A crossover (bench/crossover.ts): between phases every system is restarted in another mode, so that
+    // A crossover (bench/tracing-modes.ts): between phases every system is restarted in another mode, so that
     // whatever tells one system from another weighs on both sides of a ratio. A profiled run keeps each
     // system in its mode: its profiles are per mode.
-    const plan = phasePlan(rounds, MODES.length, { profiled: Boolean(opts.profileDir) });
+    const plan = phasePlan(rounds, modes.length, { profiled: Boolean(opts.profileDir) });
     const { phases } = plan;
     const phaseRounds = plan.roundsOf;
-    const off = MODES[0]!;
+    const off = modes[0]!;
     /** Each measured slice of a load case: the case's seconds spread over its rounds. */
     const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
     const order = (round: number) => (round % 2 ? [...running].reverse() : running);
@@ -334,7 +318,7 @@ export async function runTracingBench(
       },
     ].filter((c) => opts.cases.includes(c.key as TracingCase));
     const withPurchases = opts.cases.includes('purchases');
-    const perMode = <T>(make: () => T) => new Map(MODES.map((m) => [m, make()]));
+    const perMode = <T>(make: () => T) => new Map(modes.map((m) => [m, make()]));
     const measures = new Map(
       loadCases.map((c) => [c.key, { samples: perMode(() => new Samples()), cpu: perMode(() => new CpuPerRequest()), spans: {} }]),
     );
@@ -349,7 +333,7 @@ export async function runTracingBench(
     for (let phase = 0; phase < phases; phase++) {
       if (phase > 0) {
         for (const [i, r] of running.entries()) {
-          r.mode = MODES[plan.modeOf(i, phase)]!;
+          r.mode = modes[plan.modeOf(i, phase)]!;
           say(`tracing: restarting system ${i + 1} with tracing ${r.mode.name}…`);
           await r.system.restartAll(tracingEnv(r.mode, receiver.url));
         }
@@ -394,14 +378,14 @@ export async function runTracingBench(
     const rows: Record<string, string | number>[] = [];
     for (const c of loadCases) {
       const m = measures.get(c.key)!;
-      for (const mode of MODES)
+      for (const mode of modes)
         rows.push({
           ...row(c.name, mode, m.samples.get(mode)!.result(), pairedRatio(m.samples.get(mode)!.rates, m.samples.get(off)!.rates), m.spans),
           ...m.cpu.get(mode)!.columns(m.cpu.get(off)!),
         });
     }
     if (withPurchases)
-      for (const mode of MODES) {
+      for (const mode of modes) {
         const sorted = [...buying.rates.get(mode)!].sort((a, b) => a - b);
         const lat = [...buying.latencies.get(mode)!].sort((a, b) => a - b);
         const m = { requestsPerSec: percentile(sorted, 50), p50: Math.round(percentile(lat, 50)), p99: Math.round(percentile(lat, 99)) };
@@ -418,7 +402,7 @@ export async function runTracingBench(
         });
       }
     finished = true;
-    return { rows, note: tracingNote(rounds, phases) };
+    return { rows, note: tracingNote(rounds, phases, opts.ratios) };
   } finally {
     for (const r of running) {
       await r.system.stop();
@@ -508,16 +492,16 @@ async function settledSpans(
 }
 
 /** Printed under the table. */
-export const tracingNote = (rounds: number, phases = 1): string =>
+export const tracingNote = (rounds: number, phases = 1, ratios: readonly [number, number] = DEFAULT_RATIOS): string =>
   [
     'Four systems of the processes a purchase needs (gateway, the five subgraphs, the payment sandbox; each its own Node process as',
     '`npm start` runs it, built, with its own NATS and databases on one database server): tracing off (`OTEL_SDK_DISABLED=true`);',
-    'on with `OTEL_TRACES_SAMPLER=parentbased_always_on`; on with `parentbased_traceidratio` and `OTEL_TRACES_SAMPLER_ARG=0.1`; off',
+    `on with ${ratios.map(samplerText).join('; on with ')}; off`,
     'again, whose ratio to the first ("A/A") is the noise of the run: a cost smaller than that gap is not measured. The',
     'traced ones export OTLP (http/protobuf, the default) to a receiver process (`bench/otlp-receiver.ts`) that counts the spans it receives:',
     '"spans received" is what arrived during the case, the proof that tracing was on. Cases are measured in alternating slices',
     `(A B C D D C B A …, ${rounds} per mode, at least ${MIN_SLICE_S} s each after a ramp); req/s is the median of the slices, latencies are pooled.`,
-    ...(phases === MODES.length
+    ...(phases === 4
       ? [
           `Crossover, a Latin square: the rounds ran in ${phases} phases, and between phases every system was restarted in another mode, so`,
           'that every system ran every mode once and what tells one system from another weighs on every mode alike (the A/A row',
@@ -525,7 +509,7 @@ export const tracingNote = (rounds: number, phases = 1): string =>
         ]
       : phases > 1
         ? [
-            'Crossover: halfway through the rounds every system was restarted in another mode (off ↔ 10 %, 100 % ↔ A/A), so each of those',
+            `Crossover: halfway through the rounds every system was restarted in another mode (off ↔ ${percent(ratios[1])}, ${percent(ratios[0])} ↔ A/A), so each of those`,
             'modes ran on two systems and what tells one system from another weighs on both sides of a ratio (the A/A row then compares',
             'two different systems: its interval is the noise that includes them).',
           ]
@@ -539,3 +523,6 @@ export const tracingNote = (rounds: number, phases = 1): string =>
     'background (measured for 3 s before the case). "CPU/req vs off" pairs the slices\' sums the same way: what a request costs the',
     'whole system.',
   ].join(' ');
+
+const samplerText = (ratio: number) =>
+  ratio === 1 ? '`OTEL_TRACES_SAMPLER=parentbased_always_on`' : `\`parentbased_traceidratio\` and \`OTEL_TRACES_SAMPLER_ARG=${ratio}\``;

@@ -1,3 +1,40 @@
+/** The tracing section's modes (off, two sampling ratios, off again) and which system runs which mode when. */
+export interface Mode {
+  name: string;
+  /** The receiver's endpoint path for this mode's spans (none: tracing off). */
+  endpoint?: string;
+  env: Record<string, string>;
+}
+
+/** The two sampling ratios of the traced systems by default: every trace, and one in ten. */
+export const DEFAULT_RATIOS = [1, 0.1] as const;
+
+/** "100 %", "10 %", "0 %". */
+export const percent = (ratio: number) => `${+(ratio * 100).toFixed(2)} %`;
+
+/**
+ * Off, on at each of two ratios (parent-based: `parentbased_always_on` for 1, else
+ * `parentbased_traceidratio`), and off again. `BENCH_TRACING_RATIOS=0,0.1` measures what the SDK costs
+ * when it records nothing next to 10 %.
+ */
+export function tracingModes(ratios: readonly [number, number] = DEFAULT_RATIOS): Mode[] {
+  const traced = (ratio: number, i: number): Mode => ({
+    name: `on, sampling ${percent(ratio)}`,
+    endpoint: `ratio${i}`,
+    env:
+      ratio === 1
+        ? { OTEL_TRACES_SAMPLER: 'parentbased_always_on' }
+        : { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(ratio) },
+  });
+  return [
+    { name: 'off', env: {} },
+    ...ratios.map(traced),
+    // A/A: a second system with tracing off, measured like the others. Its ratio to the first is this run's
+    // noise, the yardstick for a cost of a few per cent.
+    { name: 'off again (A/A)', env: {} },
+  ];
+}
+
 /**
  * Which mode each system of the tracing section runs in each phase. Systems differ from one another by
  * more than a cost of a few per cent (their data, their databases' layout, what the JIT made of them):

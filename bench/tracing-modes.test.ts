@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phasePlan } from './crossover.js';
+import { percent, phasePlan, tracingModes } from './tracing-modes.js';
 
 const table = (rounds: number, opts = {}) => {
   const plan = phasePlan(rounds, 4, opts);
@@ -37,5 +37,21 @@ describe('phasePlan', () => {
   it('refuses rounds that are not a whole number', () => {
     expect(() => phasePlan(0, 4)).toThrow(/rounds/);
     expect(() => phasePlan(2.5, 4)).toThrow(/rounds/);
+  });
+});
+
+describe('tracingModes', () => {
+  it('is off, on at each ratio (parent-based, always_on for 1), and off again', () => {
+    const modes = tracingModes([1, 0.1]);
+    expect(modes.map((m) => m.name)).toEqual(['off', 'on, sampling 100 %', 'on, sampling 10 %', 'off again (A/A)']);
+    expect(modes[1]!.env).toEqual({ OTEL_TRACES_SAMPLER: 'parentbased_always_on' });
+    expect(modes[2]!.env).toEqual({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' });
+    expect(new Set(modes.map((m) => m.endpoint)).size).toBe(3); // two receiver endpoints, none for off
+    expect(modes[0]!.endpoint ?? modes[3]!.endpoint).toBeUndefined();
+  });
+
+  it('names 0 % and fractional ratios', () => {
+    expect(tracingModes([0, 0.05]).map((m) => m.name)).toEqual(['off', 'on, sampling 0 %', 'on, sampling 5 %', 'off again (A/A)']);
+    expect(percent(0.125)).toBe('12.5 %');
   });
 });
