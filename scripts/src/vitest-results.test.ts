@@ -44,6 +44,40 @@ describe('vitest results', () => {
     expect(failures(report(), '/repo')).toEqual(['e2e/b.e2e.ts › b second', 'c.test.ts: Cannot find module x']);
   });
 
+  it("adds a failed test's first message on one line, without colours or stack, cut short", () => {
+    const file = join(dir, 'messages.json');
+    const long = `AssertionError: expected { actual: 5, detail: '${'x'.repeat(600)}' }`;
+    writeFileSync(
+      file,
+      JSON.stringify({
+        numPassedTests: 0,
+        numFailedTests: 2,
+        numPendingTests: 0,
+        numTodoTests: 0,
+        testResults: [
+          {
+            name: '/repo/chaos.ts',
+            status: 'failed',
+            assertionResults: [
+              {
+                status: 'failed',
+                fullName: 'reconciles: stock',
+                failureMessages: [
+                  '\u001b[31mAssertionError: expected {\n  actual: 5,\n  detail: "p1: 80 − 3"\n}\u001b[39m\n    at file.ts:1:1\n    at run',
+                ],
+              },
+              { status: 'failed', fullName: 'long', failureMessages: [long] },
+            ],
+          },
+        ],
+      }),
+    );
+    const [stock, cut] = failures(file, '/repo');
+    expect(stock).toBe('chaos.ts › reconciles: stock — AssertionError: expected { actual: 5, detail: "p1: 80 − 3" }');
+    expect(cut!.length).toBeLessThan(600);
+    expect(cut).toMatch(/^chaos\.ts › long — AssertionError: expected \{ actual: 5, detail: 'x+…$/);
+  });
+
   it('counts a run that exited non-zero with a clean report as one failure, and names it', () => {
     // What vitest writes when its global setup throws: a report with no test in it, and exit code 1.
     const empty = join(dir, 'empty.json');

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 export interface RunCounts {
   numPassedTests: number;
@@ -13,7 +14,12 @@ export interface RunCounts {
 }
 
 interface VitestJson extends RunCounts {
-  testResults: { name: string; status: string; message?: string; assertionResults: { status: string; fullName: string }[] }[];
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { status: string; fullName: string; failureMessages?: string[] }[];
+  }[];
 }
 
 /**
@@ -36,17 +42,36 @@ export function counts(file: string, exitCode = 0): RunCounts {
   };
 }
 
+/** How much of a failed test's message its line carries: enough for an assertion's actual value. */
+const MESSAGE_CHARS = 500;
+
+/** The first failure message on one line, colours and stack left out, cut to MESSAGE_CHARS. */
+function oneLine(message: string | undefined): string {
+  if (!message) return '';
+  const text = stripVTControlCharacters(message)
+    .split(/\n\s+at /)[0]!
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS - 1)}…` : text;
+}
+
 /**
- * One line per failed test (`file › full name`) and per file that failed before its tests ran
- * (`file: message`), so the tail of a long log names what failed; a missing report is one such line,
- * and so is a run that exited non-zero with no failure in its report (see `counts`).
+ * One line per failed test (`file › full name — first failure message`, on one line and cut short) and
+ * per file that failed before its tests ran (`file: message`), so the tail of a long log names what
+ * failed and why; a missing report is one such line, and so is a run that exited non-zero with no
+ * failure in its report (see `counts`).
  */
 export function failures(file: string, root: string, exitCode = 0): string[] {
   if (!existsSync(file)) return [`${file}: no report (the run did not finish)`];
   const json = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
   const lines = json.testResults.flatMap((f) => {
     const name = relative(root, f.name);
-    const failed = f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${name} › ${a.fullName}`);
+    const failed = f.assertionResults
+      .filter((a) => a.status === 'failed')
+      .map((a) => {
+        const why = oneLine(a.failureMessages?.[0]);
+        return `${name} › ${a.fullName}${why ? ` — ${why}` : ''}`;
+      });
     if (failed.length || f.status !== 'failed') return failed;
     return [`${name}: ${(f.message ?? 'failed before any test ran').split('\n')[0]}`];
   });
