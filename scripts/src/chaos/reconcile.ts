@@ -169,10 +169,11 @@ function chargeMismatch(captured: { reference: string }[], ours: { id: string }[
 }
 
 /**
- * A reservation whose order was never written: the order service died (or lost the database) between
- * reserving and inserting the order, and could not give the stock back. By design (docs/design.md §5
- * step 1) it stays held until product's sweeper releases it, RESERVATION_TTL (45 min) after it was made,
- * which is after the run: it is correct while it is still unconfirmed, so that the sweeper will release it.
+ * A reservation whose order was never written: the order service died between reserving and inserting
+ * the order, or its release kept failing until it stopped retrying, so the stock was not given back. By
+ * design (docs/design.md §5 step 1) it stays held until product's sweeper releases it, RESERVATION_TTL
+ * (45 min) after it was made, which is after the run: it is correct while it is still unconfirmed, so
+ * that the sweeper will release it.
  */
 interface ProvisionalHold {
   orderId: string;

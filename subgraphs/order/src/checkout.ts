@@ -5,6 +5,7 @@ import { checkContact, outOfStock, priceOrder, type ContactInput, type OrderStat
 import { placedEvent } from './published-events.js';
 import type { OrderDoc } from './model.js';
 import type { OrderResult, Orders } from './orders.js';
+import { Releases } from './releases.js';
 import type { CartView, Services } from './services.js';
 import type { OrderStore } from './store.js';
 
@@ -41,18 +42,25 @@ const cartNotActive = (status: string) =>
  *    `order.placed` event (outbox); a failure before it releases the reservation;
  * 7. the cart is marked CHECKED_OUT for this order (idempotent per order). If another checkout got the
  *    cart first, this order is cancelled again (its `order.cancelled` gives the stock back).
- * The product service confirms the reservation when it sees `order.placed` and releases unconfirmed
- * ones after RESERVATION_TTL, so a crash between 5 and 6 leaks nothing. A crash (or a failed cart call)
+ * A release that fails is retried in the background (releases.ts). The product service confirms the
+ * reservation when it sees `order.placed` and releases unconfirmed ones after RESERVATION_TTL, so a crash
+ * between 5 and 6 leaks nothing. A crash (or a failed cart call)
  * after 6 is completed by retrying with the same key.
  */
 export class Checkout {
+  /** Gives back the reservations of checkouts that failed before their order was written, retrying in the background. */
+  readonly releases: Releases;
+
   constructor(
     private readonly store: OrderStore,
     private readonly orders: Orders,
     private readonly services: Services,
     private readonly settings: CheckoutSettings,
     private readonly log: Logger,
-  ) {}
+    releases?: Releases,
+  ) {
+    this.releases = releases ?? new Releases((orderId, reason, requestId) => services.release(orderId, reason, requestId), log);
+  }
 
   /** One span per checkout; the order number on it is what `npm run trace -- <number>` searches for. */
   run(caller: Caller, input: CheckoutInput, requestId: string): Promise<OrderResult> {
@@ -174,11 +182,7 @@ export class Checkout {
   }
 
   private async release(orderId: string, reason: string, requestId: string): Promise<void> {
-    try {
-      await this.services.release(orderId, reason, requestId);
-    } catch (err) {
-      // Unconfirmed reservations are released by product's sweeper after RESERVATION_TTL anyway.
-      this.log.error({ err, orderId }, 'releasing the reservation failed; the reservation sweeper will');
-    }
+    // A failure is retried in the background; unconfirmed reservations are released by product's sweeper anyway.
+    await this.releases.giveBack(orderId, reason, requestId);
   }
 }

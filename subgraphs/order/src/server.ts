@@ -75,7 +75,10 @@ export const orderSubgraph = defineSubgraph({
     listing: parts.listing,
   }),
   events: (service, o: EventsContext<OrderConfig>): Promise<OrderEvents> => startOrderEvents(service, o),
-  background: (service, config, log) => [['stop sweeper', startOrderSweeper(service, config, log)]],
+  background: (service, config, log) => [
+    ['stop sweeper', startOrderSweeper(service, config, log)],
+    ['stop retrying releases', () => Promise.resolve(service.checkout.releases.stop())],
+  ],
   ready: (_service, config) => ({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL }),
 });
 

@@ -256,6 +256,38 @@ describe('checkout', () => {
     expect(await cartStatus(s, cartId)).toBe('ACTIVE');
   });
 
+  it('retries a release that failed, so the stock comes back once product answers again, not after RESERVATION_TTL', async () => {
+    const p = await createProduct(s, { initialStock: 5 });
+    const cartId = await newCart(s, [{ productId: p, quantity: 2 }]);
+    const place = s.order.store.place.bind(s.order.store);
+    const release = s.order.services.release.bind(s.order.services);
+    const refusals = { left: 2 };
+    s.order.store.place = () => Promise.reject(new Error('database went away'));
+    s.order.services.release = (...args) => (refusals.left-- > 0 ? Promise.reject(new Error('product unavailable')) : release(...args));
+    try {
+      const res = await client(s.order.url)(
+        `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } } }`,
+        checkoutInput(cartId),
+      );
+      expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(await available(s, p)).toBe(3); // the first release failed: still held
+      expect(s.order.checkout.releases.retrying).toBe(1);
+      // Retried after 1 s (refused again), then after 2 s more.
+      await waitFor('the stock given back by a retried release', async () => (await available(s, p)) === 5 || undefined, {
+        timeoutMs: 15_000,
+        intervalMs: 200,
+      });
+    } finally {
+      s.order.store.place = place;
+      s.order.services.release = release;
+    }
+    expect(refusals.left).toBe(-1); // two refused attempts and the one that went through
+    expect(s.order.checkout.releases.retrying).toBe(0);
+    const reservation = (await s.product.models.Reservation.find({}).sort({ createdAt: -1 }).limit(1).lean())[0]!;
+    expect((await movementsOf(s, reservation._id)).map((m) => m.kind)).toEqual(['RESERVATION', 'RELEASE']);
+    expect(await s.order.models.Order.countDocuments({ cartId })).toBe(0);
+  });
+
   it('completes an interrupted checkout when repeated with the same key: the cart call failed after the order was written', async () => {
     const p = await createProduct(s, { initialStock: 5 });
     const cartId = await newCart(s, [{ productId: p, quantity: 1 }]);
