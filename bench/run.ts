@@ -22,7 +22,7 @@ import { PEERS_NOTE, runPeersBench } from './peers.js';
 import { runNumberingBench } from './numbering.js';
 import { storefrontBundleRows } from './storefront.js';
 import { DEFAULT_ROUNDS, runTracingBench, TRACING_CASES, type TracingCase } from './tracing.js';
-import { DEFAULT_RATIOS, percent } from './tracing-modes.js';
+import { parseRatios, percent } from './tracing-modes.js';
 import { ensureNode, NODE_RELEASES } from '../scripts/src/node-releases.js';
 import { table } from './lib.js';
 import { profiled, startProfiling } from './profile.js';
@@ -66,14 +66,7 @@ const tracingRounds = (() => {
   return n;
 })();
 /** `BENCH_TRACING_RATIOS=0,0.1`: the two traced systems' sampling ratios (default 1,0.1), e.g. to see what the SDK costs recording nothing. */
-const tracingRatios = ((): readonly [number, number] => {
-  const raw = process.env.BENCH_TRACING_RATIOS?.trim();
-  if (!raw) return DEFAULT_RATIOS;
-  const ratios = raw.split(',').map((r) => (r.trim() === '' ? NaN : Number(r)));
-  if (ratios.length !== 2 || ratios.some((r) => !(r >= 0 && r <= 1)) || ratios[0] === ratios[1])
-    throw new Error(`BENCH_TRACING_RATIOS must be two different sampling ratios from 0 to 1, comma-separated (e.g. 1,0.1), not "${raw}"`);
-  return [ratios[0]!, ratios[1]!];
-})();
+const tracingRatios = parseRatios(process.env.BENCH_TRACING_RATIOS);
 /** `npm run bench -- edge cart` runs only those sections (all when none is named). */
 const SECTIONS = [
   'db',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percent, phasePlan, tracingModes } from './tracing-modes.js';
+import { parseRatios, percent, phasePlan, tracingModes } from './tracing-modes.js';
 
 const table = (rounds: number, opts = {}) => {
   const plan = phasePlan(rounds, 4, opts);
@@ -53,5 +53,18 @@ describe('tracingModes', () => {
   it('names 0 % and fractional ratios', () => {
     expect(tracingModes([0, 0.05]).map((m) => m.name)).toEqual(['off', 'on, sampling 0 %', 'on, sampling 5 %', 'off again (A/A)']);
     expect(percent(0.125)).toBe('12.5 %');
+  });
+});
+
+describe('parseRatios', () => {
+  it('reads two ratios, and the defaults when unset', () => {
+    expect(parseRatios('0, 0.1')).toEqual([0, 0.1]);
+    expect(parseRatios(undefined)).toEqual([1, 0.1]);
+    expect(parseRatios(' ')).toEqual([1, 0.1]);
+  });
+
+  it('refuses anything but two different ratios from 0 to 1', () => {
+    for (const raw of ['0.1', '1,0.1,0', '1,1', '1.5,0.1', '-0.1,1', 'all,0.1', '1,', '0x1,0'])
+      expect(() => parseRatios(raw), raw).toThrow(/BENCH_TRACING_RATIOS must be two different sampling ratios/);
   });
 });

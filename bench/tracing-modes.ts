@@ -9,6 +9,15 @@ export interface Mode {
 /** The two sampling ratios of the traced systems by default: every trace, and one in ten. */
 export const DEFAULT_RATIOS = [1, 0.1] as const;
 
+/** `BENCH_TRACING_RATIOS`: two different sampling ratios from 0 to 1, comma-separated; unset or empty, the defaults. */
+export function parseRatios(raw: string | undefined): readonly [number, number] {
+  if (!raw?.trim()) return DEFAULT_RATIOS;
+  const ratios = raw.split(',').map((r) => (/^(\d+(\.\d*)?|\.\d+)$/.test(r.trim()) ? Number(r) : NaN));
+  if (ratios.length !== 2 || ratios.some((r) => !(r >= 0 && r <= 1)) || ratios[0] === ratios[1])
+    throw new Error(`BENCH_TRACING_RATIOS must be two different sampling ratios from 0 to 1, comma-separated (e.g. 1,0.1), not "${raw}"`);
+  return [ratios[0]!, ratios[1]!];
+}
+
 /** "100 %", "10 %", "0 %". */
 export const percent = (ratio: number) => `${+(ratio * 100).toFixed(2)} %`;
 
