@@ -59,7 +59,15 @@ export class Checkout {
     private readonly log: Logger,
     releases?: Releases,
   ) {
-    this.releases = releases ?? new Releases((orderId, reason, requestId) => services.release(orderId, reason, requestId), log);
+    this.releases =
+      releases ??
+      new Releases(
+        {
+          release: (orderId, reason, requestId) => services.release(orderId, reason, requestId),
+          written: (orderId) => store.exists(orderId),
+        },
+        log,
+      );
   }
 
   /** One span per checkout; the order number on it is what `npm run trace -- <number>` searches for. */

@@ -18,7 +18,8 @@ function product(failures: number) {
     }
     return Promise.resolve({ ok: true });
   };
-  return { calls, release };
+  const written = new Set<string>();
+  return { calls, written, ops: { release, written: (orderId: string) => Promise.resolve(written.has(orderId)) } };
 }
 
 describe('Releases', () => {
@@ -31,7 +32,7 @@ describe('Releases', () => {
 
   it('releases once when product answers, and retries nothing', async () => {
     const p = product(0);
-    const releases = new Releases(p.release, log, policy);
+    const releases = new Releases(p.ops, log, policy);
     expect(await releases.giveBack('o1', 'checkout failed', 'r1')).toBe(true);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(p.calls).toEqual(['o1']);
@@ -40,7 +41,7 @@ describe('Releases', () => {
 
   it('retries a failed release in the background, backing off (1, 2, 4, 4 s), until product answers', async () => {
     const p = product(4);
-    const releases = new Releases(p.release, log, policy);
+    const releases = new Releases(p.ops, log, policy);
     expect(await releases.giveBack('o1', 'checkout failed', 'r1')).toBe(false);
     expect(releases.retrying).toBe(1);
     await vi.advanceTimersByTimeAsync(999);
@@ -60,7 +61,7 @@ describe('Releases', () => {
 
   it('gives up when the budget is spent, leaving the reservation to the sweeper', async () => {
     const p = product(Number.POSITIVE_INFINITY);
-    const releases = new Releases(p.release, log, policy);
+    const releases = new Releases(p.ops, log, policy);
     await releases.giveBack('o1', 'checkout failed', 'r1');
     await vi.advanceTimersByTimeAsync(120_000);
     // Tries at 0, 1, 3, 7, 11, 15, 19 s; the next (23 s) would be past the 20 s budget.
@@ -70,7 +71,7 @@ describe('Releases', () => {
 
   it('retries at most maxPending releases at once', async () => {
     const p = product(1);
-    const releases = new Releases(p.release, log, policy);
+    const releases = new Releases(p.ops, log, policy);
     for (const id of ['o1', 'o2', 'o3']) await releases.giveBack(id, 'checkout failed', 'r1');
     expect(releases.retrying).toBe(2);
     await vi.advanceTimersByTimeAsync(60_000);
@@ -78,9 +79,23 @@ describe('Releases', () => {
     expect(p.calls.filter((id) => id === 'o1')).toEqual(['o1', 'o1']);
   });
 
+  it('gives nothing back for an order that was written after all, however its insert looked to the caller', async () => {
+    const p = product(1);
+    const releases = new Releases(p.ops, log, policy);
+    p.written.add('o1');
+    expect(await releases.giveBack('o1', 'checkout failed', 'r1')).toBe(true);
+    expect(p.calls).toEqual([]);
+    // Written while a retry waited (the insert was applied late): the retry leaves its stock alone.
+    expect(await releases.giveBack('o2', 'checkout failed', 'r1')).toBe(false);
+    p.written.add('o2');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(p.calls).toEqual(['o2']);
+    expect(releases.retrying).toBe(0);
+  });
+
   it('stops retrying at shutdown', async () => {
     const p = product(Number.POSITIVE_INFINITY);
-    const releases = new Releases(p.release, log, policy);
+    const releases = new Releases(p.ops, log, policy);
     await releases.giveBack('o1', 'checkout failed', 'r1');
     releases.stop();
     expect(releases.retrying).toBe(0);

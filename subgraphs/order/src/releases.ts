@@ -20,13 +20,20 @@ export const RELEASE_RETRIES: ReleaseRetryPolicy = { baseMs: 1_000, maxMs: 30_00
  * sweeper releases the reservation, RESERVATION_TTL after it was made. Product releases each line at most
  * once, so a retry racing a late first attempt gives nothing back twice. Whatever this process cannot
  * give back (it stops, or the budget runs out) is still the sweeper's.
+ *
+ * Each attempt first looks the order up: an insert that failed for its caller may have been written all
+ * the same (the connection dropped after the database applied it), and that order holds its stock.
  */
 export class Releases {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private stopped = false;
 
   constructor(
-    private readonly release: (orderId: string, reason: string, requestId: string) => Promise<unknown>,
+    private readonly ops: {
+      release: (orderId: string, reason: string, requestId: string) => Promise<unknown>;
+      /** Whether the order was written after all. */
+      written: (orderId: string) => Promise<boolean>;
+    },
     private readonly log: Logger,
     private readonly policy: ReleaseRetryPolicy = RELEASE_RETRIES,
   ) {}
@@ -54,7 +61,11 @@ export class Releases {
 
   private async attempt(orderId: string, reason: string, requestId: string, retry: number): Promise<boolean> {
     try {
-      await this.release(orderId, reason, requestId);
+      if (await this.ops.written(orderId)) {
+        this.log.warn({ orderId }, 'the order was written after all: its reservation stays');
+        return true;
+      }
+      await this.ops.release(orderId, reason, requestId);
       if (retry > 0) this.log.info({ orderId, retry }, 'reservation released on retry');
       return true;
     } catch (err) {

@@ -100,6 +100,11 @@ export class OrderStore {
     return (await this.load([orderId])).get(orderId) ?? null;
   }
 
+  /** Whether an order with this id was written. */
+  async exists(orderId: string): Promise<boolean> {
+    return (await this.m.Order.exists({ _id: orderId })) !== null;
+  }
+
   /** The order a checkout of this cart with this key wrote, if any. */
   async byIdempotencyKey(cartId: string, idempotencyKey: string): Promise<OrderState | null> {
     const doc = await this.m.Order.findOne({ cartId, idempotencyKey }, { _id: 1 }).lean();

@@ -288,6 +288,31 @@ describe('checkout', () => {
     expect(await s.order.models.Order.countDocuments({ cartId })).toBe(0);
   });
 
+  it('keeps the stock of an order whose insert failed for the caller but was written, and the same key then returns it', async () => {
+    const p = await createProduct(s, { initialStock: 5 });
+    const cartId = await newCart(s, [{ productId: p, quantity: 2 }]);
+    const input = checkoutInput(cartId);
+    const mutation = `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id status } userErrors { code } } }`;
+    const place = s.order.store.place.bind(s.order.store);
+    s.order.store.place = async (...args) => {
+      await place(...args);
+      throw new Error('connection reset after the insert was applied');
+    };
+    try {
+      const res = await client(s.order.url)(mutation, input);
+      expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      s.order.store.place = place;
+    }
+    expect(await available(s, p)).toBe(3);
+    expect(s.order.checkout.releases.retrying).toBe(0);
+    const again = await client(s.order.url)(mutation, input);
+    const order = (again.data as { checkout: { order: { id: string; status: string } } }).checkout.order;
+    expect(order.status).toBe('PENDING_PAYMENT');
+    expect((await movementsOf(s, order.id)).map((m) => m.kind)).toEqual(['RESERVATION']);
+    expect(await available(s, p)).toBe(3);
+  });
+
   it('completes an interrupted checkout when repeated with the same key: the cart call failed after the order was written', async () => {
     const p = await createProduct(s, { initialStock: 5 });
     const cartId = await newCart(s, [{ productId: p, quantity: 1 }]);
