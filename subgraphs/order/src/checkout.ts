@@ -44,8 +44,8 @@ const cartNotActive = (status: string) =>
  *    cart first, this order is cancelled again (its `order.cancelled` gives the stock back).
  * A release that fails is retried in the background (releases.ts). The product service confirms the
  * reservation when it sees `order.placed` and releases unconfirmed ones after RESERVATION_TTL, so a crash
- * between 5 and 6 leaks nothing. A crash (or a failed cart call)
- * after 6 is completed by retrying with the same key.
+ * between 5 and 6 leaks nothing. A crash (or a failed cart call) after 6 is completed by retrying with
+ * the same key.
  */
 export class Checkout {
   /** Gives back the reservations of checkouts that failed before their order was written, retrying in the background. */
@@ -57,17 +57,14 @@ export class Checkout {
     private readonly services: Services,
     private readonly settings: CheckoutSettings,
     private readonly log: Logger,
-    releases?: Releases,
   ) {
-    this.releases =
-      releases ??
-      new Releases(
-        {
-          release: (orderId, reason, requestId) => services.release(orderId, reason, requestId),
-          written: (orderId) => store.exists(orderId),
-        },
-        log,
-      );
+    this.releases = new Releases(
+      {
+        release: (orderId, reason, requestId) => services.release(orderId, reason, requestId),
+        written: (orderId) => store.exists(orderId),
+      },
+      log,
+    );
   }
 
   /** One span per checkout; the order number on it is what `npm run trace -- <number>` searches for. */
@@ -99,7 +96,7 @@ export class Checkout {
     const orderId = randomUUID();
     const reservation = await this.services.reserve(orderId, cart.lines, requestId).catch(async (err: unknown) => {
       // A timeout may hide a reservation that was made: give it back (else product's sweeper will).
-      await this.release(orderId, 'checkout failed', requestId);
+      await this.releases.giveBack(orderId, 'checkout failed', requestId);
       throw err;
     });
     if (!reservation.ok) return this.refusedReservation(caller, input, cart, reservation, requestId);
@@ -126,12 +123,12 @@ export class Checkout {
       };
       placed = await this.store.place(order, (doc) => placedEvent(doc, requestId));
     } catch (err) {
-      await this.release(orderId, 'checkout failed', requestId);
+      await this.releases.giveBack(orderId, 'checkout failed', requestId);
       throw err;
     }
     if (!placed.placed) {
       // A concurrent checkout with the same key wrote its order first: ours gives its stock back.
-      await this.release(orderId, 'duplicate checkout', requestId);
+      await this.releases.giveBack(orderId, 'duplicate checkout', requestId);
       return this.resume(caller, placed.state, requestId);
     }
     annotateSpan({ 'shop.order.id': orderId, 'shop.order.number': placed.state.order.number });
@@ -187,10 +184,5 @@ export class Checkout {
     if (r.code === 'PRODUCT_NOT_FOUND' || r.code === 'PRODUCT_UNAVAILABLE')
       return refuse(userError('PRODUCT_UNAVAILABLE', r.message ?? 'a product is no longer sold', ['input', 'cartId']));
     throw new Error(`reservation refused: ${r.code ?? 'unknown'} ${r.message ?? ''}`);
-  }
-
-  private async release(orderId: string, reason: string, requestId: string): Promise<void> {
-    // A failure is retried in the background; unconfirmed reservations are released by product's sweeper anyway.
-    await this.releases.giveBack(orderId, reason, requestId);
   }
 }

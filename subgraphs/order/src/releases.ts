@@ -81,7 +81,7 @@ export class Releases {
       this.log.error({ orderId, retries: retry - 1 }, 'releasing the reservation keeps failing; the reservation sweeper will');
       return;
     }
-    if (!this.pending.has(orderId) && this.pending.size >= this.policy.maxPending) {
+    if (this.pending.size >= this.policy.maxPending) {
       this.log.error({ orderId, pending: this.pending.size }, 'too many releases to retry; the reservation sweeper will release this one');
       return;
     }
