@@ -23,6 +23,8 @@ const arg = process.argv.slice(2).find((a) => a !== '--') ?? '';
 const base = (process.env.JAEGER_URL || startedJaeger() || 'http://127.0.0.1:16686').replace(/\/$/, '');
 const usage = 'usage: npm run trace -- <order number (SO-2026-000001) | trace id (32 hex digits)>';
 const isTraceId = /^[0-9a-f]{32}$/i.test(arg);
+/** Spans reach Jaeger in batches (OTEL_BSP_SCHEDULE_DELAY, 1 s by default): a purchase made a moment ago may not be there yet. */
+const SENT_LATER = 'services send their spans in batches: for a purchase made just now, try again in a moment';
 if (!isTraceId && !/^[A-Z]{2,4}-\d{4}-\d{1,12}$/.test(arg)) {
   process.stderr.write(`${usage}\n`);
   process.exit(2);
@@ -42,7 +44,7 @@ try {
   process.exit(1);
 }
 if (res.status === 404) {
-  process.stderr.write(`no trace ${arg} in Jaeger at ${base}\n`);
+  process.stderr.write(`no trace ${arg} in Jaeger at ${base} (${SENT_LATER})\n`);
   process.exit(1);
 }
 if (!res.ok) {
@@ -51,7 +53,9 @@ if (!res.ok) {
 }
 const traces = jaegerTraces.parse(await res.json()).data;
 if (traces.length === 0) {
-  process.stderr.write(`no trace with shop.order.number=${arg} in Jaeger at ${base} (is tracing on: OTEL_EXPORTER_OTLP_ENDPOINT?)\n`);
+  process.stderr.write(
+    `no trace with shop.order.number=${arg} in Jaeger at ${base} (is tracing on: OTEL_EXPORTER_OTLP_ENDPOINT? ${SENT_LATER})\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`${isTraceId ? waterfall(traces[0]!) : purchaseWaterfall(arg, traces)}\n`);

@@ -7,7 +7,8 @@
  * - `OTEL_EXPORTER_OTLP_ENDPOINT` / `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: where spans go (OTLP http/protobuf;
  *   `OTEL_EXPORTER_OTLP_PROTOCOL=http/json` for JSON);
  * - `OTEL_SERVICE_NAME`: default the process's package folder (`subgraphs/order/…` → `order`);
- * - `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`: read by the SDK (default: parent-based, always on).
+ * - `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`: read by the SDK (default: parent-based, always on);
+ * - `OTEL_BSP_SCHEDULE_DELAY`: how long spans are batched before they are sent (default 1000 ms).
  *
  * Trace headers carry no authority: the signed caller context stays the only identity.
  */
@@ -35,6 +36,7 @@ import {
   bypassUntracedRequests,
   DecidedAtTheEdge,
   hasHeader,
+  exportDelayMs,
   rootSamplingRatio,
   SuppressionAwareTracerProvider,
   untracedIncoming,
@@ -57,7 +59,7 @@ function startTracing(env: NodeJS.ProcessEnv): void {
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? defaultServiceName(process.argv[1]) }),
     // Without a sampler here the SDK reads OTEL_TRACES_SAMPLER itself (samplers we do not decide early).
     ...(ratio === undefined ? {} : { sampler: new ParentBasedSampler({ root: new DecidedAtTheEdge(ratio) }) }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1_000) })],
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: exportDelayMs(env) })],
   });
   provider.register();
   setEdgeSampling(ratio !== undefined);

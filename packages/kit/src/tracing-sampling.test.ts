@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { context, ROOT_CONTEXT, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-node';
-import { DecidedAtTheEdge, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
+import { DecidedAtTheEdge, exportDelayMs, hasHeader, rootSamplingRatio, untracedIncoming } from './tracing-sampling.js';
 import { recordEdgeSampledTraces } from './tracing-testing.js';
 import { NEW_TRACE } from './tracing.js';
 
@@ -27,6 +27,19 @@ describe('rootSamplingRatio: which samplers are decided where a request comes in
   it('refuses a ratio that is not a number from 0 to 1, naming the value', () => {
     for (const arg of ['ten percent', '1.5', '-0.1'])
       expect(() => rootSamplingRatio({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: arg })).toThrow(arg);
+  });
+});
+
+describe('exportDelayMs: OTEL_BSP_SCHEDULE_DELAY', () => {
+  it('defaults to 1 s, and reads whole milliseconds', () => {
+    expect(exportDelayMs({})).toBe(1_000);
+    expect(exportDelayMs({ OTEL_BSP_SCHEDULE_DELAY: ' ' })).toBe(1_000);
+    expect(exportDelayMs({ OTEL_BSP_SCHEDULE_DELAY: '200' })).toBe(200);
+  });
+
+  it('refuses anything else, naming the value', () => {
+    for (const raw of ['0', '-1', '1.5', '5s', '1e3', '3600001'])
+      expect(() => exportDelayMs({ OTEL_BSP_SCHEDULE_DELAY: raw })).toThrow(`not "${raw}"`);
   });
 });
 
