@@ -110,6 +110,7 @@ export async function purchase(
   say: (msg: string) => void,
   productIds: string[],
   flows: number,
+  { stopAt = Infinity }: { /** No purchase starts after this `performance.now()`; those under way finish. */ stopAt?: number } = {},
 ): Promise<Run> {
   const latencies: number[] = [];
   const retries = { count: 0 };
@@ -118,7 +119,7 @@ export async function purchase(
   let next = 0;
   const started = performance.now();
   const worker = async (productId: string) => {
-    while (next < flows) {
+    while (next < flows && performance.now() < stopAt) {
       next++;
       try {
         const took = await buyOnce(stack, productId, retries);
@@ -133,7 +134,7 @@ export async function purchase(
   };
   await Promise.all(productIds.map(worker));
   return {
-    purchases: flows,
+    purchases: next,
     seconds: (performance.now() - started) / 1000,
     latencies: latencies.sort((a, b) => a - b),
     retries: retries.count,

@@ -25,8 +25,14 @@ import { codeShare, startupNodes, topSelfTime, type CpuProfile } from './cpuprof
 /** Slices per case and mode by default, in alternating order (A B C D D C B A …); `BENCH_TRACING_ROUNDS` sets it. */
 export const DEFAULT_ROUNDS = 4;
 const MIN_SLICE_S = 2;
-/** Load on each case, not measured, when a system's processes have just been restarted in another mode. */
-const WARM_UP_S = 3;
+/**
+ * Load on each case, not measured, at the start of each phase: the processes have just started (or
+ * restarted in another mode). A fresh process spends CPU compiling (V8's compiler and GC threads count in
+ * its CPU time) for its first ten to twenty seconds of load.
+ */
+const WARM_UP_S = 20;
+/** Connections per system of the concurrent cases: the four systems are loaded at once, 20 connections in all. */
+const CONNECTIONS = 5;
 /** The processes a purchase up to PAID needs (renderer, messaging and mail are left out, as in the checkout section). */
 const PROCESSES = ['payment-sandbox', 'product', 'cart', 'order', 'payment', 'invoice'];
 
@@ -47,7 +53,7 @@ export type TracingCase = (typeof TRACING_CASES)[number];
 
 export interface TracingOptions {
   seconds: number;
-  purchases: number;
+  /** Buyers per system in the purchases case. */
   concurrency: number;
   cases: readonly TracingCase[];
   /** Slices per case and mode (default DEFAULT_ROUNDS). */
@@ -66,12 +72,11 @@ const CPU_GROUPS = { gateway: ['gateway'], subgraphs: PROCESSES } as const;
 interface CpuReading {
   gateway: number;
   subgraphs: number;
-  /** The system's own nats-server (none to read when the broker is an external one) and the database server the four systems share. */
-  backing: number;
-  at: number;
+  /** The system's own nats-server (none to read when the broker is an external one). */
+  nats: number;
 }
 
-/** CPU time so far of each group's processes, and when it was read. */
+/** CPU time so far of each group of a system's processes. */
 function cpuNow(r: Running): CpuReading {
   const sum = (names: readonly string[]) =>
     names.reduce((total, name) => {
@@ -81,31 +86,31 @@ function cpuNow(r: Running): CpuReading {
       return total + ms;
     }, 0);
   const natsPid = r.nats.process?.pid;
-  const natsMs = natsPid === undefined ? 0 : (cpuMsOf(natsPid) ?? 0);
   return {
     gateway: sum(CPU_GROUPS.gateway),
     subgraphs: sum(CPU_GROUPS.subgraphs),
-    backing: natsMs + databaseCpuMs(),
-    at: performance.now(),
+    nats: natsPid === undefined ? 0 : (cpuMsOf(natsPid) ?? 0),
   };
 }
 
-/**
- * The database's CPU per second while the four systems idle (their relays and sweepers polling): the
- * slices are measured one system at a time, so what the database does in a slice beyond this is that
- * slice's requests.
- */
+/** The database server's CPU per second while the four systems idle (their relays and sweepers polling). */
 async function idleDatabaseMsPerSec(): Promise<number> {
   const before = { ms: databaseCpuMs(), at: performance.now() };
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   return ((databaseCpuMs() - before.ms) * 1_000) / (performance.now() - before.at);
 }
 
+/** What one system used in one slice. */
+interface SliceCpu extends CpuReading {
+  /** Its share of the database server's CPU, net of the idle background. */
+  database: number;
+  requests: number;
+}
+
 /**
- * CPU ms and requests a mode's slices have used and served: the gateway, the subgraphs, and what backs
- * them (the system's NATS, and the shared database net of its idle background). Their sum per request is
- * the whole system's cost of a request, steadier than a throughput on a machine whose load comes and
- * goes: a slice that met a burst of other work serves fewer requests but does not spend more per request.
+ * CPU ms and requests a mode's slices have used and served: the gateway, the subgraphs, the system's NATS,
+ * and its share of the shared database server. Their sum per request is the whole system's cost of a
+ * request; the gateway and subgraphs alone are the part tracing runs in.
  */
 class CpuPerRequest {
   gateway = 0;
@@ -114,19 +119,16 @@ class CpuPerRequest {
   requests = 0;
   /** Each slice's CPU ms per request, all groups together, in slice order (paired with off's by round). */
   perSlice: number[] = [];
-  async around<T extends { sent: number }>(r: Running, idleDbMsPerSec: number, run: () => Promise<T>): Promise<T> {
-    const before = cpuNow(r);
-    const result = await run();
-    const after = cpuNow(r);
-    const gateway = after.gateway - before.gateway;
-    const subgraphs = after.subgraphs - before.subgraphs;
-    const backing = after.backing - before.backing - (idleDbMsPerSec * (after.at - before.at)) / 1_000;
-    this.gateway += gateway;
-    this.subgraphs += subgraphs;
-    this.backing += backing;
-    this.requests += result.sent;
-    this.perSlice.push((gateway + subgraphs + backing) / Math.max(result.sent, 1));
-    return result;
+  /** The same, of the gateway and the subgraphs alone. */
+  perSliceServices: number[] = [];
+  add(s: SliceCpu): void {
+    this.gateway += s.gateway;
+    this.subgraphs += s.subgraphs;
+    this.backing += s.nats + s.database;
+    this.requests += s.requests;
+    const per = (ms: number) => ms / Math.max(s.requests, 1);
+    this.perSlice.push(per(s.gateway + s.subgraphs + s.nats + s.database));
+    this.perSliceServices.push(per(s.gateway + s.subgraphs));
   }
   columns(off: CpuPerRequest): Record<string, string> {
     const per = (ms: number) => (this.requests ? (ms / this.requests).toFixed(2) : '—');
@@ -134,9 +136,43 @@ class CpuPerRequest {
       'gateway CPU ms/req': per(this.gateway),
       'subgraphs CPU ms/req': per(this.subgraphs),
       'NATS + database CPU ms/req': per(this.backing),
+      'services CPU/req vs off (95 % CI)': formatRatio(pairedRatio(this.perSliceServices, off.perSliceServices)),
       'CPU/req vs off (95 % CI)': formatRatio(pairedRatio(this.perSlice, off.perSlice)),
     };
   }
+}
+
+/**
+ * Runs `load` on every system at once and charges each mode's `CpuPerRequest` what its system used: its
+ * own processes' CPU, and a share of the database server's CPU (net of the idle background) in
+ * proportion to the requests it served — every system's requests make the same queries, whatever its
+ * tracing. All systems meet the same machine at the same moment: whatever slows one slice down (the
+ * other vCPU busy, a neighbour on the host, the database's background work) slows all four alike, and
+ * cancels from their ratios.
+ */
+async function together<T extends { sent: number }>(
+  running: readonly Running[],
+  cpu: Map<Mode, CpuPerRequest>,
+  idleDbMsPerSec: number,
+  load: (r: Running) => Promise<T>,
+): Promise<T[]> {
+  const before = running.map(cpuNow);
+  const db = { ms: databaseCpuMs(), at: performance.now() };
+  const results = await Promise.all(running.map(load));
+  const after = running.map(cpuNow);
+  const database = databaseCpuMs() - db.ms - (idleDbMsPerSec * (performance.now() - db.at)) / 1_000;
+  const requests = results.reduce((sum, r) => sum + r.sent, 0);
+  for (const [i, r] of running.entries()) {
+    const [b, a] = [before[i]!, after[i]!];
+    cpu.get(r.mode)!.add({
+      gateway: a.gateway - b.gateway,
+      subgraphs: a.subgraphs - b.subgraphs,
+      nats: a.nats - b.nats,
+      database: requests ? (database * results[i]!.sent) / requests : 0,
+      requests: results[i]!.sent,
+    });
+  }
+  return results;
 }
 
 /** The receiver process and how many spans it has counted per endpoint. */
@@ -184,9 +220,16 @@ async function setupCall<TData, TVars extends Record<string, unknown>>(
  * another mode keeps nothing of the one before.
  */
 function tracingEnv(mode: Mode, receiverUrl: string): Record<string, string> {
-  const unset = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_TRACES_SAMPLER: '', OTEL_TRACES_SAMPLER_ARG: '', OTEL_SDK_DISABLED: '' };
+  // The export delay is the default users run (OTEL_BSP_SCHEDULE_DELAY unset: 1 s).
+  const unset = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    OTEL_TRACES_SAMPLER: '',
+    OTEL_TRACES_SAMPLER_ARG: '',
+    OTEL_SDK_DISABLED: '',
+    OTEL_BSP_SCHEDULE_DELAY: '',
+  };
   return mode.endpoint
-    ? { ...unset, OTEL_EXPORTER_OTLP_ENDPOINT: `${receiverUrl}/${mode.endpoint}`, OTEL_BSP_SCHEDULE_DELAY: '1000', ...mode.env }
+    ? { ...unset, OTEL_EXPORTER_OTLP_ENDPOINT: `${receiverUrl}/${mode.endpoint}`, ...mode.env }
     : { ...unset, OTEL_SDK_DISABLED: 'true' };
 }
 
@@ -269,9 +312,9 @@ async function seed(system: System, buyers: number): Promise<Pick<Running, 'slug
  * with tracing off, one exporting every trace, one exporting one trace in ten (parent-based ratio), the
  * traced ones exporting OTLP (http/protobuf, the default) to a receiver process that counts the spans,
  * and a second one with tracing off, whose distance from the first is the run's noise. Measured in
- * alternating slices: product(slug) and a 10-line cart through the gateway (autocannon), then whole
- * purchases (cart → checkout → payOrder → PAID). Between phases, each system is restarted in another
- * mode (a crossover, bench/tracing-modes.ts), unless profiled.
+ * slices during which all four systems are loaded at once (`together`): product(slug) and a 10-line cart
+ * through the gateway (autocannon), then whole purchases (cart → checkout → payOrder → PAID). Between
+ * phases, each system is restarted in another mode (a crossover, bench/tracing-modes.ts), unless profiled.
  */
 export async function runTracingBench(
   mongoUrl: string,
@@ -297,12 +340,20 @@ export async function runTracingBench(
     const off = modes[0]!;
     /** Each measured slice of a load case: the case's seconds spread over its rounds. */
     const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
-    const order = (round: number) => (round % 2 ? [...running].reverse() : running);
+    /** Purchases, slices of at least 10 s: a purchase takes a second or two. */
+    const purchaseSeconds = Math.max(seconds, 10);
+    /** Purchases on one system, `opts.concurrency` at a time, started for `forSeconds` (those under way then finish). */
+    const buyFor = (r: Running, forSeconds: number) =>
+      purchase(r.system, say, r.productIds, Number.POSITIVE_INFINITY, { stopAt: performance.now() + forSeconds * 1_000 });
     const loadCases = [
       {
         key: 'product',
-        name: 'product(slug)',
-        load: (r: Running) => ({ body: { query: print(ProductDocument), variables: { slug: r.slug } }, rampMs: 500 }),
+        name: `product(slug), ${CONNECTIONS} at a time`,
+        load: (r: Running) => ({
+          body: { query: print(ProductDocument), variables: { slug: r.slug } },
+          rampMs: 500,
+          connections: CONNECTIONS,
+        }),
       },
       {
         // One connection: each process works on one request at a time, so its CPU per request is the cost of
@@ -314,7 +365,11 @@ export async function runTracingBench(
       {
         key: 'cart',
         name: 'guest cart of 10 lines',
-        load: (r: Running) => ({ body: { query: print(CartDocument), variables: { id: r.cartId } }, rampMs: 1_500 }),
+        load: (r: Running) => ({
+          body: { query: print(CartDocument), variables: { id: r.cartId } },
+          rampMs: 1_500,
+          connections: CONNECTIONS,
+        }),
       },
     ].filter((c) => opts.cases.includes(c.key as TracingCase));
     const withPurchases = opts.cases.includes('purchases');
@@ -332,46 +387,47 @@ export async function runTracingBench(
 
     for (let phase = 0; phase < phases; phase++) {
       if (phase > 0) {
-        for (const [i, r] of running.entries()) {
-          r.mode = modes[plan.modeOf(i, phase)]!;
-          say(`tracing: restarting system ${i + 1} with tracing ${r.mode.name}…`);
-          await r.system.restartAll(tracingEnv(r.mode, receiver.url));
-        }
-        // Fresh processes run cold (nothing compiled yet): each case once per system, not measured.
-        for (const r of running) {
-          for (const c of loadCases) await slice(r.system.gatewayUrl, c.load(r), WARM_UP_S);
-          if (withPurchases) await purchase(r.system, say, r.productIds, opts.concurrency);
-        }
+        for (const [i, r] of running.entries()) r.mode = modes[plan.modeOf(i, phase)]!;
+        say(`tracing: restarting the systems in ${running.map((r) => r.mode.name).join(', ')}…`);
+        await Promise.all(running.map((r) => r.system.restartAll(tracingEnv(r.mode, receiver.url))));
       }
       const of = phases > 1 ? ` (phase ${phase + 1} of ${phases})` : '';
+      // Fresh processes run cold (nothing compiled yet; the first phase's have served only the seeding):
+      // each case on every system at once, not measured.
+      say(`tracing: warming up, ${WARM_UP_S} s per case${of}…`);
+      for (const c of loadCases) await Promise.all(running.map((r) => slice(r.system.gatewayUrl, c.load(r), WARM_UP_S)));
+      if (withPurchases) await Promise.all(running.map((r) => buyFor(r, WARM_UP_S)));
       for (const c of loadCases) {
-        say(`tracing: ${c.name} through the gateway, ${phaseRounds(phase)} slices per mode${of}…`);
+        say(`tracing: ${c.name} through the gateway, ${slices(phaseRounds(phase))}${of}…`);
         const m = measures.get(c.key)!;
         const spansBefore = await receiver.counts();
         const idleDb = await idleDatabaseMsPerSec();
-        for (let round = 0; round < phaseRounds(phase); round++)
-          for (const r of order(round)) {
-            const res = await m.cpu
-              .get(r.mode)!
-              .around(r, idleDb, () => slice(r.system.gatewayUrl, c.load(r), seconds, m.samples.get(r.mode)));
-            if (res.errors || res.non2xx) throw new Error(`${c.name}, tracing ${r.mode.name}: ${res.errors} errors, ${res.non2xx} non-2xx`);
-          }
+        for (let round = 0; round < phaseRounds(phase); round++) {
+          const results = await together(running, m.cpu, idleDb, (r) =>
+            slice(r.system.gatewayUrl, c.load(r), seconds, m.samples.get(r.mode)),
+          );
+          for (const [i, res] of results.entries())
+            if (res.errors || res.non2xx)
+              throw new Error(`${c.name}, tracing ${running[i]!.mode.name}: ${res.errors} errors, ${res.non2xx} non-2xx`);
+        }
         addCounts(m.spans, await settledSpans(receiver.counts, spansBefore));
       }
       if (!withPurchases) continue;
-      say(`tracing: ${opts.purchases} purchases per slice, ${opts.concurrency} at a time, ${phaseRounds(phase)} slices per mode${of}…`);
+      say(`tracing: purchases, ${opts.concurrency} at a time on each system, ${slices(phaseRounds(phase))} of ${purchaseSeconds} s${of}…`);
       const spansBefore = await receiver.counts();
       const idleDb = await idleDatabaseMsPerSec();
-      for (let round = 0; round < phaseRounds(phase); round++)
-        for (const r of order(round)) {
-          const run = await buying.cpu.get(r.mode)!.around(r, idleDb, async () => {
-            const run = await purchase(r.system, say, r.productIds, opts.purchases);
-            return { ...run, sent: paidCount(run) };
-          });
-          buying.rates.get(r.mode)!.push(paidCount(run) / run.seconds);
-          buying.latencies.get(r.mode)!.push(...run.latencies);
-          buying.failures.set(r.mode, buying.failures.get(r.mode)! + run.unpaid + [...run.failed.values()].reduce((a, b) => a + b, 0));
+      for (let round = 0; round < phaseRounds(phase); round++) {
+        const runs = await together(running, buying.cpu, idleDb, async (r) => {
+          const run = await buyFor(r, purchaseSeconds);
+          return { ...run, sent: paidCount(run) };
+        });
+        for (const [i, run] of runs.entries()) {
+          const mode = running[i]!.mode;
+          buying.rates.get(mode)!.push(paidCount(run) / run.seconds);
+          buying.latencies.get(mode)!.push(...run.latencies);
+          buying.failures.set(mode, buying.failures.get(mode)! + run.unpaid + [...run.failed.values()].reduce((a, b) => a + b, 0));
         }
+      }
       addCounts(buying.spans, await settledSpans(receiver.counts, spansBefore));
     }
 
@@ -402,7 +458,7 @@ export async function runTracingBench(
         });
       }
     finished = true;
-    return { rows, note: tracingNote(rounds, phases, opts.ratios) };
+    return { rows, note: tracingNote(rounds, phases, opts.ratios, seconds) };
   } finally {
     for (const r of running) {
       await r.system.stop();
@@ -473,6 +529,8 @@ function row(name: string, mode: Mode, m: Measured, vsOff: PairedRatio, spans: R
   };
 }
 
+const slices = (n: number) => `${n} slice${n === 1 ? '' : 's'}`;
+
 /** Spans received since `before`, per endpoint, once the exporters' batches have arrived (no change for 2 s). */
 async function settledSpans(
   counts: () => Promise<Record<string, number>>,
@@ -480,6 +538,7 @@ async function settledSpans(
 ): Promise<Record<string, number>> {
   let last = JSON.stringify(await counts());
   // Bounded: a process exporting spans of its own all the time would otherwise never let the count settle.
+  // Stable for longer than the exporters' batching delay (1 s, the default the systems run).
   const deadline = Date.now() + 15_000;
   for (let stable = 0; stable < 4 && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -492,15 +551,26 @@ async function settledSpans(
 }
 
 /** Printed under the table. */
-export const tracingNote = (rounds: number, phases = 1, ratios: readonly [number, number] = DEFAULT_RATIOS): string =>
+export const tracingNote = (
+  rounds: number,
+  phases = 1,
+  ratios: readonly [number, number] = DEFAULT_RATIOS,
+  sliceSeconds = MIN_SLICE_S,
+): string =>
   [
     'Four systems of the processes a purchase needs (gateway, the five subgraphs, the payment sandbox; each its own Node process as',
     '`npm start` runs it, built, with its own NATS and databases on one database server): tracing off (`OTEL_SDK_DISABLED=true`);',
     `on with ${ratios.map(samplerText).join('; on with ')}; off`,
     'again, whose ratio to the first ("A/A") is the noise of the run: a cost smaller than that gap is not measured. The',
     'traced ones export OTLP (http/protobuf, the default) to a receiver process (`bench/otlp-receiver.ts`) that counts the spans it receives:',
-    '"spans received" is what arrived during the case, the proof that tracing was on. Cases are measured in alternating slices',
-    `(A B C D D C B A …, ${rounds} per mode, at least ${MIN_SLICE_S} s each after a ramp); req/s is the median of the slices, latencies are pooled.`,
+    '"spans received" is what arrived during the case, the proof that tracing was on.',
+    `The four systems are loaded at the same time, in ${rounds} slices of ${sliceSeconds} s per case (purchases: ${Math.max(sliceSeconds, 10)} s),`,
+    `after ${WARM_UP_S} s of unmeasured load per case whenever their processes have just started: whatever slows the machine during a slice`,
+    "(the other vCPU busy, the host, the database's background work) slows all four alike. Measured one after another, two slices of the",
+    'same system differed by up to 25 % in CPU per request.',
+    `${CONNECTIONS} connections per system (20 in all), or one each ("one request at a time"); purchases: the checkout section's guest purchases,`,
+    `${CONNECTIONS} buyers per system started until the slice's end (one product per buyer, polling for PAID every 20 ms), the sandbox settling after`,
+    '50 ms and calling the webhook after 200 ms; p50/p99 are payOrder → PAID. req/s is the median of the slices, latencies are pooled.',
     ...(phases === 4
       ? [
           `Crossover, a Latin square: the rounds ran in ${phases} phases, and between phases every system was restarted in another mode, so`,
@@ -514,14 +584,13 @@ export const tracingNote = (rounds: number, phases = 1, ratios: readonly [number
             'two different systems: its interval is the noise that includes them).',
           ]
         : []),
-    '"vs off" ratios pair each slice with the off system\'s slice of the same round: the geometric mean of the rounds\' ratios and its 95 %',
+    '"vs off" ratios pair each slice with the off system\'s slice of the same moment: the geometric mean of the slices\' ratios and its 95 %',
     "confidence interval (Student's t): a cost is measured when the interval excludes 1, and the A/A row's interval shows the run's noise.",
-    "Purchases: the checkout section's guest purchases (its concurrency, one product per buyer, polling for PAID every 20 ms), the sandbox",
-    'settling after 50 ms and calling the webhook after 200 ms; purchases/s is the median of the slices, p50/p99 are payOrder → PAID.',
-    "CPU per request is each group's CPU time (/proc) over all of a mode's slices divided by the requests sent in them (purchases: paid",
-    "purchases): the gateway, the subgraphs, and the system's nats-server plus the shared database server net of the four systems' idle",
-    'background (measured for 3 s before the case). "CPU/req vs off" pairs the slices\' sums the same way: what a request costs the',
-    'whole system.',
+    "CPU per request is each group's CPU time (/proc) over a mode's slices divided by the requests sent in them (purchases: paid",
+    "purchases): the gateway, the subgraphs, and the system's nats-server plus its share of the database server, whose CPU net of the",
+    "systems' idle background (measured for 3 s before the case) is shared in proportion to the requests served: every request makes the",
+    'same queries, whatever its tracing. "services CPU/req vs off" is the gateway and the subgraphs alone, the processes tracing runs in:',
+    'the stricter ratio. "CPU/req vs off" is what a request costs the whole system.',
   ].join(' ');
 
 const samplerText = (ratio: number) =>
