@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatRatio, pairedRatio } from './slices.js';
+import { formatRatio, pairedRatio, shareByRequests } from './slices.js';
+
+describe('shareByRequests', () => {
+  it('splits the CPU in proportion to the requests each system sent', () => {
+    expect(shareByRequests(100, [10, 30, 60, 0])).toEqual([10, 30, 60, 0]);
+  });
+
+  it('charges nothing when no system sent a request', () => {
+    expect(shareByRequests(100, [0, 0])).toEqual([0, 0]);
+  });
+});
 
 describe('pairedRatio', () => {
   it('is the geometric mean of the per-round ratios, with no spread when every round agrees', () => {

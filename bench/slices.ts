@@ -123,3 +123,12 @@ export function pairedRatio(values: readonly number[], base: readonly number[]):
 /** `0.962 (0.941–0.984)`. */
 export const formatRatio = ({ ratio, low, high }: PairedRatio): string =>
   Number.isNaN(low) ? ratio.toFixed(3) : `${ratio.toFixed(3)} (${low.toFixed(3)}–${high.toFixed(3)})`;
+
+/**
+ * A shared server's CPU over a slice in which several systems ran at once, split between them in
+ * proportion to the requests each sent (they make the same queries); all zero when none sent any.
+ */
+export function shareByRequests(ms: number, sent: readonly number[]): number[] {
+  const total = sent.reduce((a, b) => a + b, 0);
+  return sent.map((n) => (total ? (ms * n) / total : 0));
+}

@@ -17,14 +17,16 @@ import { call } from '../e2e/support/stack.js';
 import { startSystem, type System } from '../e2e/support/system.js';
 import { paidCount, purchase } from './checkout.js';
 import { percentile } from './lib.js';
-import { formatRatio, pairedRatio, Samples, slice, type Measured, type PairedRatio } from './slices.js';
+import { formatRatio, pairedRatio, Samples, shareByRequests, slice, type Measured, type PairedRatio } from './slices.js';
 import { cpuMsOf, databaseCpuMs } from './profile.js';
 import { DEFAULT_RATIOS, percent, phasePlan, tracingModes, type Mode } from './tracing-modes.js';
 import { codeShare, startupNodes, topSelfTime, type CpuProfile } from './cpuprofile.js';
 
-/** Slices per case and mode by default, in alternating order (A B C D D C B A …); `BENCH_TRACING_ROUNDS` sets it. */
+/** Slices per case by default, each loading the four systems at once; `BENCH_TRACING_ROUNDS` sets it. */
 export const DEFAULT_ROUNDS = 4;
 const MIN_SLICE_S = 2;
+/** A purchases slice lasts at least this: a purchase takes a second or two. */
+const purchaseSliceSeconds = (sliceSeconds: number) => Math.max(sliceSeconds, 10);
 /**
  * Load on each case, not measured, at the start of each phase: the processes have just started (or
  * restarted in another mode). A fresh process spends CPU compiling (V8's compiler and GC threads count in
@@ -161,14 +163,17 @@ async function together<T extends { sent: number }>(
   const results = await Promise.all(running.map(load));
   const after = running.map(cpuNow);
   const database = databaseCpuMs() - db.ms - (idleDbMsPerSec * (performance.now() - db.at)) / 1_000;
-  const requests = results.reduce((sum, r) => sum + r.sent, 0);
+  const shares = shareByRequests(
+    database,
+    results.map((r) => r.sent),
+  );
   for (const [i, r] of running.entries()) {
     const [b, a] = [before[i]!, after[i]!];
     cpu.get(r.mode)!.add({
       gateway: a.gateway - b.gateway,
       subgraphs: a.subgraphs - b.subgraphs,
       nats: a.nats - b.nats,
-      database: requests ? (database * results[i]!.sent) / requests : 0,
+      database: shares[i]!,
       requests: results[i]!.sent,
     });
   }
@@ -340,8 +345,7 @@ export async function runTracingBench(
     const off = modes[0]!;
     /** Each measured slice of a load case: the case's seconds spread over its rounds. */
     const seconds = Math.max(opts.seconds / rounds, MIN_SLICE_S);
-    /** Purchases, slices of at least 10 s: a purchase takes a second or two. */
-    const purchaseSeconds = Math.max(seconds, 10);
+    const purchaseSeconds = purchaseSliceSeconds(seconds);
     /** Purchases on one system, `opts.concurrency` at a time, started for `forSeconds` (those under way then finish). */
     const buyFor = (r: Running, forSeconds: number) =>
       purchase(r.system, say, r.productIds, Number.POSITIVE_INFINITY, { stopAt: performance.now() + forSeconds * 1_000 });
@@ -423,7 +427,7 @@ export async function runTracingBench(
         });
         for (const [i, run] of runs.entries()) {
           const mode = running[i]!.mode;
-          buying.rates.get(mode)!.push(paidCount(run) / run.seconds);
+          buying.rates.get(mode)!.push(run.sent / run.seconds);
           buying.latencies.get(mode)!.push(...run.latencies);
           buying.failures.set(mode, buying.failures.get(mode)! + run.unpaid + [...run.failed.values()].reduce((a, b) => a + b, 0));
         }
@@ -564,7 +568,7 @@ export const tracingNote = (
     'again, whose ratio to the first ("A/A") is the noise of the run: a cost smaller than that gap is not measured. The',
     'traced ones export OTLP (http/protobuf, the default) to a receiver process (`bench/otlp-receiver.ts`) that counts the spans it receives:',
     '"spans received" is what arrived during the case, the proof that tracing was on.',
-    `The four systems are loaded at the same time, in ${rounds} slices of ${sliceSeconds} s per case (purchases: ${Math.max(sliceSeconds, 10)} s),`,
+    `The four systems are loaded at the same time, in ${rounds} slices of ${sliceSeconds} s per case (purchases: ${purchaseSliceSeconds(sliceSeconds)} s),`,
     `after ${WARM_UP_S} s of unmeasured load per case whenever their processes have just started: whatever slows the machine during a slice`,
     "(the other vCPU busy, the host, the database's background work) slows all four alike. Measured one after another, two slices of the",
     'same system differed by up to 25 % in CPU per request.',
